@@ -1,0 +1,436 @@
+//! The Go type tree: what [`crate::parse_type`] returns and what `Display` prints.
+//!
+//! The tree mirrors go/types' `TypeString` output, not Go source syntax: qualified names carry the
+//! full import path, struct tags keep their quoted literal, interface elements keep their printed
+//! order, and a top-level `...T` (variadic parameter) or union (`~int | ~string`, a constraint)
+//! is representable because go/types prints those too.
+
+/// A Go type as go/types prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GoType {
+    /// A type name: predeclared (`int`, `error`, `any`, `comparable`), a type of the package the
+    /// string came from (`Thing`), a type parameter (`T`), or qualified by the full import path
+    /// (`encoding/json.RawMessage`, `unsafe.Pointer`); optionally instantiated (`iter.Seq2[K, V]`).
+    Named(TypeName),
+    /// The type of an untyped constant (`untyped int`, `untyped nil`, ...).
+    Untyped(UntypedKind),
+    /// `*T`
+    Pointer(Box<GoType>),
+    /// `[]T`
+    Slice(Box<GoType>),
+    /// `[N]T`
+    Array {
+        /// Length `N` (decimal).
+        len: u64,
+        /// Element type.
+        elem: Box<GoType>,
+    },
+    /// `map[K]V`
+    Map {
+        /// Key type.
+        key: Box<GoType>,
+        /// Value type.
+        value: Box<GoType>,
+    },
+    /// `chan T`, `<-chan T`, `chan<- T`; `chan (<-chan T)` is printed with parentheses.
+    Chan {
+        /// Direction.
+        dir: ChanDir,
+        /// Element type.
+        elem: Box<GoType>,
+    },
+    /// `func(params) results`
+    Func(Signature),
+    /// `struct{A int "json:\"a\""; io.Reader}`
+    Struct(Vec<StructField>),
+    /// `interface{String() string; io.Reader; ~int | ~string}`, elements in printed order.
+    Interface(Vec<InterfaceElem>),
+    /// A type-set union or a single tilde term (`~int | ~string`, `~int`, `int | string`): what
+    /// go/types prints for an implicit constraint interface. Has at least one term; a single
+    /// term always has `tilde == true` (a lone non-tilde term is just that type).
+    Union(Vec<Term>),
+    /// `...T`: a variadic parameter's type as written in a surface `Param`. Only valid at the
+    /// top level of a parsed string or as the last parameter of a signature.
+    Variadic(Box<GoType>),
+}
+
+/// A (possibly qualified, possibly instantiated) type name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TypeName {
+    /// Full import path of the declaring package; `None` for predeclared names, type parameters
+    /// and the names of the package the type string belongs to.
+    pub package: Option<String>,
+    /// The identifier.
+    pub name: String,
+    /// Type arguments of an instantiated generic type; empty when not instantiated.
+    pub type_args: Vec<GoType>,
+}
+
+/// The kind of an untyped constant's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UntypedKind {
+    /// `untyped bool`
+    Bool,
+    /// `untyped int`
+    Int,
+    /// `untyped rune`
+    Rune,
+    /// `untyped float`
+    Float,
+    /// `untyped complex`
+    Complex,
+    /// `untyped string`
+    String,
+    /// `untyped nil`
+    Nil,
+}
+
+impl UntypedKind {
+    /// All kinds, in declaration order.
+    pub const ALL: [UntypedKind; 7] = [
+        UntypedKind::Bool,
+        UntypedKind::Int,
+        UntypedKind::Rune,
+        UntypedKind::Float,
+        UntypedKind::Complex,
+        UntypedKind::String,
+        UntypedKind::Nil,
+    ];
+
+    /// The word after `untyped ` (`int`, `nil`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UntypedKind::Bool => "bool",
+            UntypedKind::Int => "int",
+            UntypedKind::Rune => "rune",
+            UntypedKind::Float => "float",
+            UntypedKind::Complex => "complex",
+            UntypedKind::String => "string",
+            UntypedKind::Nil => "nil",
+        }
+    }
+}
+
+/// Channel direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChanDir {
+    /// `chan T`
+    Both,
+    /// `chan<- T`
+    Send,
+    /// `<-chan T`
+    Recv,
+}
+
+/// A function signature (also used for interface methods, without the `func` keyword).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Signature {
+    /// Type parameter groups of a generic signature (`func[K comparable,V any](...)`); go/types
+    /// prints names of one group separated by `,` followed by the shared constraint.
+    pub type_params: Vec<TypeParamGroup>,
+    /// Parameters. When `variadic`, the last parameter's type is a [`GoType::Variadic`].
+    pub params: Vec<ParamDecl>,
+    /// Results. A single unnamed result prints without parentheses.
+    pub results: Vec<ParamDecl>,
+}
+
+impl Signature {
+    /// True when the last parameter is `...T`.
+    pub fn is_variadic(&self) -> bool {
+        matches!(self.params.last(), Some(p) if matches!(p.ty, GoType::Variadic(_)))
+    }
+}
+
+/// A group of type parameters sharing one constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TypeParamGroup {
+    /// Names, at least one.
+    pub names: Vec<String>,
+    /// The shared constraint.
+    pub constraint: GoType,
+}
+
+/// A parameter or result of a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ParamDecl {
+    /// Name; `None` when unnamed.
+    pub name: Option<String>,
+    /// Type (for the variadic last parameter: [`GoType::Variadic`]).
+    pub ty: GoType,
+}
+
+/// A struct field as go/types prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StructField {
+    /// Field name; `None` for an embedded field (printed as its type alone).
+    pub name: Option<String>,
+    /// Field type.
+    pub ty: GoType,
+    /// The tag exactly as printed: a quoted Go string literal (`"json:\"a\""`), or `None`.
+    pub tag: Option<String>,
+}
+
+/// An element of an interface literal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InterfaceElem {
+    /// An explicit method: `Name(params) results`.
+    Method {
+        /// Method name.
+        name: String,
+        /// Signature (never has type parameters).
+        sig: Signature,
+    },
+    /// An embedded type or type-set union (`io.Reader`, `~int | ~string`).
+    Embedded(GoType),
+}
+
+/// One term of a union.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Term {
+    /// True for `~T`.
+    pub tilde: bool,
+    /// The term's type.
+    pub ty: GoType,
+}
+
+/// What a [`Visitor`]'s callback tells the walk to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Visit this node's children.
+    Continue,
+    /// Do not visit this node's children; continue with its siblings.
+    SkipChildren,
+    /// Stop the walk.
+    Stop,
+}
+
+/// Where a sub-type sits relative to its parent; reported by [`GoType::walk_with_role`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Role {
+    /// The root of the walk.
+    Root,
+    /// Pointer, slice, array, channel or variadic element.
+    Elem,
+    /// Map key.
+    MapKey,
+    /// Map value.
+    MapValue,
+    /// Type argument `i` of an instantiated name.
+    TypeArg(usize),
+    /// Parameter `i` of a signature.
+    Param(usize),
+    /// Result `i` of a signature.
+    Result(usize),
+    /// Constraint of a type-parameter group.
+    Constraint,
+    /// Struct field `i`.
+    Field(usize),
+    /// Interface element `i` (method signatures are walked as their params/results; an embedded
+    /// element is this role).
+    Embedded(usize),
+    /// Union term `i`.
+    Term(usize),
+}
+
+/// Alias kept for readers who look for a visitor type.
+pub type Visitor<'a> = dyn FnMut(&'a GoType) -> Walk + 'a;
+
+impl GoType {
+    /// Shorthand for an unqualified, uninstantiated name (`int`, `T`, `Thing`).
+    pub fn name(name: impl Into<String>) -> GoType {
+        GoType::Named(TypeName { package: None, name: name.into(), type_args: Vec::new() })
+    }
+
+    /// Shorthand for a qualified, uninstantiated name (`encoding/json`, `RawMessage`).
+    pub fn qualified(package: impl Into<String>, name: impl Into<String>) -> GoType {
+        GoType::Named(TypeName {
+            package: Some(package.into()),
+            name: name.into(),
+            type_args: Vec::new(),
+        })
+    }
+
+    /// Visits this type and every sub-type in pre-order (parents before children, children in
+    /// printed order). Signature parameters, results and type-parameter constraints, struct field
+    /// types, interface method signatures, embedded elements, union terms and type arguments are
+    /// all visited. The callback decides whether to descend; returns `false` if it stopped.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a GoType) -> Walk) -> bool {
+        self.walk_with_role(&mut |t, _| f(t))
+    }
+
+    /// Like [`GoType::walk`], also telling the callback each node's [`Role`] in its parent.
+    pub fn walk_with_role<'a>(&'a self, f: &mut dyn FnMut(&'a GoType, Role) -> Walk) -> bool {
+        walk_node(self, Role::Root, f)
+    }
+
+    /// True when `pred` holds for this type or any sub-type.
+    pub fn any(&self, mut pred: impl FnMut(&GoType) -> bool) -> bool {
+        let mut found = false;
+        self.walk(&mut |t| {
+            if pred(t) {
+                found = true;
+                Walk::Stop
+            } else {
+                Walk::Continue
+            }
+        });
+        found
+    }
+
+    /// Every sub-type (this one included) in pre-order.
+    pub fn descendants(&self) -> Vec<&GoType> {
+        let mut out = Vec::new();
+        self.walk(&mut |t| {
+            out.push(t);
+            Walk::Continue
+        });
+        out
+    }
+}
+
+fn walk_node<'a>(t: &'a GoType, role: Role, f: &mut dyn FnMut(&'a GoType, Role) -> Walk) -> bool {
+    match f(t, role) {
+        Walk::Stop => return false,
+        Walk::SkipChildren => return true,
+        Walk::Continue => {}
+    }
+    match t {
+        GoType::Named(n) => {
+            for (i, a) in n.type_args.iter().enumerate() {
+                if !walk_node(a, Role::TypeArg(i), f) {
+                    return false;
+                }
+            }
+            true
+        }
+        GoType::Untyped(_) => true,
+        GoType::Pointer(e) | GoType::Slice(e) | GoType::Variadic(e) => walk_node(e, Role::Elem, f),
+        GoType::Array { elem, .. } | GoType::Chan { elem, .. } => walk_node(elem, Role::Elem, f),
+        GoType::Map { key, value } => {
+            walk_node(key, Role::MapKey, f) && walk_node(value, Role::MapValue, f)
+        }
+        GoType::Func(sig) => walk_sig(sig, f),
+        GoType::Struct(fields) => {
+            for (i, fl) in fields.iter().enumerate() {
+                if !walk_node(&fl.ty, Role::Field(i), f) {
+                    return false;
+                }
+            }
+            true
+        }
+        GoType::Interface(elems) => {
+            for (i, el) in elems.iter().enumerate() {
+                let ok = match el {
+                    InterfaceElem::Method { sig, .. } => walk_sig(sig, f),
+                    InterfaceElem::Embedded(ty) => walk_node(ty, Role::Embedded(i), f),
+                };
+                if !ok {
+                    return false;
+                }
+            }
+            true
+        }
+        GoType::Union(terms) => {
+            for (i, term) in terms.iter().enumerate() {
+                if !walk_node(&term.ty, Role::Term(i), f) {
+                    return false;
+                }
+            }
+            true
+        }
+    }
+}
+
+fn walk_sig<'a>(sig: &'a Signature, f: &mut dyn FnMut(&'a GoType, Role) -> Walk) -> bool {
+    for g in &sig.type_params {
+        if !walk_node(&g.constraint, Role::Constraint, f) {
+            return false;
+        }
+    }
+    for (i, p) in sig.params.iter().enumerate() {
+        if !walk_node(&p.ty, Role::Param(i), f) {
+            return false;
+        }
+    }
+    for (i, r) in sig.results.iter().enumerate() {
+        if !walk_node(&r.ty, Role::Result(i), f) {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chan_of(t: GoType) -> GoType {
+        GoType::Chan { dir: ChanDir::Recv, elem: Box::new(t) }
+    }
+
+    #[test]
+    fn walk_visits_map_keys_type_args_and_signatures() {
+        // map[[2]func()]G[<-chan int]
+        let t = GoType::Map {
+            key: Box::new(GoType::Array {
+                len: 2,
+                elem: Box::new(GoType::Func(Signature::default())),
+            }),
+            value: Box::new(GoType::Named(TypeName {
+                package: None,
+                name: "G".into(),
+                type_args: vec![chan_of(GoType::name("int"))],
+            })),
+        };
+        let kinds: Vec<&str> = t
+            .descendants()
+            .iter()
+            .map(|t| match t {
+                GoType::Map { .. } => "map",
+                GoType::Array { .. } => "array",
+                GoType::Func(_) => "func",
+                GoType::Named(n) => n.name.as_str(),
+                GoType::Chan { .. } => "chan",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["map", "array", "func", "G", "chan", "int"]);
+        assert!(t.any(|t| matches!(t, GoType::Chan { .. })));
+        assert!(!t.any(|t| matches!(t, GoType::Pointer(_))));
+    }
+
+    #[test]
+    fn walk_reports_roles_and_can_stop_or_skip() {
+        let sig = Signature {
+            type_params: vec![],
+            params: vec![ParamDecl { name: Some("x".into()), ty: GoType::name("int") }],
+            results: vec![ParamDecl {
+                name: None,
+                ty: GoType::Pointer(Box::new(GoType::name("T"))),
+            }],
+        };
+        let t = GoType::Func(sig);
+        let mut roles = Vec::new();
+        t.walk_with_role(&mut |_, r| {
+            roles.push(r);
+            Walk::Continue
+        });
+        assert_eq!(roles, [Role::Root, Role::Param(0), Role::Result(0), Role::Elem]);
+
+        let mut seen = 0;
+        let finished = t.walk(&mut |_| {
+            seen += 1;
+            if seen == 2 { Walk::Stop } else { Walk::Continue }
+        });
+        assert!(!finished);
+        assert_eq!(seen, 2);
+
+        let mut seen = 0;
+        t.walk(&mut |t| {
+            seen += 1;
+            if matches!(t, GoType::Func(_)) { Walk::SkipChildren } else { Walk::Continue }
+        });
+        assert_eq!(seen, 1);
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests for apisurface.
+
+mod model;

@@ -1,0 +1,72 @@
+//! Small helpers shared by the tasks: locating tools and the workspace, running commands.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+}
+
+/// A fresh scratch directory under `target/xtask/<name>` (emptied first).
+pub fn scratch(name: &str) -> Result<PathBuf> {
+    let dir = root().join("target").join("xtask").join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// The `go` binary: `$GOBRIDGE_GO` if set, else `go` on PATH.
+pub fn find_go() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("GOBRIDGE_GO") {
+        return Some(PathBuf::from(p));
+    }
+    which::which("go").ok()
+}
+
+/// Runs `cmd`, echoing it, and fails with its output when it exits non-zero.
+pub fn run(cmd: &mut Command) -> Result<Output> {
+    let shown = show(cmd);
+    eprintln!("$ {shown}");
+    let out = cmd.output().with_context(|| format!("spawning `{shown}`"))?;
+    if !out.status.success() {
+        bail!(
+            "`{shown}` failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(out)
+}
+
+/// Runs `cmd` with inherited stdio (for long, chatty steps), failing on non-zero exit.
+pub fn run_inherit(cmd: &mut Command) -> Result<()> {
+    let shown = show(cmd);
+    eprintln!("$ {shown}");
+    let status = cmd.status().with_context(|| format!("spawning `{shown}`"))?;
+    if !status.success() {
+        bail!("`{shown}` failed ({status})");
+    }
+    Ok(())
+}
+
+fn show(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+/// Writes `contents` to `path`, creating parent directories.
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))
+}
