@@ -30,10 +30,13 @@ pub use ast::{
     ChanDir, GoType, InterfaceElem, ParamDecl, Role, Signature, StructField, Term, TypeName,
     TypeParamGroup, UntypedKind, Visitor, Walk,
 };
-pub use emit::{EmitContext, EmitError, ImportSet};
+pub use emit::{
+    EmitContext, EmitError, ImportSet, emit_constraint, emit_param_type, emit_signature, emit_type,
+};
 pub use model::{
     Field, Func, Package, Param, SCHEMA_VERSION, SkipNote, Surface, SurfaceError, Type, TypeParam,
     Value,
 };
 pub use parse::{MAX_DEPTH, MAX_INPUT_LEN, ParseError, parse_type};
-pub use writer::GoWriter;
+pub use validate::ValidationError;
+pub use writer::{GENERATED_LINE, GoFile, GoWriter};
