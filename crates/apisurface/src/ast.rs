@@ -239,7 +239,11 @@ pub type Visitor<'a> = dyn FnMut(&'a GoType) -> Walk + 'a;
 impl GoType {
     /// Shorthand for an unqualified, uninstantiated name (`int`, `T`, `Thing`).
     pub fn name(name: impl Into<String>) -> GoType {
-        GoType::Named(TypeName { package: None, name: name.into(), type_args: Vec::new() })
+        GoType::Named(TypeName {
+            package: None,
+            name: name.into(),
+            type_args: Vec::new(),
+        })
     }
 
     /// Shorthand for a qualified, uninstantiated name (`encoding/json`, `RawMessage`).
@@ -366,7 +370,10 @@ mod tests {
     use super::*;
 
     fn chan_of(t: GoType) -> GoType {
-        GoType::Chan { dir: ChanDir::Recv, elem: Box::new(t) }
+        GoType::Chan {
+            dir: ChanDir::Recv,
+            elem: Box::new(t),
+        }
     }
 
     #[test]
@@ -404,7 +411,10 @@ mod tests {
     fn walk_reports_roles_and_can_stop_or_skip() {
         let sig = Signature {
             type_params: vec![],
-            params: vec![ParamDecl { name: Some("x".into()), ty: GoType::name("int") }],
+            params: vec![ParamDecl {
+                name: Some("x".into()),
+                ty: GoType::name("int"),
+            }],
             results: vec![ParamDecl {
                 name: None,
                 ty: GoType::Pointer(Box::new(GoType::name("T"))),
@@ -416,12 +426,19 @@ mod tests {
             roles.push(r);
             Walk::Continue
         });
-        assert_eq!(roles, [Role::Root, Role::Param(0), Role::Result(0), Role::Elem]);
+        assert_eq!(
+            roles,
+            [Role::Root, Role::Param(0), Role::Result(0), Role::Elem]
+        );
 
         let mut seen = 0;
         let finished = t.walk(&mut |_| {
             seen += 1;
-            if seen == 2 { Walk::Stop } else { Walk::Continue }
+            if seen == 2 {
+                Walk::Stop
+            } else {
+                Walk::Continue
+            }
         });
         assert!(!finished);
         assert_eq!(seen, 2);
@@ -429,7 +446,11 @@ mod tests {
         let mut seen = 0;
         t.walk(&mut |t| {
             seen += 1;
-            if matches!(t, GoType::Func(_)) { Walk::SkipChildren } else { Walk::Continue }
+            if matches!(t, GoType::Func(_)) {
+                Walk::SkipChildren
+            } else {
+                Walk::Continue
+            }
         });
         assert_eq!(seen, 1);
     }
