@@ -12,11 +12,25 @@ pub fn run(args: &[String]) -> Result<()> {
         c
     };
     run_inherit(cargo().args(["fmt", "--all", "--check"]))?;
-    run_inherit(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run_inherit(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     // Snapshots in check mode: a changed snapshot fails the test and nothing is written.
-    run_inherit(cargo().args(["test", "--workspace"]).env("INSTA_UPDATE", "no").env("CI", "true"))?;
     run_inherit(
-        cargo().args(["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"),
+        cargo()
+            .args(["test", "--workspace"])
+            .env("INSTA_UPDATE", "no")
+            .env("CI", "true"),
+    )?;
+    run_inherit(
+        cargo()
+            .args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     crate::sentinel::run(args)
 }

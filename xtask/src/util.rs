@@ -6,7 +6,10 @@ use std::process::{Command, Output};
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent")
+        .to_path_buf()
 }
 
 /// A fresh scratch directory under `target/xtask/<name>` (emptied first).
@@ -31,7 +34,9 @@ pub fn find_go() -> Option<PathBuf> {
 pub fn run(cmd: &mut Command) -> Result<Output> {
     let shown = show(cmd);
     eprintln!("$ {shown}");
-    let out = cmd.output().with_context(|| format!("spawning `{shown}`"))?;
+    let out = cmd
+        .output()
+        .with_context(|| format!("spawning `{shown}`"))?;
     if !out.status.success() {
         bail!(
             "`{shown}` failed ({}):\n{}{}",
@@ -47,7 +52,9 @@ pub fn run(cmd: &mut Command) -> Result<Output> {
 pub fn run_inherit(cmd: &mut Command) -> Result<()> {
     let shown = show(cmd);
     eprintln!("$ {shown}");
-    let status = cmd.status().with_context(|| format!("spawning `{shown}`"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("spawning `{shown}`"))?;
     if !status.success() {
         bail!("`{shown}` failed ({status})");
     }

@@ -94,6 +94,15 @@ pub enum EmitError {
     /// A parameter list mixing named and unnamed parameters (not Go syntax).
     #[error("parameter list mixes named and unnamed parameters")]
     MixedParamNames,
+    /// A package that the generated file is not allowed to import (`internal` outside its
+    /// tree, `vendor/`, or `main`).
+    #[error("package {package} cannot be imported here: {why}")]
+    NotImportable {
+        /// The import path.
+        package: String,
+        /// Why.
+        why: &'static str,
+    },
     /// A generic signature used as a function type literal.
     #[error("a function type literal cannot have type parameters")]
     GenericFuncLiteral,
@@ -618,6 +627,7 @@ impl Emitter<'_, '_> {
                         name: n.name.clone(),
                     });
                 }
+                check_importable(p, self.ctx.target)?;
                 let known = self.ctx.package_names.and_then(|m| m.get(p));
                 let local = match known {
                     Some(k) => self.imports.add_with_name(p, k)?,
@@ -694,6 +704,33 @@ impl Emitter<'_, '_> {
         out.push(')');
         Ok(())
     }
+}
+
+/// Go's import restrictions: `a/b/internal/c` only from within `a/b`; `vendor/...` paths are
+/// never imported by that name.
+fn check_importable(path: &str, target: Option<&str>) -> Result<(), EmitError> {
+    let bad = |why| {
+        Err(EmitError::NotImportable {
+            package: path.to_string(),
+            why,
+        })
+    };
+    let elems: Vec<&str> = path.split('/').collect();
+    if elems.first() == Some(&"vendor") || elems.contains(&"vendor") {
+        return bad("vendored packages are imported by their original path");
+    }
+    if let Some(i) = elems.iter().rposition(|e| *e == "internal") {
+        let parent = elems[..i].join("/");
+        let allowed = target.is_some_and(|t| {
+            parent.is_empty() && !t.split('/').next().unwrap_or("").contains('.')
+                || t == parent
+                || t.starts_with(&format!("{parent}/"))
+        });
+        if !allowed {
+            return bad("an internal package is importable only from within its parent tree");
+        }
+    }
+    Ok(())
 }
 
 fn interface_has_type_set(elems: &[InterfaceElem]) -> bool {
@@ -883,6 +920,27 @@ mod tests {
         assert!(matches!(
             emit_type(&bad_name, &ctx, &mut im),
             Err(EmitError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn internal_and_vendor_are_refused_outside_their_tree() {
+        let t = q("example.com/m/internal/x", "T");
+        let refused = |ctx: &EmitContext<'_>| {
+            matches!(
+                emit_type(&t, ctx, &mut ImportSet::new()),
+                Err(EmitError::NotImportable { .. })
+            )
+        };
+        assert!(refused(&EmitContext::new()));
+        assert!(refused(&EmitContext::new().target("example.com/other")));
+        assert!(refused(&EmitContext::new().target("example.com/mm")));
+        assert!(!refused(&EmitContext::new().target("example.com/m")));
+        assert!(!refused(&EmitContext::new().target("example.com/m/wrap")));
+        let v = q("vendor/golang.org/x/net/http2/hpack", "Field");
+        assert!(matches!(
+            emit_type(&v, &EmitContext::new(), &mut ImportSet::new()),
+            Err(EmitError::NotImportable { .. })
         ));
     }
 
