@@ -77,3 +77,29 @@ pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     }
     std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))
 }
+
+/// The `gofmt` next to `go` (or on PATH).
+pub fn gofmt_for(go: &Path) -> PathBuf {
+    let beside = go.with_file_name("gofmt");
+    if beside.exists() {
+        beside
+    } else {
+        PathBuf::from("gofmt")
+    }
+}
+
+/// Fails unless `gofmt -l` lists nothing under `dir`.
+pub fn gofmt_check(go: &Path, dir: &Path) -> Result<()> {
+    let out = run(Command::new(gofmt_for(go))
+        .arg("-l")
+        .arg(".")
+        .current_dir(dir))?;
+    if !out.stdout.is_empty() {
+        bail!(
+            "gofmt -l lists files in {}:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    Ok(())
+}

@@ -6,7 +6,7 @@
 //! counts per reason are printed. A corpus line that does not parse fails the step.
 
 use super::Ctx;
-use crate::util::{root, run, scratch, write};
+use crate::util::{self, gofmt_check, root, scratch, write};
 use anyhow::{Context, Result, bail};
 use apisurface::{EmitContext, EmitError, GoFile, GoWriter, ImportSet, emit_type, parse_type};
 use std::collections::BTreeMap;
