@@ -45,25 +45,17 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     write(&dir.join("go.mod"), format!("module {module}\n\ngo 1.21\n"))?;
     write(&dir.join("types.go"), &file)?;
 
-    let gofmt = ctx.go.with_file_name("gofmt");
-    let gofmt = if gofmt.exists() {
-        gofmt
-    } else {
-        "gofmt".into()
-    };
-    let out = run(Command::new(&gofmt).arg("-l").arg(".").current_dir(&dir))?;
-    if !out.stdout.is_empty() {
-        bail!(
-            "gofmt -l lists files: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
-    run(Command::new(&ctx.go)
-        .args(["vet", "./..."])
-        .current_dir(&dir))?;
-    run(Command::new(&ctx.go)
-        .args(["build", "./..."])
-        .current_dir(&dir))?;
+    gofmt_check(&ctx.go, &dir)?;
+    util::run(
+        Command::new(&ctx.go)
+            .args(["vet", "./..."])
+            .current_dir(&dir),
+    )?;
+    util::run(
+        Command::new(&ctx.go)
+            .args(["build", "./..."])
+            .current_dir(&dir),
+    )?;
 
     println!(
         "types: {} corpus types, {emitted} emitted and built, {} refused",
