@@ -1,0 +1,22 @@
+//! `gobridge`: wrapper synthesis for Go packages. A surface (from `go-ingest`, or a surface JSON
+//! file) plus a [`Config`] becomes the complete set of generated Go files, a [`Lockfile`] pinning
+//! each file's SHA-256, and a report of what was generated, skipped and why.
+//!
+//! It must never: write a partial output (files are staged, then renamed into place), silently
+//! drop a symbol it cannot bridge (it is listed in the report with the reason), or paste an
+//! unvalidated value into Go source (every renderer validates first).
+//!
+//! ```
+//! use gobridge::{Config, lock::sha256_hex};
+//! let config = Config::parse("[go]\nmodule = \"fixture\"\n", "gobridge.toml".as_ref()).unwrap();
+//! assert_eq!(config.channel_buffer("fixture", "events"), 1);
+//! assert_eq!(sha256_hex(b"").len(), 64);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod lock;
+
+pub use config::{Config, ConfigError, ProfileName, Target};
+pub use lock::{Drift, LockError, Lockfile};
