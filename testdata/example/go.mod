@@ -1,0 +1,3 @@
+module example.com/gobridge/example
+
+go 1.21
