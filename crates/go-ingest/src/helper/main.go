@@ -1,0 +1,857 @@
+// Command go-ingest-helper is the Go half of gobridge's go-ingest. It is embedded in the Rust crate,
+// built once per Go toolchain into a cache directory, and run by the Rust side; it is not meant to
+// be run by hand.
+//
+// It runs `go list -e -json -export -deps` once for the requested patterns, loads every target
+// package from the export data that `go list` compiled (it never type-checks from source), and
+// writes two lines to stdout: a header object (an error, or the inputs that fingerprint the
+// result) and then one apisurface Surface document in compact JSON, in exactly the field order
+// and shape the Rust model serializes. Go source files are only read to find doc comments.
+//
+// Usage: go-ingest-helper -go GO [-keep-going] [-progress] [-tags T] [-go-version V]
+// [-generated-by G] PATTERN...
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"go/doc"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+const schemaVersion = 1
+
+// ---- output model: field order and names match apisurface's serde model exactly ----
+
+type Surface struct {
+	SchemaVersion int       `json:"schema_version"`
+	Module        string    `json:"module"`
+	Version       string    `json:"version"`
+	GoVersion     string    `json:"go_version"`
+	GeneratedBy   string    `json:"generated_by"`
+	Packages      []Package `json:"packages"`
+}
+
+type Package struct {
+	ImportPath string     `json:"import_path"`
+	Name       string     `json:"name"`
+	IsMain     bool       `json:"is_main"`
+	Doc        string     `json:"doc"`
+	Imports    []string   `json:"imports"`
+	Deps       []string   `json:"deps"`
+	Funcs      []Func     `json:"funcs"`
+	Types      []Type     `json:"types"`
+	Consts     []Value    `json:"consts"`
+	Vars       []Value    `json:"vars"`
+	Skipped    []SkipNote `json:"skipped"`
+}
+
+type Func struct {
+	Name            string      `json:"name"`
+	Doc             string      `json:"doc"`
+	Position        string      `json:"position"`
+	Receiver        string      `json:"receiver"`
+	ReceiverPointer bool        `json:"receiver_pointer"`
+	Variadic        bool        `json:"variadic"`
+	TypeParams      []TypeParam `json:"type_params"`
+	Params          []Param     `json:"params"`
+	Results         []Param     `json:"results"`
+}
+
+type Param struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+type Type struct {
+	Name             string      `json:"name"`
+	Kind             string      `json:"kind"`
+	Underlying       string      `json:"underlying"`
+	AliasOf          string      `json:"alias_of"`
+	TypeParams       []TypeParam `json:"type_params"`
+	Fields           []Field     `json:"fields"`
+	Methods          []Func      `json:"methods"`
+	InterfaceMethods []Func      `json:"interface_methods"`
+	EmbeddedTypes    []string    `json:"embedded_types"`
+}
+
+type Field struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Tag      string `json:"tag"`
+	Exported bool   `json:"exported"`
+	Embedded bool   `json:"embedded"`
+}
+
+type Value struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Const string `json:"const"`
+	Doc   string `json:"doc"`
+}
+
+type TypeParam struct {
+	Name       string `json:"name"`
+	Constraint string `json:"constraint"`
+}
+
+type SkipNote struct {
+	Symbol string `json:"symbol"`
+	Reason string `json:"reason"`
+}
+
+// Header is the first output line.
+type Header struct {
+	Error  *Failure `json:"error,omitempty"`
+	Inputs *Inputs  `json:"inputs,omitempty"`
+}
+
+// Failure is a classified error; Kind is one of no_match, compile, not_in_module,
+// unsupported_platform, list, internal.
+type Failure struct {
+	Kind    string `json:"kind"`
+	Pattern string `json:"pattern"`
+	Package string `json:"package"`
+	Message string `json:"message"`
+}
+
+// Inputs names what the result depends on, for the Rust side's fingerprint.
+type Inputs struct {
+	Dirs  []string `json:"dirs"`
+	Files []string `json:"files"`
+}
+
+// ---- go list ----
+
+type listError struct {
+	Err string
+}
+
+type listModule struct {
+	Path    string
+	Version string
+	Main    bool
+	GoMod   string
+}
+
+type listPackage struct {
+	ImportPath string
+	Name       string
+	Dir        string
+	GoFiles    []string
+	CgoFiles   []string
+	Export     string
+	Match      []string
+	DepOnly    bool
+	Standard   bool
+	Deps       []string
+	Module     *listModule
+	Error      *listError
+	DepsErrors []*listError
+}
+
+func main() {
+	goBin := flag.String("go", "go", "go binary")
+	keepGoing := flag.Bool("keep-going", false, "record packages that fail to compile as skipped")
+	progress := flag.Bool("progress", false, "write progress lines to stderr")
+	tags := flag.String("tags", "", "build tags for go list")
+	goVersion := flag.String("go-version", "", "value for Surface.go_version")
+	generatedBy := flag.String("generated-by", "", "value for Surface.generated_by")
+	flag.Parse()
+	patterns := flag.Args()
+
+	out := bufio.NewWriterSize(os.Stdout, 1<<20)
+	defer out.Flush()
+	surface, inputs, fail := run(*goBin, *tags, patterns, *keepGoing, *progress)
+	if fail != nil {
+		writeJSON(out, Header{Error: fail})
+		return
+	}
+	surface.GoVersion = *goVersion
+	surface.GeneratedBy = *generatedBy
+	writeJSON(out, Header{Inputs: inputs})
+	writeJSON(out, surface)
+}
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(os.Stderr, "go-ingest-helper: encoding output: %v\n", err)
+		os.Exit(3)
+	}
+}
+
+func isWildcard(pattern string) bool {
+	return strings.Contains(pattern, "...") || pattern == "std" || pattern == "all" || pattern == "cmd"
+}
+
+// excludedStd reports whether a standard-library package matched only by wildcards is left out.
+func excludedStd(p *listPackage) bool {
+	if !p.Standard {
+		return false
+	}
+	for _, m := range p.Match {
+		if !isWildcard(m) {
+			return false
+		}
+	}
+	if strings.HasPrefix(p.ImportPath, "vendor/") || strings.HasPrefix(p.ImportPath, "cmd/") || p.Name == "main" {
+		return true
+	}
+	for _, el := range strings.Split(p.ImportPath, "/") {
+		if el == "internal" {
+			return true
+		}
+	}
+	return false
+}
+
+func firstMatch(p *listPackage) string {
+	if len(p.Match) > 0 {
+		return p.Match[0]
+	}
+	return p.ImportPath
+}
+
+// classify turns a target package's go list error into a Failure kind.
+func classify(msg string) string {
+	switch {
+	case strings.Contains(msg, "go.mod file not found"),
+		strings.Contains(msg, "does not contain main module"),
+		strings.Contains(msg, "outside main module"):
+		return "not_in_module"
+	case strings.Contains(msg, "no such file or directory"),
+		strings.Contains(msg, "no required module provides package"),
+		strings.Contains(msg, "is not in std"),
+		strings.Contains(msg, "cannot find package"),
+		strings.Contains(msg, "matched no packages"),
+		strings.Contains(msg, "no Go files in"),
+		strings.Contains(msg, "build constraints exclude all Go files"),
+		strings.Contains(msg, "malformed import path"),
+		strings.Contains(msg, "invalid import path"):
+		return "no_match"
+	}
+	return "compile"
+}
+
+func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surface, *Inputs, *Failure) {
+	if len(patterns) == 0 {
+		return nil, nil, &Failure{Kind: "no_match", Message: "no package patterns given"}
+	}
+	args := []string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Export,Match,DepOnly,Standard,Deps,Module,Error,DepsErrors", "-export", "-deps"}
+	if tags != "" {
+		args = append(args, "-tags="+tags)
+	}
+	args = append(args, patterns...)
+	cmd := exec.Command(goBin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	errText := strings.TrimSpace(stderr.String())
+	if err != nil {
+		kind := "list"
+		switch {
+		case strings.Contains(errText, "unsupported GOOS/GOARCH"):
+			kind = "unsupported_platform"
+		case strings.Contains(errText, "go.mod file not found"), strings.Contains(errText, "does not contain main module"):
+			kind = "not_in_module"
+		case strings.Contains(errText, "matched no packages"):
+			kind = "no_match"
+		}
+		if errText == "" {
+			errText = err.Error()
+		}
+		return nil, nil, &Failure{Kind: kind, Pattern: strings.Join(patterns, " "), Message: errText}
+	}
+	// go list reports a pattern without packages only as a warning on stderr.
+	for _, line := range strings.Split(errText, "\n") {
+		if strings.Contains(line, "matched no packages") {
+			pat := line
+			if i := strings.Index(line, "\""); i >= 0 {
+				if j := strings.Index(line[i+1:], "\""); j >= 0 {
+					pat = line[i+1 : i+1+j]
+				}
+			}
+			return nil, nil, &Failure{Kind: "no_match", Pattern: pat, Message: strings.TrimSpace(line)}
+		}
+	}
+
+	var all []*listPackage
+	dec := json.NewDecoder(&stdout)
+	for {
+		p := new(listPackage)
+		if err := dec.Decode(p); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, nil, &Failure{Kind: "internal", Message: "decoding go list output: " + err.Error()}
+		}
+		all = append(all, p)
+	}
+
+	exports := make(map[string]string, len(all))
+	var targets []*listPackage
+	dirSet := map[string]bool{}
+	fileSet := map[string]bool{}
+	for _, p := range all {
+		if p.Export != "" {
+			exports[p.ImportPath] = p.Export
+		}
+		if p.Dir != "" {
+			dirSet[p.Dir] = true
+		}
+		if p.Module != nil && p.Module.GoMod != "" {
+			fileSet[p.Module.GoMod] = true
+			if p.Module.Main {
+				fileSet[filepath.Join(filepath.Dir(p.Module.GoMod), "go.sum")] = true
+			}
+		}
+		if p.DepOnly || excludedStd(p) {
+			continue
+		}
+		targets = append(targets, p)
+	}
+	if len(targets) == 0 {
+		return nil, nil, &Failure{Kind: "no_match", Pattern: strings.Join(patterns, " "), Message: "patterns matched no packages: " + strings.Join(patterns, " ")}
+	}
+	sort.Slice(targets, func(i, j int) bool { return targets[i].ImportPath < targets[j].ImportPath })
+
+	fset := token.NewFileSet()
+	imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		f, ok := exports[path]
+		if !ok {
+			return nil, fmt.Errorf("no export data for %q", path)
+		}
+		return os.Open(f)
+	})
+
+	s := &Surface{SchemaVersion: schemaVersion, Packages: []Package{}}
+	for i, p := range targets {
+		if progress {
+			fmt.Fprintf(os.Stderr, "progress %d %d\n", i+1, len(targets))
+		}
+		var msg string
+		if p.Error != nil {
+			msg = strings.TrimSpace(p.Error.Err)
+			if kind := classify(msg); kind != "compile" {
+				return nil, nil, &Failure{Kind: kind, Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
+			}
+		} else if p.Export == "" && p.ImportPath != "unsafe" {
+			var parts []string
+			for _, e := range p.DepsErrors {
+				parts = append(parts, strings.TrimSpace(e.Err))
+			}
+			msg = "dependency failed: " + strings.Join(parts, "\n")
+			if len(parts) == 0 {
+				msg = "go list produced no export data"
+			}
+		}
+		if msg != "" {
+			if !keepGoing {
+				return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
+			}
+			s.Packages = append(s.Packages, skippedPackage(p, msg))
+			continue
+		}
+		var tpkg *types.Package
+		var err error
+		if p.ImportPath == "unsafe" {
+			tpkg = types.Unsafe
+		} else {
+			tpkg, err = imp.Import(p.ImportPath)
+		}
+		if err != nil {
+			msg := "loading export data: " + err.Error()
+			if !keepGoing {
+				return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
+			}
+			s.Packages = append(s.Packages, skippedPackage(p, msg))
+			continue
+		}
+		s.Packages = append(s.Packages, buildPackage(p, tpkg, fset))
+	}
+	setModule(s, targets)
+
+	in := &Inputs{Dirs: sortedKeys(dirSet), Files: sortedKeys(fileSet)}
+	return s, in, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// setModule fills Surface.module and version: `std` when every target is in the standard
+// library, else the module that holds the targets (the main module when it holds any).
+func setModule(s *Surface, targets []*listPackage) {
+	allStd := true
+	var first, main *listModule
+	for _, p := range targets {
+		if !p.Standard {
+			allStd = false
+		}
+		if p.Module != nil {
+			if first == nil {
+				first = p.Module
+			}
+			if p.Module.Main && main == nil {
+				main = p.Module
+			}
+		}
+	}
+	switch {
+	case allStd:
+		s.Module = "std"
+	case main != nil:
+		s.Module = main.Path
+	case first != nil:
+		s.Module, s.Version = first.Path, first.Version
+	}
+}
+
+func skippedPackage(p *listPackage, reason string) Package {
+	pk := emptyPackage(p)
+	pk.Skipped = append(pk.Skipped, SkipNote{Symbol: p.ImportPath, Reason: reason})
+	return pk
+}
+
+func emptyPackage(p *listPackage) Package {
+	deps := p.Deps
+	if deps == nil {
+		deps = []string{}
+	}
+	return Package{
+		ImportPath: p.ImportPath,
+		Name:       p.Name,
+		IsMain:     p.Name == "main",
+		Imports:    []string{},
+		Deps:       deps,
+		Funcs:      []Func{},
+		Types:      []Type{},
+		Consts:     []Value{},
+		Vars:       []Value{},
+		Skipped:    []SkipNote{},
+	}
+}
+
+// ---- building one package ----
+
+type builder struct {
+	pkg     *types.Package
+	fset    *token.FileSet
+	qual    types.Qualifier
+	imports map[string]bool
+	docs    *docReader
+}
+
+func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) Package {
+	out := emptyPackage(p)
+	b := &builder{
+		pkg:     tpkg,
+		fset:    fset,
+		imports: map[string]bool{},
+		docs:    &docReader{dir: p.Dir, files: map[string][]string{}},
+	}
+	b.qual = func(other *types.Package) string {
+		if other == tpkg {
+			return ""
+		}
+		return other.Path()
+	}
+	out.Doc = packageDoc(p)
+	scope := tpkg.Scope()
+	for _, name := range scope.Names() {
+		obj := scope.Lookup(name)
+		if !obj.Exported() {
+			continue
+		}
+		switch o := obj.(type) {
+		case *types.Func:
+			sig := o.Type().(*types.Signature)
+			f := b.fn(o, sig)
+			f.TypeParams = b.typeParams(sig.TypeParams())
+			b.useSignature(sig)
+			b.useTypeParams(sig.TypeParams())
+			out.Funcs = append(out.Funcs, f)
+		case *types.TypeName:
+			out.Types = append(out.Types, b.typeDecl(o))
+		case *types.Const:
+			b.use(o.Type())
+			out.Consts = append(out.Consts, Value{Name: name, Type: b.str(o.Type()), Const: o.Val().ExactString(), Doc: b.docOf(o)})
+		case *types.Var:
+			b.use(o.Type())
+			out.Vars = append(out.Vars, Value{Name: name, Type: b.str(o.Type()), Doc: b.docOf(o)})
+		default:
+			out.Skipped = append(out.Skipped, SkipNote{Symbol: name, Reason: fmt.Sprintf("unsupported object kind %T", obj)})
+		}
+	}
+	delete(b.imports, tpkg.Path())
+	out.Imports = sortedKeys(b.imports)
+	return out
+}
+
+func (b *builder) str(t types.Type) string { return types.TypeString(t, b.qual) }
+
+func (b *builder) position(obj types.Object) string {
+	pos := b.fset.Position(obj.Pos())
+	if !pos.IsValid() {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
+}
+
+func (b *builder) docOf(obj types.Object) string {
+	pos := b.fset.Position(obj.Pos())
+	if !pos.IsValid() {
+		return ""
+	}
+	return b.docs.synopsisAt(pos.Filename, pos.Line)
+}
+
+func (b *builder) tuple(t *types.Tuple, variadic bool) []Param {
+	out := make([]Param, 0, t.Len())
+	for i := 0; i < t.Len(); i++ {
+		v := t.At(i)
+		ts := b.str(v.Type())
+		if variadic && i == t.Len()-1 {
+			if sl, ok := v.Type().(*types.Slice); ok {
+				ts = "..." + b.str(sl.Elem())
+			}
+		}
+		out = append(out, Param{Name: v.Name(), Type: ts})
+	}
+	return out
+}
+
+func (b *builder) fn(obj *types.Func, sig *types.Signature) Func {
+	return Func{
+		Name:       obj.Name(),
+		Doc:        b.docOf(obj),
+		Position:   b.position(obj),
+		Variadic:   sig.Variadic(),
+		TypeParams: []TypeParam{},
+		Params:     b.tuple(sig.Params(), sig.Variadic()),
+		Results:    b.tuple(sig.Results(), false),
+	}
+}
+
+func (b *builder) typeParams(l *types.TypeParamList) []TypeParam {
+	out := make([]TypeParam, 0, l.Len())
+	for i := 0; i < l.Len(); i++ {
+		tp := l.At(i)
+		out = append(out, TypeParam{Name: tp.Obj().Name(), Constraint: b.str(tp.Constraint())})
+	}
+	return out
+}
+
+func kindOf(t types.Type) string {
+	switch t.(type) {
+	case *types.Struct:
+		return "struct"
+	case *types.Interface:
+		return "interface"
+	case *types.Signature:
+		return "func"
+	case *types.Map:
+		return "map"
+	case *types.Slice:
+		return "slice"
+	case *types.Array:
+		return "array"
+	case *types.Chan:
+		return "chan"
+	case *types.Pointer:
+		return "pointer"
+	case *types.Basic:
+		return "basic"
+	}
+	return "other"
+}
+
+func (b *builder) typeDecl(obj *types.TypeName) Type {
+	t := Type{
+		Name:             obj.Name(),
+		TypeParams:       []TypeParam{},
+		Fields:           []Field{},
+		Methods:          []Func{},
+		InterfaceMethods: []Func{},
+		EmbeddedTypes:    []string{},
+	}
+	if obj.IsAlias() {
+		t.Kind = "alias"
+		rhs := obj.Type()
+		if a, ok := obj.Type().(*types.Alias); ok {
+			rhs = a.Rhs()
+			t.TypeParams = b.typeParams(a.TypeParams())
+			b.useTypeParams(a.TypeParams())
+		}
+		t.AliasOf = b.str(rhs)
+		t.Underlying = b.str(obj.Type().Underlying())
+		b.use(rhs)
+		return t
+	}
+	named, ok := obj.Type().(*types.Named)
+	if !ok {
+		// A predeclared-like type name without a Named type; record its type only.
+		t.Kind = kindOf(obj.Type().Underlying())
+		t.Underlying = b.str(obj.Type().Underlying())
+		return t
+	}
+	under := named.Underlying()
+	t.Kind = kindOf(under)
+	t.Underlying = b.str(under)
+	t.TypeParams = b.typeParams(named.TypeParams())
+	b.useTypeParams(named.TypeParams())
+	switch u := under.(type) {
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			f := u.Field(i)
+			t.Fields = append(t.Fields, Field{Name: f.Name(), Type: b.str(f.Type()), Tag: u.Tag(i), Exported: f.Exported(), Embedded: f.Embedded()})
+			if f.Embedded() {
+				t.EmbeddedTypes = append(t.EmbeddedTypes, b.str(f.Type()))
+			}
+			if f.Exported() || f.Embedded() {
+				b.use(f.Type())
+			}
+		}
+	case *types.Interface:
+		for i := 0; i < u.NumEmbeddeds(); i++ {
+			e := u.EmbeddedType(i)
+			t.EmbeddedTypes = append(t.EmbeddedTypes, b.str(e))
+			b.use(e)
+		}
+		for i := 0; i < u.NumExplicitMethods(); i++ {
+			m := u.ExplicitMethod(i)
+			if !m.Exported() {
+				continue
+			}
+			sig := m.Type().(*types.Signature)
+			f := b.fn(m, sig)
+			b.useSignature(sig)
+			t.InterfaceMethods = append(t.InterfaceMethods, f)
+		}
+		sort.Slice(t.InterfaceMethods, func(i, j int) bool { return t.InterfaceMethods[i].Name < t.InterfaceMethods[j].Name })
+	default:
+		b.use(under)
+	}
+	for i := 0; i < named.NumMethods(); i++ {
+		m := named.Method(i)
+		if !m.Exported() {
+			continue
+		}
+		sig := m.Type().(*types.Signature)
+		f := b.fn(m, sig)
+		f.Receiver = obj.Name()
+		if recv := sig.Recv(); recv != nil {
+			_, f.ReceiverPointer = recv.Type().(*types.Pointer)
+		}
+		f.TypeParams = b.typeParams(sig.RecvTypeParams())
+		b.useSignature(sig)
+		t.Methods = append(t.Methods, f)
+	}
+	sort.Slice(t.Methods, func(i, j int) bool { return t.Methods[i].Name < t.Methods[j].Name })
+	return t
+}
+
+// ---- imports: packages named by the exported surface ----
+
+func (b *builder) useSignature(sig *types.Signature) {
+	for _, tup := range []*types.Tuple{sig.Params(), sig.Results()} {
+		for i := 0; i < tup.Len(); i++ {
+			b.use(tup.At(i).Type())
+		}
+	}
+}
+
+func (b *builder) useTypeParams(l *types.TypeParamList) {
+	for i := 0; i < l.Len(); i++ {
+		b.use(l.At(i).Constraint())
+	}
+}
+
+func (b *builder) addPkg(p *types.Package) {
+	if p != nil {
+		b.imports[p.Path()] = true
+	}
+}
+
+// use records the packages a type string names: the packages of named types and aliases (not
+// looking through them), and `unsafe` for unsafe.Pointer.
+func (b *builder) use(t types.Type) {
+	switch t := t.(type) {
+	case nil:
+	case *types.Basic:
+		if t.Kind() == types.UnsafePointer {
+			b.imports["unsafe"] = true
+		}
+	case *types.Alias:
+		b.addPkg(t.Obj().Pkg())
+		if args := t.TypeArgs(); args != nil {
+			for i := 0; i < args.Len(); i++ {
+				b.use(args.At(i))
+			}
+		}
+	case *types.Named:
+		b.addPkg(t.Obj().Pkg())
+		if args := t.TypeArgs(); args != nil {
+			for i := 0; i < args.Len(); i++ {
+				b.use(args.At(i))
+			}
+		}
+	case *types.Pointer:
+		b.use(t.Elem())
+	case *types.Slice:
+		b.use(t.Elem())
+	case *types.Array:
+		b.use(t.Elem())
+	case *types.Map:
+		b.use(t.Key())
+		b.use(t.Elem())
+	case *types.Chan:
+		b.use(t.Elem())
+	case *types.Signature:
+		b.useSignature(t)
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			b.use(t.Field(i).Type())
+		}
+	case *types.Interface:
+		for i := 0; i < t.NumEmbeddeds(); i++ {
+			b.use(t.EmbeddedType(i))
+		}
+		for i := 0; i < t.NumExplicitMethods(); i++ {
+			b.useSignature(t.ExplicitMethod(i).Type().(*types.Signature))
+		}
+	case *types.Union:
+		for i := 0; i < t.Len(); i++ {
+			b.use(t.Term(i).Type())
+		}
+	case *types.Tuple:
+		for i := 0; i < t.Len(); i++ {
+			b.use(t.At(i).Type())
+		}
+	case *types.TypeParam:
+		// Named by its own declaration; its constraint is recorded there.
+	}
+}
+
+// ---- docs: comment text found by reading (never type-checking) source files ----
+
+func packageDoc(p *listPackage) string {
+	files := append(append([]string{}, p.GoFiles...), p.CgoFiles...)
+	sort.Strings(files)
+	fset := token.NewFileSet()
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, filepath.Join(p.Dir, name), nil, parser.PackageClauseOnly|parser.ParseComments)
+		if err != nil || f.Doc == nil {
+			continue
+		}
+		if s := synopsis(f.Doc.Text()); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func synopsis(text string) string {
+	return new(doc.Package).Synopsis(text)
+}
+
+type docReader struct {
+	dir   string
+	files map[string][]string
+}
+
+// synopsisAt finds the comment block directly above line (1-based) of file and returns its
+// synopsis. A declaration inside a group without its own comment takes the group's comment.
+func (d *docReader) synopsisAt(file string, line int) string {
+	// Export data may name files with a rewritten prefix ($GOROOT, trimmed paths); a package's
+	// files all live in its directory.
+	file = filepath.Base(file)
+	lines, ok := d.files[file]
+	if !ok {
+		data, err := os.ReadFile(filepath.Join(d.dir, file))
+		if err == nil {
+			lines = strings.Split(string(data), "\n")
+		}
+		d.files[file] = lines
+	}
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	text := commentAbove(lines, line-1)
+	if text == "" && line >= 2 {
+		prev := strings.TrimSpace(lines[line-2])
+		if prev == "const (" || prev == "var (" || prev == "type (" {
+			text = commentAbove(lines, line-2)
+		}
+	}
+	if text == "" {
+		return ""
+	}
+	return synopsis(text)
+}
+
+// commentAbove returns the text of the comment lines ending right above index i.
+func commentAbove(lines []string, i int) string {
+	j := i - 1
+	if j < 0 {
+		return ""
+	}
+	last := strings.TrimSpace(lines[j])
+	if strings.HasSuffix(last, "*/") && !strings.HasPrefix(last, "//") {
+		var block []string
+		for ; j >= 0; j-- {
+			l := lines[j]
+			block = append([]string{l}, block...)
+			if strings.Contains(l, "/*") {
+				break
+			}
+		}
+		if j < 0 {
+			return ""
+		}
+		text := strings.Join(block, "\n")
+		text = strings.TrimSpace(text)
+		text = strings.TrimPrefix(text, "/*")
+		text = strings.TrimSuffix(text, "*/")
+		return strings.TrimSpace(text)
+	}
+	var got []string
+	for ; j >= 0; j-- {
+		l := strings.TrimSpace(lines[j])
+		if !strings.HasPrefix(l, "//") {
+			break
+		}
+		got = append(got, l)
+	}
+	var sb strings.Builder
+	for k := len(got) - 1; k >= 0; k-- {
+		l := got[k]
+		if strings.HasPrefix(l, "//go:") || strings.HasPrefix(l, "//line ") || strings.HasPrefix(l, "//export ") || strings.HasPrefix(l, "//extern ") {
+			continue
+		}
+		l = strings.TrimPrefix(l, "//")
+		l = strings.TrimPrefix(l, " ")
+		sb.WriteString(l)
+		sb.WriteByte('\n')
+	}
+	return strings.TrimSpace(sb.String())
+}

@@ -1,0 +1,1 @@
+//! go-ingest integration tests.
