@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use apisurface::{Func, GoType, Package, Type, Walk, parse_type};
+use apisurface::{Func, GoType, Package, Type, parse_type};
 
 use crate::graph::ImportGraph;
 use crate::policy::{Ban, Policy};
@@ -411,20 +411,7 @@ impl Checker<'_> {
     }
 
     fn walk(&mut self, kind: ViolationKind, where_: String, t: &GoType, printed: &str) {
-        let policy = self.policy;
-        let mut found: Vec<(String, Ban<'_>)> = Vec::new();
-        t.walk(&mut |n| {
-            if let GoType::Named(name) = n
-                && let Some(ban) = policy.type_ban(name)
-            {
-                let qualified = format!("{}.{}", name.package.as_deref().unwrap_or(""), name.name);
-                if !found.iter().any(|(q, _)| *q == qualified) {
-                    found.push((qualified, ban));
-                }
-            }
-            Walk::Continue
-        });
-        for (qualified, ban) in found {
+        for (qualified, ban) in self.policy.banned_types(t) {
             let detail = if qualified == printed {
                 qualified
             } else {

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use apisurface::TypeName;
 use apisurface::validate::{ValidationError, check_import_path};
+use apisurface::{GoType, TypeName, Walk};
 
 use crate::table::StdTable;
 
@@ -300,6 +300,25 @@ impl Policy {
                 reason: r.as_str(),
             })
     }
+    /// Every banned named type in `ty` (walked to the bottom: elements, map keys and values,
+    /// channel elements, signatures, struct fields, interface methods and embeds, union terms,
+    /// type arguments, constraints), each qualified name (`reflect.Value`) once, in walk order,
+    /// with the rule that bans it.
+    pub fn banned_types(&self, ty: &GoType) -> Vec<(String, Ban<'_>)> {
+        let mut found: Vec<(String, Ban<'_>)> = Vec::new();
+        ty.walk(&mut |n| {
+            if let GoType::Named(name) = n
+                && let Some(ban) = self.type_ban(name)
+            {
+                let qualified = format!("{}.{}", name.package.as_deref().unwrap_or(""), name.name);
+                if !found.iter().any(|(q, _)| *q == qualified) {
+                    found.push((qualified, ban));
+                }
+            }
+            Walk::Continue
+        });
+        found
+    }
 }
 
 impl Default for Policy {
@@ -429,5 +448,196 @@ mod tests {
         for bad in ["", "no dot", "unsafe", "tab\t.x"] {
             assert!(p.ban_type_prefix(bad, "r").is_err(), "{bad:?}");
         }
+    }
+
+    /// Every position the walker must see, built by hand (independent of the parser).
+    #[test]
+    fn banned_types_are_found_in_every_position() {
+        use apisurface::{
+            ChanDir, InterfaceElem, ParamDecl, Signature, StructField, Term, TypeParamGroup,
+        };
+        let bad = || GoType::qualified("reflect", "Value");
+        let ok = || GoType::qualified("example.com/x", "Value");
+        let b = Box::new;
+        let sig = |params: Vec<GoType>, results: Vec<GoType>| Signature {
+            type_params: vec![],
+            params: params
+                .into_iter()
+                .map(|ty| ParamDecl { name: None, ty })
+                .collect(),
+            results: results
+                .into_iter()
+                .map(|ty| ParamDecl { name: None, ty })
+                .collect(),
+        };
+        let generic = |arg: GoType| {
+            GoType::Named(TypeName {
+                package: Some("iter".into()),
+                name: "Seq2".into(),
+                type_args: vec![GoType::name("int"), arg],
+            })
+        };
+        type Wrap = Box<dyn Fn(GoType) -> GoType>;
+        let positions: Vec<(&str, Wrap)> = vec![
+            ("bare", Box::new(|t| t)),
+            ("pointer", Box::new(move |t| GoType::Pointer(b(t)))),
+            ("slice", Box::new(move |t| GoType::Slice(b(t)))),
+            (
+                "array",
+                Box::new(move |t| GoType::Array { len: 2, elem: b(t) }),
+            ),
+            ("variadic", Box::new(move |t| GoType::Variadic(b(t)))),
+            (
+                "map key (array elem)",
+                Box::new(move |t| GoType::Map {
+                    key: b(GoType::Array { len: 2, elem: b(t) }),
+                    value: b(GoType::name("int")),
+                }),
+            ),
+            (
+                "map value",
+                Box::new(move |t| GoType::Map {
+                    key: b(GoType::name("string")),
+                    value: b(t),
+                }),
+            ),
+            (
+                "chan",
+                Box::new(move |t| GoType::Chan {
+                    dir: ChanDir::Both,
+                    elem: b(t),
+                }),
+            ),
+            (
+                "recv chan",
+                Box::new(move |t| GoType::Chan {
+                    dir: ChanDir::Recv,
+                    elem: b(t),
+                }),
+            ),
+            (
+                "send chan",
+                Box::new(move |t| GoType::Chan {
+                    dir: ChanDir::Send,
+                    elem: b(t),
+                }),
+            ),
+            (
+                "func param",
+                Box::new(move |t| GoType::Func(sig(vec![GoType::name("int"), t], vec![]))),
+            ),
+            (
+                "func result",
+                Box::new(move |t| GoType::Func(sig(vec![], vec![t, GoType::name("error")]))),
+            ),
+            (
+                "func type-param constraint",
+                Box::new(move |t| {
+                    GoType::Func(Signature {
+                        type_params: vec![TypeParamGroup {
+                            names: vec!["T".into()],
+                            constraint: t,
+                        }],
+                        ..Signature::default()
+                    })
+                }),
+            ),
+            (
+                "struct field",
+                Box::new(move |t| {
+                    GoType::Struct(vec![StructField {
+                        name: Some("F".into()),
+                        ty: t,
+                        tag: None,
+                    }])
+                }),
+            ),
+            (
+                "struct embedded field",
+                Box::new(move |t| {
+                    GoType::Struct(vec![StructField {
+                        name: None,
+                        ty: t,
+                        tag: None,
+                    }])
+                }),
+            ),
+            (
+                "interface method param",
+                Box::new(move |t| {
+                    GoType::Interface(vec![InterfaceElem::Method {
+                        name: "M".into(),
+                        sig: sig(vec![t], vec![]),
+                    }])
+                }),
+            ),
+            (
+                "interface method result",
+                Box::new(move |t| {
+                    GoType::Interface(vec![InterfaceElem::Method {
+                        name: "M".into(),
+                        sig: sig(vec![], vec![t]),
+                    }])
+                }),
+            ),
+            (
+                "interface embed",
+                Box::new(move |t| GoType::Interface(vec![InterfaceElem::Embedded(t)])),
+            ),
+            (
+                "union term",
+                Box::new(move |t| {
+                    GoType::Union(vec![
+                        Term {
+                            tilde: true,
+                            ty: GoType::name("int"),
+                        },
+                        Term {
+                            tilde: false,
+                            ty: t,
+                        },
+                    ])
+                }),
+            ),
+            ("generic type argument", Box::new(generic)),
+        ];
+        let p = Policy::mep74();
+        for (what, wrap) in &positions {
+            let found = p.banned_types(&wrap(bad()));
+            assert_eq!(found.len(), 1, "{what}: {found:?}");
+            assert_eq!(found[0].0, "reflect.Value", "{what}");
+            assert_eq!(found[0].1.rule, "reflect", "{what}");
+            assert!(
+                p.banned_types(&wrap(ok())).is_empty(),
+                "{what}: false positive"
+            );
+            // Two levels deep: every position inside every other one.
+            for (outer, wrap2) in &positions {
+                let t = wrap2(wrap(bad()));
+                assert_eq!(p.banned_types(&t).len(), 1, "{what} inside {outer}");
+                assert!(
+                    p.banned_types(&wrap2(wrap(ok()))).is_empty(),
+                    "{what} inside {outer}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn banned_types_reports_each_name_once_in_walk_order() {
+        let t = GoType::Map {
+            key: Box::new(GoType::qualified("unsafe", "Pointer")),
+            value: Box::new(GoType::Slice(Box::new(GoType::Map {
+                key: Box::new(GoType::qualified("reflect", "Value")),
+                value: Box::new(GoType::qualified("unsafe", "Pointer")),
+            }))),
+        };
+        let names: Vec<String> = Policy::mep74()
+            .banned_types(&t)
+            .into_iter()
+            .map(|(q, _)| q)
+            .collect();
+        assert_eq!(names, ["unsafe.Pointer", "reflect.Value"]);
+        assert!(Policy::default().banned_types(&t).is_empty());
     }
 }
