@@ -1,11 +1,44 @@
-//! Parser for go/types type strings. (Stub: being written; see issue 3.)
+//! Parser for go/types type strings (`types.TypeString` with the full import path as qualifier).
+//!
+//! The grammar is the printed form, not Go source syntax, and the parser is strict about it:
+//! only the spacing go/types itself writes is accepted, so that every accepted string prints
+//! back byte for byte through `Display`. The rules it relies on (as printed by Go 1.26):
+//!
+//! * names: predeclared (`int`), local (`Thing`, `T`), or a *qualified token* `path.Name` whose
+//!   path may contain `/`, `.`, `-`, `~`, `+` (`gopkg.in/yaml.v3.Node`); the name is the
+//!   identifier after the token's last `.`. Instances: `iter.Seq2[int, E]` (`, ` separated).
+//! * `untyped int|float|rune|string|bool|nil|complex`;
+//! * `*T`, `[]T`, `[N]T` (canonical decimal `N`), `map[K]V`;
+//! * `chan T`, `chan<- T`, `<-chan T`; a send-receive channel whose element is a receive-only
+//!   channel is parenthesised (`chan (<-chan int)`) and only then;
+//! * `func[P C, Q, R D](a int, b ...string) (n int, err error)`: type-parameter names of a group
+//!   and the groups themselves are separated by `, `, the group's constraint follows its last name
+//!   after one space; parameter names are never grouped; zero results print nothing, one unnamed
+//!   result prints without parentheses, anything else in parentheses;
+//! * `struct{A int "json:\"a\""; io.Reader; *T}`: fields joined by `; `, an embedded field is its
+//!   type alone, a tag is an interpreted string literal as `strconv.Quote` writes it. Raw
+//!   (backquoted) tags never appear in go/types output and are refused;
+//! * `interface{String() string; io.Reader; ~int | ~string}`: elements joined by `; ` in any
+//!   order (kept as printed);
+//! * unions `~int | ~string` at the top level, as an interface element or as a constraint;
+//! * `...T` at the top level or as the last parameter.
+//!
+//! Nesting is bounded by [`MAX_DEPTH`] (depth-counted recursion), input length by
+//! [`MAX_INPUT_LEN`]; both give a [`ParseError`], never a stack overflow or a panic.
 
-use crate::ast::GoType;
+use crate::ast::{
+    ChanDir, GoType, InterfaceElem, ParamDecl, Signature, StructField, Term, TypeName,
+    TypeParamGroup, UntypedKind,
+};
+use crate::validate::{check_import_path, is_digit, is_keyword, is_letter};
 
 /// Longest input [`parse_type`] accepts, in bytes.
 pub const MAX_INPUT_LEN: usize = 1 << 20;
 /// Deepest nesting [`parse_type`] accepts (each composite type or signature is one level).
 pub const MAX_DEPTH: usize = 128;
+
+/// Longest excerpt of the input quoted in [`ParseError::found`], in bytes (before escaping).
+const EXCERPT_LEN: usize = 24;
 
 /// A type string that could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,6 +53,739 @@ pub struct ParseError {
 }
 
 /// Parses a go/types type string.
+///
+/// Accepts exactly the canonical form go/types prints (see the module documentation); for every
+/// accepted string `parse_type(s)?.to_string() == s`.
+///
+/// ```
+/// use apisurface::{parse_type, GoType};
+/// let t = parse_type("func(ctx context.Context) (n int, err error)").unwrap();
+/// assert!(matches!(t, GoType::Func(_)));
+/// let e = parse_type("chan (chan int)").unwrap_err();
+/// assert_eq!(e.offset, 5);
+/// ```
 pub fn parse_type(input: &str) -> Result<GoType, ParseError> {
-    Err(ParseError { offset: 0, expected: "a type".into(), found: format!("{:.20}", input) })
+    if input.len() > MAX_INPUT_LEN {
+        return Err(ParseError {
+            offset: MAX_INPUT_LEN,
+            expected: format!("at most {MAX_INPUT_LEN} bytes of input"),
+            found: format!("{} bytes", input.len()),
+        });
+    }
+    let mut p = Parser {
+        src: input,
+        b: input.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    let t = if p.starts_with(b"...") {
+        p.pos += 3;
+        GoType::Variadic(Box::new(p.ty()?))
+    } else {
+        p.union_or_type()?
+    };
+    if p.pos != p.b.len() {
+        return Err(p.err(p.pos, "end of input"));
+    }
+    Ok(t)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+type R<T> = Result<T, ParseError>;
+
+/// Bytes that may continue a name or qualified token (ASCII part).
+fn is_token_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-' | b'~' | b'+')
+}
+
+impl<'a> Parser<'a> {
+    fn err(&self, offset: usize, expected: impl Into<String>) -> ParseError {
+        ParseError {
+            offset,
+            expected: expected.into(),
+            found: excerpt(self.src, offset),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, i: usize) -> Option<u8> {
+        self.b.get(self.pos + i).copied()
+    }
+
+    fn starts_with(&self, s: &[u8]) -> bool {
+        self.b[self.pos..].starts_with(s)
+    }
+
+    fn eat(&mut self, s: &[u8]) -> bool {
+        if self.starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, s: &str, what: &str) -> R<()> {
+        if self.eat(s.as_bytes()) {
+            Ok(())
+        } else {
+            Err(self.err(self.pos, what))
+        }
+    }
+
+    /// Length in bytes of the plain identifier (letters and digits, first a letter) at `at`,
+    /// or 0.
+    fn ident_len_at(&self, at: usize) -> usize {
+        let mut i = at;
+        let mut first = true;
+        while i < self.b.len() {
+            let c = self.b[i];
+            if c.is_ascii() {
+                let ok = if first {
+                    c.is_ascii_alphabetic() || c == b'_'
+                } else {
+                    c.is_ascii_alphanumeric() || c == b'_'
+                };
+                if !ok {
+                    break;
+                }
+                i += 1;
+            } else {
+                let Some(ch) = self.src[i..].chars().next() else {
+                    break;
+                };
+                if !(is_letter(ch) || (!first && is_digit(ch))) {
+                    break;
+                }
+                i += ch.len_utf8();
+            }
+            first = false;
+        }
+        i - at
+    }
+
+    /// Length of the qualified token (identifier and path characters) at the cursor.
+    fn token_len(&self) -> usize {
+        let mut i = self.pos;
+        while i < self.b.len() {
+            let c = self.b[i];
+            if c.is_ascii() {
+                if !is_token_byte(c) {
+                    break;
+                }
+                i += 1;
+            } else {
+                let Some(ch) = self.src[i..].chars().next() else {
+                    break;
+                };
+                if !(is_letter(ch) || is_digit(ch)) {
+                    break;
+                }
+                i += ch.len_utf8();
+            }
+        }
+        i - self.pos
+    }
+
+    /// A plain identifier at the cursor that is not a keyword; consumed.
+    fn ident(&mut self, what: &str) -> R<String> {
+        let n = self.ident_len_at(self.pos);
+        if n == 0 {
+            return Err(self.err(self.pos, what));
+        }
+        let s = &self.src[self.pos..self.pos + n];
+        if is_keyword(s) {
+            return Err(self.err(self.pos, format!("{what} (not the keyword `{s}`)")));
+        }
+        self.pos += n;
+        Ok(s.to_string())
+    }
+
+    /// A type, possibly a union of terms (`~int | ~string`): allowed at the top level, as an
+    /// interface element and as a constraint.
+    fn union_or_type(&mut self) -> R<GoType> {
+        let first = self.term()?;
+        if !self.starts_with(b" | ") {
+            return Ok(if first.tilde {
+                GoType::Union(vec![first])
+            } else {
+                first.ty
+            });
+        }
+        let mut terms = vec![first];
+        while self.eat(b" | ") {
+            terms.push(self.term()?);
+        }
+        Ok(GoType::Union(terms))
+    }
+
+    fn term(&mut self) -> R<Term> {
+        let tilde = self.eat(b"~");
+        Ok(Term {
+            tilde,
+            ty: self.ty()?,
+        })
+    }
+
+    /// One type (no union, no `...`); the only recursive entry point, so depth is counted here.
+    fn ty(&mut self) -> R<GoType> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.err(
+                self.pos,
+                format!("at most {MAX_DEPTH} levels of nested types"),
+            ));
+        }
+        self.depth += 1;
+        let r = self.ty_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn ty_inner(&mut self) -> R<GoType> {
+        let start = self.pos;
+        match self.peek() {
+            Some(b'*') => {
+                self.pos += 1;
+                Ok(GoType::Pointer(Box::new(self.ty()?)))
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                if self.eat(b"]") {
+                    return Ok(GoType::Slice(Box::new(self.ty()?)));
+                }
+                let len = self.array_len()?;
+                self.expect("]", "`]` after the array length")?;
+                Ok(GoType::Array {
+                    len,
+                    elem: Box::new(self.ty()?),
+                })
+            }
+            Some(b'<') => {
+                self.expect("<-chan ", "`<-chan ` (a receive-only channel)")?;
+                Ok(GoType::Chan {
+                    dir: ChanDir::Recv,
+                    elem: Box::new(self.ty()?),
+                })
+            }
+            Some(_) => {
+                let n = self.token_len();
+                if n == 0 {
+                    return Err(self.err(start, "a type"));
+                }
+                let tok = &self.src[start..start + n];
+                if !tok.contains(['.', '/', '-', '~', '+']) {
+                    match tok {
+                        "map" => return self.map(),
+                        "chan" => return self.chan(),
+                        "func" => {
+                            self.pos += n;
+                            return Ok(GoType::Func(self.signature(true)?));
+                        }
+                        "struct" => return self.structure(),
+                        "interface" => return self.interface(),
+                        "untyped" => {
+                            if let Some(k) = self.untyped_kind(start + n) {
+                                self.pos = start + n + 1 + k.as_str().len();
+                                return Ok(GoType::Untyped(k));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                self.named(start, n)
+            }
+            None => Err(self.err(start, "a type")),
+        }
+    }
+
+    /// `untyped` at `..after` followed by ` kind` and a delimiter.
+    fn untyped_kind(&self, after: usize) -> Option<UntypedKind> {
+        if self.b.get(after) != Some(&b' ') {
+            return None;
+        }
+        let n = self.ident_len_at(after + 1);
+        let word = &self.src[after + 1..after + 1 + n];
+        UntypedKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+
+    fn array_len(&mut self) -> R<u64> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        let digits = &self.src[start..self.pos];
+        if digits.is_empty() {
+            return Err(self.err(start, "`]` or a decimal array length"));
+        }
+        if digits.len() > 1 && digits.starts_with('0') {
+            return Err(self.err(start, "a canonical decimal array length (no leading zeros)"));
+        }
+        digits
+            .parse::<u64>()
+            .map_err(|_| self.err(start, "an array length that fits in 64 bits"))
+    }
+
+    fn map(&mut self) -> R<GoType> {
+        self.pos += 3;
+        self.expect("[", "`[` after `map`")?;
+        let key = self.ty()?;
+        self.expect("]", "`]` after the map key type")?;
+        let value = self.ty()?;
+        Ok(GoType::Map {
+            key: Box::new(key),
+            value: Box::new(value),
+        })
+    }
+
+    fn chan(&mut self) -> R<GoType> {
+        self.pos += 4;
+        if self.eat(b"<- ") {
+            return Ok(GoType::Chan {
+                dir: ChanDir::Send,
+                elem: Box::new(self.ty()?),
+            });
+        }
+        self.expect(" ", "` ` or `<- ` after `chan`")?;
+        let at = self.pos;
+        if self.eat(b"(") {
+            if !self.starts_with(b"<-chan ") {
+                return Err(self.err(
+                    at,
+                    "a parenthesised element only when it is a receive-only channel `(<-chan T)`",
+                ));
+            }
+            let elem = self.ty()?;
+            self.expect(")", "`)` after the parenthesised channel element")?;
+            return Ok(GoType::Chan {
+                dir: ChanDir::Both,
+                elem: Box::new(elem),
+            });
+        }
+        if self.starts_with(b"<-") {
+            return Err(self.err(
+                at,
+                "`(` (go/types parenthesises a receive-only channel element of `chan`)",
+            ));
+        }
+        Ok(GoType::Chan {
+            dir: ChanDir::Both,
+            elem: Box::new(self.ty()?),
+        })
+    }
+
+    /// A (possibly qualified, possibly instantiated) name whose token is `start..start+n`.
+    fn named(&mut self, start: usize, n: usize) -> R<GoType> {
+        let tok = &self.src[start..start + n];
+        let (package, name, name_at) = match tok.rfind('.') {
+            Some(dot) => {
+                let path = &tok[..dot];
+                if let Err(e) = check_import_path(path) {
+                    let off = match e {
+                        crate::validate::ValidationError::ImportPath { offset, .. } => offset,
+                        _ => 0,
+                    };
+                    return Err(self.err(start + off, format!("an import path ({e})")));
+                }
+                (Some(path.to_string()), &tok[dot + 1..], start + dot + 1)
+            }
+            None => (None, tok, start),
+        };
+        let id = self.ident_len_at(name_at);
+        if id == 0 || name_at + id != start + n {
+            let bad = if id == 0 { name_at } else { name_at + id };
+            let what = if package.is_some() {
+                "an identifier after the package path's last `.`"
+            } else {
+                "a type name"
+            };
+            return Err(self.err(bad, what));
+        }
+        if is_keyword(name) {
+            return Err(self.err(name_at, format!("a type name (not the keyword `{name}`)")));
+        }
+        self.pos = start + n;
+        let mut type_args = Vec::new();
+        if self.eat(b"[") {
+            loop {
+                type_args.push(self.ty()?);
+                if self.eat(b"]") {
+                    break;
+                }
+                self.expect(", ", "`, ` or `]` in a type argument list")?;
+            }
+        }
+        Ok(GoType::Named(TypeName {
+            package,
+            name: name.to_string(),
+            type_args,
+        }))
+    }
+
+    /// After `func` (or a method name): `[tparams](params) results`.
+    fn signature(&mut self, allow_type_params: bool) -> R<Signature> {
+        let mut sig = Signature::default();
+        if allow_type_params && self.eat(b"[") {
+            sig.type_params = self.type_params()?;
+        }
+        self.expect("(", "`(` opening the parameter list")?;
+        sig.params = self.params(true)?;
+        // Results follow after one space unless what follows the space belongs to the enclosing
+        // construct (a struct tag or the next union term).
+        if self.peek() == Some(b' ') && !matches!(self.peek_at(1), Some(b'"' | b'|')) {
+            self.pos += 1;
+            let at = self.pos;
+            if self.eat(b"(") {
+                let results = self.params(false)?;
+                if results.is_empty() {
+                    return Err(self.err(at, "a result list (no results print nothing)"));
+                }
+                if results.len() == 1 && results[0].name.is_none() {
+                    return Err(self.err(at, "a single unnamed result without parentheses"));
+                }
+                sig.results = results;
+            } else {
+                sig.results = vec![ParamDecl {
+                    name: None,
+                    ty: self.ty()?,
+                }];
+            }
+        }
+        Ok(sig)
+    }
+
+    /// After `[`: `P C, Q, R D]`.
+    fn type_params(&mut self) -> R<Vec<TypeParamGroup>> {
+        let mut groups = Vec::new();
+        let mut names = Vec::new();
+        loop {
+            names.push(self.ident("a type parameter name")?);
+            if self.eat(b", ") {
+                continue;
+            }
+            self.expect(
+                " ",
+                "`, ` or ` ` and a constraint after a type parameter name",
+            )?;
+            let constraint = self.union_or_type()?;
+            groups.push(TypeParamGroup {
+                names: std::mem::take(&mut names),
+                constraint,
+            });
+            if self.eat(b"]") {
+                return Ok(groups);
+            }
+            self.expect(", ", "`, ` or `]` after a type parameter constraint")?;
+        }
+    }
+
+    /// After `(`: parameters up to and including `)`.
+    fn params(&mut self, allow_variadic: bool) -> R<Vec<ParamDecl>> {
+        let mut out = Vec::new();
+        if self.eat(b")") {
+            return Ok(out);
+        }
+        loop {
+            let n = self.ident_len_at(self.pos);
+            let name = if n > 0
+                && self.b.get(self.pos + n) == Some(&b' ')
+                && &self.src[self.pos..self.pos + n] != "chan"
+            {
+                let name = self.ident("a parameter name")?;
+                self.pos += 1;
+                Some(name)
+            } else {
+                None
+            };
+            let at = self.pos;
+            if self.eat(b"...") {
+                if !allow_variadic {
+                    return Err(self.err(at, "a result type (results are never variadic)"));
+                }
+                let ty = GoType::Variadic(Box::new(self.ty()?));
+                out.push(ParamDecl { name, ty });
+                return self
+                    .expect(")", "`)` after the variadic parameter (it must be last)")
+                    .map(|()| out);
+            }
+            out.push(ParamDecl {
+                name,
+                ty: self.ty()?,
+            });
+            if self.eat(b")") {
+                return Ok(out);
+            }
+            self.expect(", ", "`, ` or `)` in a parameter list")?;
+        }
+    }
+
+    /// `struct{...}`
+    fn structure(&mut self) -> R<GoType> {
+        self.pos += 6;
+        self.expect("{", "`{` after `struct`")?;
+        let mut fields = Vec::new();
+        if self.eat(b"}") {
+            return Ok(GoType::Struct(fields));
+        }
+        loop {
+            let n = self.ident_len_at(self.pos);
+            let named = n > 0
+                && self.b.get(self.pos + n) == Some(&b' ')
+                && self.b.get(self.pos + n + 1) != Some(&b'"');
+            let field = if named {
+                let name = self.ident("a field name")?;
+                self.pos += 1;
+                StructField {
+                    name: Some(name),
+                    ty: self.ty()?,
+                    tag: None,
+                }
+            } else {
+                let at = self.pos;
+                let ty = self.ty()?;
+                let base = match &ty {
+                    GoType::Pointer(e) => e.as_ref(),
+                    t => t,
+                };
+                if !matches!(base, GoType::Named(_)) {
+                    return Err(self.err(
+                        at,
+                        "a field name or an embedded type name (`T`, `*T`, `pkg.T`)",
+                    ));
+                }
+                StructField {
+                    name: None,
+                    ty,
+                    tag: None,
+                }
+            };
+            let mut field = field;
+            if self.starts_with(b" \"") {
+                self.pos += 1;
+                field.tag = Some(self.tag()?);
+            }
+            fields.push(field);
+            if self.eat(b"}") {
+                return Ok(GoType::Struct(fields));
+            }
+            self.expect("; ", "`; ` or `}` after a struct field")?;
+        }
+    }
+
+    /// An interpreted string literal at the cursor (a struct tag), returned verbatim.
+    ///
+    /// Accepted: `"` ... `"` with Go's escapes (`\a \b \f \n \r \t \v \\ \"`, `\xHH`, `\ooo`,
+    /// `\uHHHH`, `\UHHHHHHHH` naming a valid code point), no raw control characters (strconv.Quote
+    /// never writes them; this also refuses NUL and newlines).
+    fn tag(&mut self) -> R<String> {
+        let start = self.pos;
+        self.pos += 1; // opening quote
+        loop {
+            let at = self.pos;
+            let Some(c) = self.peek() else {
+                return Err(self.err(at, "`\"` closing the struct tag"));
+            };
+            match c {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(self.src[start..self.pos].to_string());
+                }
+                b'\\' => {
+                    let (digits, radix) = match self.peek_at(1) {
+                        Some(b'a' | b'b' | b'f' | b'n' | b'r' | b't' | b'v' | b'\\' | b'"') => {
+                            self.pos += 2;
+                            continue;
+                        }
+                        Some(b'x') => (2, 16),
+                        Some(b'u') => (4, 16),
+                        Some(b'U') => (8, 16),
+                        Some(b'0'..=b'7') => (3, 8),
+                        _ => return Err(self.err(at, "a valid escape sequence in the struct tag")),
+                    };
+                    let first = if radix == 8 { at + 1 } else { at + 2 };
+                    let text = self.b.get(first..first + digits).unwrap_or(&[]);
+                    let ok_digits =
+                        text.len() == digits && text.iter().all(|&d| (d as char).is_digit(radix));
+                    if !ok_digits {
+                        return Err(self.err(at, "a complete escape sequence in the struct tag"));
+                    }
+                    // All digits are ASCII, so this is valid UTF-8.
+                    let v = std::str::from_utf8(text)
+                        .ok()
+                        .and_then(|t| u32::from_str_radix(t, radix).ok());
+                    let valid = match (radix, digits) {
+                        (8, _) => v.is_some_and(|v| v <= 255),
+                        (16, 2) => true,
+                        _ => v.and_then(char::from_u32).is_some(),
+                    };
+                    if !valid {
+                        return Err(
+                            self.err(at, "an escape naming a valid value in the struct tag")
+                        );
+                    }
+                    self.pos = first + digits;
+                }
+                c if c < 0x20 || c == 0x7f => {
+                    return Err(self.err(at, "an escaped control character in the struct tag"));
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// `interface{...}`
+    fn interface(&mut self) -> R<GoType> {
+        self.pos += 9;
+        self.expect("{", "`{` after `interface`")?;
+        let mut elems = Vec::new();
+        if self.eat(b"}") {
+            return Ok(GoType::Interface(elems));
+        }
+        loop {
+            let n = self.ident_len_at(self.pos);
+            if n > 0 && self.b.get(self.pos + n) == Some(&b'(') {
+                let name = self.ident("a method name")?;
+                let sig = self.signature(false)?;
+                elems.push(InterfaceElem::Method { name, sig });
+            } else {
+                elems.push(InterfaceElem::Embedded(self.union_or_type()?));
+            }
+            if self.eat(b"}") {
+                return Ok(GoType::Interface(elems));
+            }
+            self.expect("; ", "`; ` or `}` after an interface element")?;
+        }
+    }
+}
+
+/// A short, escaped excerpt of `src` from `offset`, or `end of input`.
+fn excerpt(src: &str, offset: usize) -> String {
+    let Some(rest) = src.get(offset..) else {
+        // Not on a char boundary (never produced by the parser); fall back to bytes.
+        return format!("byte {offset}");
+    };
+    if rest.is_empty() {
+        return "end of input".to_string();
+    }
+    let mut end = rest.len().min(EXCERPT_LEN);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < rest.len() {
+        format!("{:?}…", &rest[..end])
+    } else {
+        format!("{:?}", rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rt(s: &str) -> GoType {
+        let t = parse_type(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        assert_eq!(t.to_string(), s, "round trip of {s:?}");
+        t
+    }
+
+    fn bad(s: &str, offset: usize) -> ParseError {
+        match parse_type(s) {
+            Ok(t) => panic!("{:.60?} parsed as {t:.60?}", s),
+            Err(e) => {
+                assert_eq!(e.offset, offset, "{:.60?}: {e}", s);
+                e
+            }
+        }
+    }
+
+    #[test]
+    fn names_and_qualified_tokens() {
+        assert_eq!(rt("int"), GoType::name("int"));
+        assert_eq!(
+            rt("gopkg.in/yaml.v3.Node"),
+            GoType::qualified("gopkg.in/yaml.v3", "Node")
+        );
+        assert_eq!(
+            rt("github.com/x/go-y.Z"),
+            GoType::qualified("github.com/x/go-y", "Z")
+        );
+        assert_eq!(
+            rt("example.com/m/v2/pkg.T"),
+            GoType::qualified("example.com/m/v2/pkg", "T")
+        );
+        assert_eq!(rt("unsafe.Pointer"), GoType::qualified("unsafe", "Pointer"));
+        rt("example.com/~user/p.T");
+        rt("chanx/y.T");
+        rt("untyped");
+        rt("Ünïcode");
+    }
+
+    #[test]
+    fn untyped_kinds() {
+        for k in UntypedKind::ALL {
+            let s = format!("untyped {}", k.as_str());
+            assert_eq!(rt(&s), GoType::Untyped(k));
+        }
+        bad("untyped foo", 7);
+    }
+
+    #[test]
+    fn channels_follow_the_paren_rule() {
+        rt("chan (<-chan int)");
+        rt("chan<- chan int");
+        rt("<-chan <-chan int");
+        rt("chan<- <-chan int");
+        rt("chan chan<- int");
+        bad("chan (chan int)", 5);
+        bad("chan <-chan int", 5);
+        bad("chan<-chan int", 4);
+    }
+
+    #[test]
+    fn signatures() {
+        rt("func()");
+        rt("func(int int)");
+        rt("func(a int, b int)");
+        rt("func() int");
+        rt("func() (n int, err error)");
+        rt("func() (V, bool)");
+        rt("func(format string, args ...any)");
+        rt("func(...int)");
+        rt("func[K comparable, V any](m map[K]V)");
+        rt("func[M1, M2 ~map[K]V, K, V comparable](m1 M1, m2 M2) bool");
+        rt("func(chan int) func() int");
+        bad("func() (int)", 7);
+        bad("func() ()", 7);
+        bad("func(...int, int)", 11);
+        bad("func() (...int)", 8);
+    }
+
+    #[test]
+    fn depth_limit_is_an_error_not_an_overflow() {
+        let deep = "*".repeat(100_000) + "int";
+        let e = bad(&deep, MAX_DEPTH);
+        assert!(e.expected.contains("levels"));
+        let ok = "*".repeat(MAX_DEPTH - 1) + "int";
+        drop(rt(&ok));
+        let slices = "[]".repeat(100_000) + "int";
+        bad(&slices, 2 * MAX_DEPTH);
+        let maps = "map[".repeat(50_000);
+        bad(&maps, 4 * MAX_DEPTH);
+    }
+
+    #[test]
+    fn excerpt_is_escaped_and_short() {
+        let e = bad("int\n\0garbage-garbage-garbage-garbage", 3);
+        assert!(e.found.starts_with("\"\\n\\0garbage"), "{}", e.found);
+        assert!(e.found.ends_with('…'));
+        assert_eq!(bad("", 0).found, "end of input");
+    }
 }
