@@ -126,13 +126,15 @@ pub struct Violation {
 }
 
 impl fmt::Display for Violation {
+    /// `[kind] where: detail (via a -> b) (rule R: reason)`; the chain part only when known,
+    /// the rule part only when a rule matched.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.kind, self.where_, self.detail)?;
+        write!(f, "[{}] {}: {}", self.kind, self.where_, self.detail)?;
         if !self.chain.is_empty() {
             write!(f, " (via {})", self.chain.join(" -> "))?;
         }
-        if !self.reason.is_empty() {
-            write!(f, ": {}", self.reason)?;
+        if !self.rule.is_empty() {
+            write!(f, " (rule {}: {})", self.rule, self.reason)?;
         }
         Ok(())
     }

@@ -182,10 +182,8 @@ impl Policy {
         let mut p = Policy::new("mep74");
         for (pattern, what) in MEP74_PATTERNS {
             if let Ok(pat) = PackagePattern::parse(pattern) {
-                p.packages.insert(
-                    pat,
-                    format!("MEP-74 hand list (phase-16 seed, TinyGo 0.30 matrix): {what}"),
-                );
+                p.packages
+                    .insert(pat, format!("MEP-74 hand list (phase-16 seed): {what}"));
             }
         }
         p
