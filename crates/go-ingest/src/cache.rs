@@ -21,7 +21,10 @@ pub fn default_cache_dir() -> PathBuf {
         return PathBuf::from(d).join("gobridge").join("go-ingest");
     }
     if let Some(h) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(h).join(".cache").join("gobridge").join("go-ingest");
+        return PathBuf::from(h)
+            .join(".cache")
+            .join("gobridge")
+            .join("go-ingest");
     }
     std::env::temp_dir().join("gobridge-go-ingest")
 }
@@ -41,7 +44,10 @@ pub fn unique_tmp(dir: &Path, stem: &str) -> PathBuf {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| IngestError::io("creating", dir, e))?;
-    let stem = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = unique_tmp(dir, &stem);
     if let Err(e) = fs::write(&tmp, bytes) {
         let _ = fs::remove_file(&tmp);
@@ -155,7 +161,11 @@ pub fn store_result(
     fingerprint: String,
     json: &str,
 ) -> Result<(), IngestError> {
-    let header = EntryHeader { fingerprint, len: json.len(), inputs };
+    let header = EntryHeader {
+        fingerprint,
+        len: json.len(),
+        inputs,
+    };
     let mut bytes = serde_json::to_vec(&header).map_err(|e| IngestError::Helper {
         message: format!("encoding cache header: {e}"),
     })?;

@@ -16,11 +16,14 @@ pub enum IngestError {
         /// Where we looked.
         searched: String,
     },
-    /// A pattern that cannot be handed to `go list` (empty, starts with `-`, control characters).
-    #[error("invalid package pattern {pattern:?}: {reason}")]
-    InvalidPattern {
-        /// The pattern as given.
-        pattern: String,
+    /// An input that cannot be handed to Go: a pattern that is empty, starts with `-` or holds
+    /// control characters; a malformed build tag or environment variable name.
+    #[error("invalid {what} {value:?}: {reason}")]
+    InvalidInput {
+        /// `pattern`, `build tag` or `environment variable`.
+        what: &'static str,
+        /// The value as given.
+        value: String,
         /// What is wrong with it.
         reason: &'static str,
     },
@@ -108,7 +111,15 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        IngestError::Io { action, path: path.into(), source }
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        IngestError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
     }
 }

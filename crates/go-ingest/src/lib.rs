@@ -60,6 +60,7 @@ pub struct Options {
     result_cache: bool,
     progress: bool,
     tags: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -72,6 +73,7 @@ impl Default for Options {
             result_cache: true,
             progress: true,
             tags: Vec::new(),
+            env: Vec::new(),
         }
     }
 }
@@ -117,6 +119,13 @@ impl Options {
         self.tags = tags.into_iter().map(Into::into).collect();
         self
     }
+    /// Sets an environment variable for the `go list` run only (`GOOS`, `GOARCH`, `CGO_ENABLED`,
+    /// `GOFLAGS`, ...), without touching this process's environment. The helper itself is
+    /// always built for the host.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
 }
 
 /// The result of [`ingest`]: the validated surface document.
@@ -151,7 +160,9 @@ pub fn find_go(explicit: Option<&Path>) -> Result<PathBuf, IngestError> {
         if p.is_file() {
             Ok(p)
         } else {
-            Err(IngestError::GoNotFound { searched: format!("{what} {}", p.display()) })
+            Err(IngestError::GoNotFound {
+                searched: format!("{what} {}", p.display()),
+            })
         }
     };
     if let Some(p) = explicit {
@@ -160,7 +171,9 @@ pub fn find_go(explicit: Option<&Path>) -> Result<PathBuf, IngestError> {
     if let Some(p) = std::env::var_os("GOBRIDGE_GO").filter(|p| !p.is_empty()) {
         return checked(PathBuf::from(p), "GOBRIDGE_GO=");
     }
-    which::which("go").map_err(|_| IngestError::GoNotFound { searched: "PATH".to_string() })
+    which::which("go").map_err(|_| IngestError::GoNotFound {
+        searched: "PATH".to_string(),
+    })
 }
 
 /// Runs `go version` and returns its output line (`go version go1.26.0 linux/amd64`).
@@ -169,7 +182,10 @@ pub fn go_version(go: &Path) -> Result<String, IngestError> {
     let out = Command::new(go)
         .arg("version")
         .output()
-        .map_err(|e| IngestError::GoCommand { command: command.clone(), message: e.to_string() })?;
+        .map_err(|e| IngestError::GoCommand {
+            command: command.clone(),
+            message: e.to_string(),
+        })?;
     let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if !out.status.success() || !text.starts_with("go version ") {
         return Err(IngestError::GoCommand {
@@ -190,7 +206,11 @@ fn check_pattern(p: &str) -> Result<(), IngestError> {
     } else {
         return Ok(());
     };
-    Err(IngestError::InvalidPattern { pattern: p.to_string(), reason })
+    Err(IngestError::InvalidInput {
+        what: "pattern",
+        value: p.to_string(),
+        reason,
+    })
 }
 
 /// Ingests the packages matching `patterns` (as `go list` understands them: `std`, `./...`,
@@ -198,8 +218,9 @@ fn check_pattern(p: &str) -> Result<(), IngestError> {
 pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested, IngestError> {
     let patterns: Vec<&str> = patterns.iter().map(AsRef::as_ref).collect();
     if patterns.is_empty() {
-        return Err(IngestError::InvalidPattern {
-            pattern: String::new(),
+        return Err(IngestError::InvalidInput {
+            what: "pattern",
+            value: String::new(),
             reason: "no patterns given",
         });
     }
@@ -207,10 +228,24 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         check_pattern(p)?;
     }
     for t in &opts.tags {
-        if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
-            return Err(IngestError::InvalidPattern {
-                pattern: t.clone(),
+        if t.is_empty()
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+        {
+            return Err(IngestError::InvalidInput {
+                what: "build tag",
+                value: t.clone(),
                 reason: "build tag is not [A-Za-z0-9_.-]+",
+            });
+        }
+    }
+    for (k, _) in &opts.env {
+        if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(IngestError::InvalidInput {
+                what: "environment variable",
+                value: k.clone(),
+                reason: "environment variable name is not [A-Za-z0-9_]+",
             });
         }
     }
@@ -221,7 +256,9 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         None => std::env::current_dir()
             .map_err(|e| IngestError::io("reading the current directory", ".", e))?,
     };
-    let dir = dir.canonicalize().map_err(|e| IngestError::io("opening directory", &dir, e))?;
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| IngestError::io("opening directory", &dir, e))?;
     let cache_dir = opts.cache_dir.clone().unwrap_or_else(default_cache_dir);
     let helper_hash = cache::hash_parts([HELPER_SOURCE]);
 
@@ -231,13 +268,21 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
     });
     if let Some(path) = &result_path {
         if let Some(json) = cache::load_result(path) {
-            return Ok(Ingested { json, surface: None, from_cache: true });
+            return Ok(Ingested {
+                json,
+                surface: None,
+                from_cache: true,
+            });
         }
     }
 
     let version_line = go_version(&go)?;
     let helper = ensure_helper(&go, &version_line, &helper_hash, &cache_dir)?;
-    let go_version = version_line.split_whitespace().nth(2).unwrap_or_default().to_string();
+    let go_version = version_line
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or_default()
+        .to_string();
     let (header, body) = run_helper(&helper, &go, &go_version, &dir, &patterns, opts)?;
     let (surface, json) = parse_surface(&body)?;
 
@@ -250,7 +295,11 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         // A failed cache write costs the next run time, never this run its result.
         let _ = cache::store_result(path, inputs, fp, &json);
     }
-    Ok(Ingested { json, surface: Some(surface), from_cache: false })
+    Ok(Ingested {
+        json,
+        surface: Some(surface),
+        from_cache: false,
+    })
 }
 
 /// The go.mod / go.work family in `dir` and every ancestor, present or not: creating a
@@ -265,7 +314,13 @@ fn module_files(dir: &Path) -> Vec<String> {
     out
 }
 
-fn result_key(helper_hash: &str, go: &Path, dir: &Path, patterns: &[&str], opts: &Options) -> String {
+fn result_key(
+    helper_hash: &str,
+    go: &Path,
+    dir: &Path,
+    patterns: &[&str],
+    opts: &Options,
+) -> String {
     let mut parts: Vec<String> = vec![
         "go-ingest result v1".into(),
         GENERATED_BY.into(),
@@ -288,6 +343,7 @@ fn result_key(helper_hash: &str, go: &Path, dir: &Path, patterns: &[&str], opts:
         .collect();
     env.sort();
     parts.extend(env);
+    parts.extend(opts.env.iter().map(|(k, v)| format!("option env {k}={v}")));
     let goenv = std::env::var_os("GOENV").map(PathBuf::from).or_else(|| {
         std::env::var_os("XDG_CONFIG_HOME")
             .map(PathBuf::from)
@@ -334,7 +390,10 @@ fn build_helper(go: &Path, work: &Path, bin: &Path) -> Result<(), IngestError> {
         let p = work.join(name);
         std::fs::write(&p, text).map_err(|e| IngestError::io("writing", p, e))
     };
-    write("go.mod", "module gobridge.invalid/goingesthelper\n\ngo 1.23\n")?;
+    write(
+        "go.mod",
+        "module gobridge.invalid/goingesthelper\n\ngo 1.23\n",
+    )?;
     write("main.go", HELPER_SOURCE)?;
     let out_name = format!("go-ingest-helper{}", std::env::consts::EXE_SUFFIX);
     // The helper runs on this machine: build for the host whatever GOOS/GOARCH the caller's
@@ -349,7 +408,10 @@ fn build_helper(go: &Path, work: &Path, bin: &Path) -> Result<(), IngestError> {
         .env("GO111MODULE", "on")
         .env("CGO_ENABLED", "0")
         .output()
-        .map_err(|e| IngestError::HelperBuild { go: go.to_path_buf(), message: e.to_string() })?;
+        .map_err(|e| IngestError::HelperBuild {
+            go: go.to_path_buf(),
+            message: e.to_string(),
+        })?;
     if !out.status.success() {
         return Err(IngestError::HelperBuild {
             go: go.to_path_buf(),
@@ -395,10 +457,12 @@ fn run_helper(
 ) -> Result<(Header, String), IngestError> {
     let show_progress = opts.progress && std::io::stderr().is_terminal();
     let mut cmd = Command::new(helper);
-    cmd.current_dir(dir)
-        .arg("-go")
-        .arg(go)
-        .args(["-go-version", go_version, "-generated-by", GENERATED_BY]);
+    cmd.current_dir(dir).arg("-go").arg(go).args([
+        "-go-version",
+        go_version,
+        "-generated-by",
+        GENERATED_BY,
+    ]);
     if opts.keep_going {
         cmd.arg("-keep-going");
     }
@@ -409,7 +473,12 @@ fn run_helper(
         cmd.args(["-tags", &opts.tags.join(",")]);
     }
     cmd.arg("--").args(patterns);
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for (k, v) in &opts.env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| IngestError::Helper {
         message: format!("starting {}: {e}", helper.display()),
     })?;
@@ -437,11 +506,18 @@ fn run_helper(
         kept
     });
     let mut stdout = String::new();
-    let read = child.stdout.take().map(|mut s| s.read_to_string(&mut stdout));
-    let status = child.wait().map_err(|e| IngestError::Helper { message: e.to_string() })?;
+    let read = child
+        .stdout
+        .take()
+        .map(|mut s| s.read_to_string(&mut stdout));
+    let status = child.wait().map_err(|e| IngestError::Helper {
+        message: e.to_string(),
+    })?;
     let stderr_text = err_thread.join().unwrap_or_default();
     if let Some(Err(e)) = read {
-        return Err(IngestError::Helper { message: format!("reading helper output: {e}") });
+        return Err(IngestError::Helper {
+            message: format!("reading helper output: {e}"),
+        });
     }
     if !status.success() {
         return Err(IngestError::Helper {
@@ -449,10 +525,14 @@ fn run_helper(
         });
     }
     let (head, body) = stdout.split_once('\n').ok_or_else(|| IngestError::Helper {
-        message: format!("no header line in helper output; stderr: {}", stderr_text.trim()),
+        message: format!(
+            "no header line in helper output; stderr: {}",
+            stderr_text.trim()
+        ),
     })?;
-    let header: Header = serde_json::from_str(head)
-        .map_err(|e| IngestError::Helper { message: format!("bad header line: {e}") })?;
+    let header: Header = serde_json::from_str(head).map_err(|e| IngestError::Helper {
+        message: format!("bad header line: {e}"),
+    })?;
     if let Some(f) = header.error {
         return Err(failure_error(f, dir, patterns));
     }
@@ -461,14 +541,31 @@ fn run_helper(
 }
 
 fn failure_error(f: Failure, dir: &Path, patterns: &[&str]) -> IngestError {
-    let pattern = if f.pattern.is_empty() { patterns.join(" ") } else { f.pattern };
+    let pattern = if f.pattern.is_empty() {
+        patterns.join(" ")
+    } else {
+        f.pattern
+    };
     match f.kind.as_str() {
-        "no_match" => IngestError::NoMatch { pattern, message: f.message },
-        "compile" => IngestError::Compile { package: f.package, message: f.message },
-        "not_in_module" => IngestError::NotInModule { dir: dir.to_path_buf(), message: f.message },
+        "no_match" => IngestError::NoMatch {
+            pattern,
+            message: f.message,
+        },
+        "compile" => IngestError::Compile {
+            package: f.package,
+            message: f.message,
+        },
+        "not_in_module" => IngestError::NotInModule {
+            dir: dir.to_path_buf(),
+            message: f.message,
+        },
         "unsupported_platform" => {
             // Go says "unsupported GOOS/GOARCH pair foo/amd64".
-            let pair = f.message.split_whitespace().find(|w| w.contains('/')).unwrap_or("");
+            let pair = f
+                .message
+                .split_whitespace()
+                .find(|w| w.contains('/'))
+                .unwrap_or("");
             let pair = f
                 .message
                 .split("pair ")
@@ -482,8 +579,13 @@ fn failure_error(f: Failure, dir: &Path, patterns: &[&str]) -> IngestError {
                 message: f.message,
             }
         }
-        "list" => IngestError::GoList { patterns: pattern, message: f.message },
-        _ => IngestError::Helper { message: format!("{}: {}", f.kind, f.message) },
+        "list" => IngestError::GoList {
+            patterns: pattern,
+            message: f.message,
+        },
+        _ => IngestError::Helper {
+            message: format!("{}: {}", f.kind, f.message),
+        },
     }
 }
 
@@ -491,8 +593,9 @@ fn failure_error(f: Failure, dir: &Path, patterns: &[&str]) -> IngestError {
 /// and serializing the parsed model gives back the same JSON (no unknown, missing or mistyped
 /// field). Returns the model and the canonical JSON.
 fn parse_surface(json: &str) -> Result<(Surface, String), IngestError> {
-    let surface: Surface = serde_json::from_str(json)
-        .map_err(|e| IngestError::SchemaMismatch { detail: e.to_string() })?;
+    let surface: Surface = serde_json::from_str(json).map_err(|e| IngestError::SchemaMismatch {
+        detail: e.to_string(),
+    })?;
     if surface.schema_version != SCHEMA_VERSION {
         return Err(IngestError::SchemaMismatch {
             detail: format!(
@@ -501,14 +604,19 @@ fn parse_surface(json: &str) -> Result<(Surface, String), IngestError> {
             ),
         });
     }
-    let canonical = serde_json::to_string(&surface)
-        .map_err(|e| IngestError::SchemaMismatch { detail: e.to_string() })?;
+    let canonical = serde_json::to_string(&surface).map_err(|e| IngestError::SchemaMismatch {
+        detail: e.to_string(),
+    })?;
     if canonical != json {
         // Slow path: the texts differ; decide whether only string escaping differs.
-        let a: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| IngestError::SchemaMismatch { detail: e.to_string() })?;
-        let b: serde_json::Value = serde_json::from_str(&canonical)
-            .map_err(|e| IngestError::SchemaMismatch { detail: e.to_string() })?;
+        let a: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| IngestError::SchemaMismatch {
+                detail: e.to_string(),
+            })?;
+        let b: serde_json::Value =
+            serde_json::from_str(&canonical).map_err(|e| IngestError::SchemaMismatch {
+                detail: e.to_string(),
+            })?;
         if let Some(detail) = first_difference(&a, &b, String::new()) {
             return Err(IngestError::SchemaMismatch { detail });
         }
@@ -545,7 +653,9 @@ fn first_difference(
             .enumerate()
             .find_map(|(i, (x, y))| first_difference(x, y, format!("{at}/{i}"))),
         _ if got == model => None,
-        _ => Some(format!("{at}: helper wrote {got}, the model reads it as {model}")),
+        _ => Some(format!(
+            "{at}: helper wrote {got}, the model reads it as {model}"
+        )),
     }
 }
 
@@ -557,22 +667,35 @@ mod tests {
     fn schema_check_names_unknown_field() {
         let json = r#"{"schema_version":1,"module":"m","version":"","go_version":"","generated_by":"","packages":[],"extra":1}"#;
         let err = parse_surface(json).unwrap_err();
-        assert!(matches!(&err, IngestError::SchemaMismatch { detail } if detail.contains("/extra")), "{err}");
+        assert!(
+            matches!(&err, IngestError::SchemaMismatch { detail } if detail.contains("/extra")),
+            "{err}"
+        );
     }
 
     #[test]
     fn schema_check_names_missing_field() {
-        let json = r#"{"schema_version":1,"module":"m","version":"","go_version":"","packages":[]}"#;
+        let json =
+            r#"{"schema_version":1,"module":"m","version":"","go_version":"","packages":[]}"#;
         let err = parse_surface(json).unwrap_err();
-        assert!(matches!(&err, IngestError::SchemaMismatch { detail } if detail.contains("generated_by")), "{err}");
+        assert!(
+            matches!(&err, IngestError::SchemaMismatch { detail } if detail.contains("generated_by")),
+            "{err}"
+        );
     }
 
     #[test]
     fn schema_check_refuses_other_version_and_wrong_types() {
         let v2 = r#"{"schema_version":2,"module":"m","version":"","go_version":"","generated_by":"","packages":[]}"#;
-        assert!(matches!(parse_surface(v2), Err(IngestError::SchemaMismatch { .. })));
+        assert!(matches!(
+            parse_surface(v2),
+            Err(IngestError::SchemaMismatch { .. })
+        ));
         let bad = r#"{"schema_version":1,"module":5,"version":"","go_version":"","generated_by":"","packages":[]}"#;
-        assert!(matches!(parse_surface(bad), Err(IngestError::SchemaMismatch { .. })));
+        assert!(matches!(
+            parse_surface(bad),
+            Err(IngestError::SchemaMismatch { .. })
+        ));
     }
 
     #[test]
@@ -586,9 +709,18 @@ mod tests {
     #[test]
     fn patterns_are_checked() {
         assert!(check_pattern("./...").is_ok());
-        assert!(matches!(check_pattern("-x"), Err(IngestError::InvalidPattern { .. })));
-        assert!(matches!(check_pattern(""), Err(IngestError::InvalidPattern { .. })));
-        assert!(matches!(check_pattern("a\nb"), Err(IngestError::InvalidPattern { .. })));
+        assert!(matches!(
+            check_pattern("-x"),
+            Err(IngestError::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            check_pattern(""),
+            Err(IngestError::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            check_pattern("a\nb"),
+            Err(IngestError::InvalidInput { .. })
+        ));
     }
 
     #[test]

@@ -25,7 +25,8 @@ fn run() -> Result<(), String> {
     let mut patterns = Vec::new();
     let mut args = std::env::args().skip(1);
     let value = |flag: &str, args: &mut dyn Iterator<Item = String>| {
-        args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        args.next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -78,7 +79,10 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let res = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = res {

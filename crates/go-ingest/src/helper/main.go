@@ -797,10 +797,18 @@ func (d *docReader) synopsisAt(file string, line int) string {
 		return ""
 	}
 	text := commentAbove(lines, line-1)
-	if text == "" && line >= 2 {
-		prev := strings.TrimSpace(lines[line-2])
-		if prev == "const (" || prev == "var (" || prev == "type (" {
-			text = commentAbove(lines, line-2)
+	if text == "" {
+		// Inside a group without a comment of its own: take the group's comment. Walk up over
+		// indented lines to the unindented `const (`, `var (` or `type (` line.
+		for i := line - 2; i >= 0; i-- {
+			l := lines[i]
+			if l == "" || l[0] == '\t' || l[0] == ' ' {
+				continue
+			}
+			if t := strings.TrimSpace(l); t == "const (" || t == "var (" || t == "type (" {
+				text = commentAbove(lines, i)
+			}
+			break
 		}
 	}
 	if text == "" {

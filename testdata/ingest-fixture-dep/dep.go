@@ -1,0 +1,13 @@
+// Package dep is a second module that the ingest fixture reaches through a replace directive.
+package dep
+
+// Token is a value from another module.
+type Token struct {
+	ID   int
+	Name string
+}
+
+// Source produces tokens.
+type Source interface {
+	Next() (Token, bool)
+}

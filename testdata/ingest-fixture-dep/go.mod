@@ -1,0 +1,3 @@
+module example.com/ingestdep
+
+go 1.24

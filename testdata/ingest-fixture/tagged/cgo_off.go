@@ -1,0 +1,6 @@
+//go:build !cgo
+
+package tagged
+
+// CgoEnabled reports whether the package was built with cgo.
+const CgoEnabled = false

@@ -1,0 +1,6 @@
+//go:build !linux && !darwin && !windows
+
+package tagged
+
+// Elsewhere exists only on other systems.
+func Elsewhere() {}
