@@ -4,4 +4,4 @@ go 1.24
 
 require example.com/ingestdep v0.0.0
 
-replace example.com/ingestdep => ../ingest-fixture-dep
+replace example.com/ingestdep => ./depmod

@@ -22,10 +22,6 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let module = tmp.path().join("ingest-fixture");
     copy_tree(&fixture_dir(), &module);
-    copy_tree(
-        &fixture_dir().join("../ingest-fixture-dep"),
-        &tmp.path().join("ingest-fixture-dep"),
-    );
     let cache = tmp.path().join("cache");
     let o = opts(&cache).dir(&module);
     let pkg = "example.com/ingestfixture/tagged";
@@ -55,7 +51,7 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
     let added = ingest(&["./..."], &o).unwrap();
     assert!(!added.from_cache());
     assert_eq!(funcs(added.json(), pkg), ["Always", "Later", "More"]);
-    let dep = tmp.path().join("ingest-fixture-dep/dep.go");
+    let dep = module.join("depmod/dep.go");
     let mut text = std::fs::read_to_string(&dep).unwrap();
     text = text.replace("Next() (Token, bool)", "Next() (Token, error)");
     std::fs::write(&dep, text).unwrap();
