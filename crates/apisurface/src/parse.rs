@@ -21,7 +21,9 @@
 //! * `interface{String() string; io.Reader; ~int | ~string}`: elements joined by `; ` in any
 //!   order (kept as printed);
 //! * unions `~int | ~string` at the top level, as an interface element or as a constraint;
-//! * `...T` at the top level or as the last parameter.
+//! * `...T` at the top level or as the last parameter;
+//! * compiler-generated parameter names `#rv1`, `#rv2`, ... that gc export data gives some
+//!   unnamed results (kept verbatim as the name).
 //!
 //! Nesting is bounded by [`MAX_DEPTH`] (depth-counted recursion), input length by
 //! [`MAX_INPUT_LEN`]; both give a [`ParseError`], never a stack overflow or a panic.
@@ -502,6 +504,10 @@ impl<'a> Parser<'a> {
                 let name = self.ident("a parameter name")?;
                 self.pos += 1;
                 Some(name)
+            } else if let Some(n) = self.generated_name_len() {
+                let name = self.src[self.pos..self.pos + n].to_string();
+                self.pos += n + 1;
+                Some(name)
             } else {
                 None
             };
@@ -525,6 +531,20 @@ impl<'a> Parser<'a> {
             }
             self.expect(", ", "`, ` or `)` in a parameter list")?;
         }
+    }
+
+    /// Length of a compiler-generated parameter name followed by a space at the cursor.
+    ///
+    /// The gc export data names some unnamed results `#rv1`, `#rv2`, ... and go/types prints
+    /// them as they are (`reflect.Value.Comparable` is `func() (#rv1 bool)`). They are kept
+    /// verbatim as the parameter's name; they are not Go identifiers, so renderers must treat
+    /// them as unnamed.
+    fn generated_name_len(&self) -> Option<usize> {
+        let rest = &self.b[self.pos..];
+        let digits = rest.strip_prefix(b"#rv")?;
+        let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+        let canonical = n > 0 && !(n > 1 && digits[0] == b'0');
+        (canonical && digits.get(n) == Some(&b' ')).then_some(3 + n)
     }
 
     /// `struct{...}`
@@ -651,7 +671,10 @@ impl<'a> Parser<'a> {
         }
         loop {
             let n = self.ident_len_at(self.pos);
-            if n > 0 && self.b.get(self.pos + n) == Some(&b'(') {
+            if n > 0
+                && self.b.get(self.pos + n) == Some(&b'(')
+                && !is_keyword(&self.src[self.pos..self.pos + n])
+            {
                 let name = self.ident("a method name")?;
                 let sig = self.signature(false)?;
                 elems.push(InterfaceElem::Method { name, sig });

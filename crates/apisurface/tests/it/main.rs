@@ -1,3 +1,4 @@
 //! Integration tests for apisurface.
 
 mod model;
+mod types;

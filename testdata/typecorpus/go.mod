@@ -1,0 +1,3 @@
+module example.com/gobridge/typecorpus
+
+go 1.21
