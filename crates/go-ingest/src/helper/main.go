@@ -27,8 +27,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 const schemaVersion = 1
@@ -338,7 +341,26 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 		return os.Open(f)
 	})
 
+	// Doc comments are read from source files by worker goroutines while the main goroutine
+	// goes on loading export data; their results are filled in at the end.
+	jobs := make(chan *docJob, len(targets))
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.run()
+			}
+		}()
+	}
+	done := make([]*docJob, 0, len(targets))
 	s := &Surface{SchemaVersion: schemaVersion, Packages: []Package{}}
+	finishDocs := sync.OnceFunc(func() {
+		close(jobs)
+		wg.Wait()
+	})
+	defer finishDocs()
 	for i, p := range targets {
 		if progress {
 			fmt.Fprintf(os.Stderr, "progress %d %d\n", i+1, len(targets))
@@ -381,7 +403,20 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 			s.Packages = append(s.Packages, skippedPackage(p, msg))
 			continue
 		}
-		s.Packages = append(s.Packages, buildPackage(p, tpkg, fset))
+		pk, job := buildPackage(p, tpkg, fset)
+		jobs <- job
+		done = append(done, job)
+		s.Packages = append(s.Packages, pk)
+	}
+	finishDocs()
+	byPath := make(map[string]*docJob, len(done))
+	for _, j := range done {
+		byPath[j.path] = j
+	}
+	for i := range s.Packages {
+		if j := byPath[s.Packages[i].ImportPath]; j != nil {
+			j.fill(&s.Packages[i])
+		}
 	}
 	setModule(s, targets)
 
@@ -458,16 +493,18 @@ type builder struct {
 	fset    *token.FileSet
 	qual    types.Qualifier
 	imports map[string]bool
-	docs    *docReader
+	docs    *docJob
 }
 
-func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) Package {
+// buildPackage builds one package's surface; its doc strings are placeholders that the
+// returned job resolves.
+func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) (Package, *docJob) {
 	out := emptyPackage(p)
 	b := &builder{
 		pkg:     tpkg,
 		fset:    fset,
 		imports: map[string]bool{},
-		docs:    &docReader{dir: p.Dir, files: map[string][]string{}},
+		docs:    &docJob{path: p.ImportPath, list: p},
 	}
 	b.qual = func(other *types.Package) string {
 		if other == tpkg {
@@ -475,7 +512,6 @@ func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) Pack
 		}
 		return other.Path()
 	}
-	out.Doc = packageDoc(p)
 	scope := tpkg.Scope()
 	for _, name := range scope.Names() {
 		obj := scope.Lookup(name)
@@ -504,7 +540,7 @@ func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) Pack
 	}
 	delete(b.imports, tpkg.Path())
 	out.Imports = sortedKeys(b.imports)
-	return out
+	return out, b.docs
 }
 
 func (b *builder) str(t types.Type) string { return types.TypeString(t, b.qual) }
@@ -522,7 +558,7 @@ func (b *builder) docOf(obj types.Object) string {
 	if !pos.IsValid() {
 		return ""
 	}
-	return b.docs.synopsisAt(pos.Filename, pos.Line)
+	return b.docs.request(pos.Filename, pos.Line)
 }
 
 func (b *builder) tuple(t *types.Tuple, variadic bool) []Param {
@@ -774,20 +810,79 @@ func synopsis(text string) string {
 	return new(doc.Package).Synopsis(text)
 }
 
-type docReader struct {
-	dir   string
-	files map[string][]string
+// docJob holds one package's doc requests and, once run, their synopses.
+type docJob struct {
+	path    string
+	list    *listPackage
+	reqs    []docReq
+	pkgDoc  string
+	results []string
+	files   map[string][]string
+}
+
+type docReq struct {
+	file string
+	line int
+}
+
+// request records a doc lookup and returns a placeholder for it (a NUL byte and an index; no
+// real synopsis starts with NUL).
+func (d *docJob) request(file string, line int) string {
+	d.reqs = append(d.reqs, docReq{file, line})
+	return "\x00" + strconv.Itoa(len(d.reqs)-1)
+}
+
+func (d *docJob) run() {
+	d.files = map[string][]string{}
+	d.pkgDoc = packageDoc(d.list)
+	d.results = make([]string, len(d.reqs))
+	for i, r := range d.reqs {
+		d.results[i] = d.synopsisAt(r.file, r.line)
+	}
+	d.files = nil
+}
+
+// fill replaces the placeholders in pk with the synopses.
+func (d *docJob) fill(pk *Package) {
+	pk.Doc = d.pkgDoc
+	resolve := func(s *string) {
+		if strings.HasPrefix(*s, "\x00") {
+			if i, err := strconv.Atoi((*s)[1:]); err == nil && i < len(d.results) {
+				*s = d.results[i]
+				return
+			}
+			*s = ""
+		}
+	}
+	for i := range pk.Funcs {
+		resolve(&pk.Funcs[i].Doc)
+	}
+	for i := range pk.Types {
+		t := &pk.Types[i]
+		for k := range t.Methods {
+			resolve(&t.Methods[k].Doc)
+		}
+		for k := range t.InterfaceMethods {
+			resolve(&t.InterfaceMethods[k].Doc)
+		}
+	}
+	for i := range pk.Consts {
+		resolve(&pk.Consts[i].Doc)
+	}
+	for i := range pk.Vars {
+		resolve(&pk.Vars[i].Doc)
+	}
 }
 
 // synopsisAt finds the comment block directly above line (1-based) of file and returns its
 // synopsis. A declaration inside a group without its own comment takes the group's comment.
-func (d *docReader) synopsisAt(file string, line int) string {
+func (d *docJob) synopsisAt(file string, line int) string {
 	// Export data may name files with a rewritten prefix ($GOROOT, trimmed paths); a package's
 	// files all live in its directory.
 	file = filepath.Base(file)
 	lines, ok := d.files[file]
 	if !ok {
-		data, err := os.ReadFile(filepath.Join(d.dir, file))
+		data, err := os.ReadFile(filepath.Join(d.list.Dir, file))
 		if err == nil {
 			lines = strings.Split(string(data), "\n")
 		}

@@ -12,7 +12,7 @@ fn type_strings(p: &Package) -> Vec<(String, String)> {
             out.push((at, s.to_string()));
         }
     };
-    let mut func = |at: &str, f: &apisurface::Func, add: &mut dyn FnMut(String, &str)| {
+    let func = |at: &str, f: &apisurface::Func, add: &mut dyn FnMut(String, &str)| {
         for tp in &f.type_params {
             add(format!("{at} type param {}", tp.name), &tp.constraint);
         }
