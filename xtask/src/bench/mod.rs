@@ -1,11 +1,13 @@
 //! `cargo xtask bench [NAME]`: benchmarks that print side-by-side ratios from one run.
 
+mod ingest;
+
 use anyhow::{Result, bail};
 
 type Bench = (&'static str, fn(&[String]) -> Result<()>);
 
 /// Every benchmark, by name.
-const BENCHES: &[Bench] = &[];
+const BENCHES: &[Bench] = &[("ingest", ingest::run)];
 
 pub fn run(args: &[String]) -> Result<()> {
     let (name, rest) = match args.split_first() {

@@ -4,6 +4,7 @@
 //! `go` binary and returns what it checked; it fails loudly, and prints `SKIP: <reason>` only
 //! when a tool it needs is truly absent.
 
+mod ingest;
 mod types;
 
 use crate::util::find_go;
@@ -19,7 +20,7 @@ pub struct Ctx {
 type Step = (&'static str, fn(&Ctx) -> Result<()>);
 
 /// Every sentinel step, in order.
-const STEPS: &[Step] = &[("types", types::run)];
+const STEPS: &[Step] = &[("types", types::run), ("ingest", ingest::run)];
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut allow_missing_go = false;
