@@ -2,3 +2,4 @@
 
 mod model;
 mod types;
+mod proptest_types;
