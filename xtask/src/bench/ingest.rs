@@ -53,9 +53,18 @@ pub fn run(args: &[String]) -> Result<()> {
     })?;
 
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    println!("ingest std: {packages} packages, median of {rounds} rounds (warm: {})", rounds * 4);
-    println!("  go list -json -export -deps std   {:>9.1} ms", ms(go_list));
-    println!("  ingest, first run (helper build)  {:>9.1} ms", ms(first_run));
+    println!(
+        "ingest std: {packages} packages, median of {rounds} rounds (warm: {})",
+        rounds * 4
+    );
+    println!(
+        "  go list -json -export -deps std   {:>9.1} ms",
+        ms(go_list)
+    );
+    println!(
+        "  ingest, first run (helper build)  {:>9.1} ms",
+        ms(first_run)
+    );
     println!(
         "  ingest, cold (no result cache)    {:>9.1} ms  = {:.2}x go list (goal <= 1.5x)",
         ms(cold),
