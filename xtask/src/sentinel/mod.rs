@@ -5,6 +5,8 @@
 //! when a tool it needs is truly absent.
 
 mod ingest;
+mod linkname;
+mod tinygo_std;
 mod types;
 
 use crate::util::find_go;
@@ -20,7 +22,7 @@ pub struct Ctx {
 type Step = (&'static str, fn(&Ctx) -> Result<()>);
 
 /// Every sentinel step, in order.
-const STEPS: &[Step] = &[("types", types::run), ("ingest", ingest::run)];
+const STEPS: &[Step] = &[("types", types::run), ("tinygo-std", tinygo_std::run), ("ingest", ingest::run), ("linkname", linkname::run)];
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut allow_missing_go = false;
