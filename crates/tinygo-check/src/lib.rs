@@ -8,6 +8,11 @@
 //! interface methods and embeds, generic type arguments, constraints). The default policy is
 //! TinyGo's own published importability table ([`StdTable`], one per release, embedded at
 //! compile time); the seed's hand-written MEP-74 list is kept as [`Policy::mep74`] for parity.
+//! The two disagree in both directions (MEP-74 bans `reflect`, `unsafe`, `text/template`, ...,
+//! which TinyGo imports, and allows `hash/maphash`, `time/tzdata`, ..., which it cannot); the
+//! exact lists, computed from the tables by a test, are in [`Policy::mep74`]'s documentation.
+//! Users add bans (packages, `module/...` trees, type prefixes) with [`Policy::ban_package`] and
+//! [`Policy::ban_type_prefix`].
 //!
 //! It must never: run a tool, read a file or the network at run time, panic on any surface,
 //! pass a type string it cannot parse, or decide by peeling type strings as text.

@@ -151,6 +151,11 @@ impl Policy {
 
     /// TinyGo's own rule for one release: every package the table marks not importable is
     /// banned with the table's reason. Named `tinygo-<table>` (`tinygo-go1.27`).
+    ///
+    /// Packages the table does not list are allowed: third-party packages, and std packages
+    /// TinyGo's page leaves out (`runtime/...`, `syscall/js`, packages newer than the table).
+    /// Add bans with [`Policy::ban_package`] where that is too permissive. `passes_tests = no`
+    /// is informational and never a ban.
     pub fn tinygo(table: &StdTable) -> Policy {
         let mut p = Policy::new(format!("tinygo-{}", table.name()));
         for e in table.not_importable() {
