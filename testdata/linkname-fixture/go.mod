@@ -1,0 +1,3 @@
+module example.com/lnfixture
+
+go 1.22
