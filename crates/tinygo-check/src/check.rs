@@ -35,8 +35,9 @@ pub enum ViolationKind {
     /// A banned type embedded in an interface (or a struct, when no field lists it)
     /// (`embedded-type`).
     EmbeddedType,
-    /// A banned type in the definition of an exported non-struct, non-interface type or in an
-    /// alias's target (`underlying-type`).
+    /// A banned type in the definition of an exported non-struct, non-interface type (or of a
+    /// struct or interface whose fields, methods and embeds were not listed), or in an alias's
+    /// target (`underlying-type`).
     UnderlyingType,
     /// A banned type in a method parameter (`method-param`).
     MethodParam,
@@ -349,7 +350,10 @@ impl Checker<'_> {
             );
         }
         match t.kind.as_str() {
-            "struct" | "interface" => {}
+            // Checked through `fields` / `interface_methods` / `embedded_types`; a producer that
+            // left those empty still gets its definition walked.
+            "struct" if !t.fields.is_empty() || !t.embedded_types.is_empty() => {}
+            "interface" if !t.interface_methods.is_empty() || !t.embedded_types.is_empty() => {}
             "alias" => {
                 if !t.alias_of.is_empty() {
                     self.type_str(

@@ -310,9 +310,11 @@ impl Policy {
     pub fn banned_types(&self, ty: &GoType) -> Vec<(String, Ban<'_>)> {
         let mut found: Vec<(String, Ban<'_>)> = Vec::new();
         ty.walk(&mut |n| {
-            if let GoType::Named(name) = n
-                && let Some(ban) = self.type_ban(name)
-            {
+            let hit = match n {
+                GoType::Named(name) => self.type_ban(name).map(|ban| (name, ban)),
+                _ => None,
+            };
+            if let Some((name, ban)) = hit {
                 let qualified = format!("{}.{}", name.package.as_deref().unwrap_or(""), name.name);
                 if !found.iter().any(|(q, _)| *q == qualified) {
                     found.push((qualified, ban));

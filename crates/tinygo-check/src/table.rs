@@ -119,7 +119,9 @@ const HEADER: [&str; 4] = ["package", "importable", "passes_tests", "reason"];
 impl StdTable {
     /// The embedded table for `version`, parsed once.
     pub fn builtin(version: TableVersion) -> &'static StdTable {
-        static CELLS: [OnceLock<StdTable>; 2] = [OnceLock::new(), OnceLock::new()];
+        static CELLS: [OnceLock<StdTable>; TableVersion::ALL.len()] =
+            [const { OnceLock::new() }; TableVersion::ALL.len()];
+        // Every version is in ALL, so the index is always found and in range.
         let idx = TableVersion::ALL
             .iter()
             .position(|v| *v == version)
@@ -202,8 +204,9 @@ impl StdTable {
             let importable = flag(1)?;
             let passes_tests = flag(2)?;
             let reason = cols.get(3).map(|r| r.trim()).unwrap_or("").to_string();
-            if let Some(prev) = entries.last()
-                && prev.package.as_str() >= package
+            if let Some(prev) = entries
+                .last()
+                .filter(|prev| prev.package.as_str() >= package)
             {
                 return Err(err(
                     line_no,

@@ -216,6 +216,51 @@ fn kitchen_sink_under_mep74() {
 }
 
 #[test]
+fn unlisted_struct_and_interface_members_fall_back_to_the_definition() {
+    let mut p = package("example.com/thin");
+    p.types = vec![
+        Type {
+            name: "S".into(),
+            kind: "struct".into(),
+            underlying: "struct{V reflect.Value; n int}".into(),
+            ..Type::default()
+        },
+        Type {
+            name: "I".into(),
+            kind: "interface".into(),
+            underlying: "interface{M() unsafe.Pointer}".into(),
+            ..Type::default()
+        },
+        Type {
+            name: "E".into(),
+            kind: "struct".into(),
+            underlying: "struct{}".into(),
+            ..Type::default()
+        },
+    ];
+    let v = check(&p);
+    let got: Vec<(ViolationKind, &str, &str)> = v
+        .iter()
+        .map(|v| (v.kind, v.where_.as_str(), v.detail.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                ViolationKind::UnderlyingType,
+                "type I underlying",
+                "unsafe.Pointer in interface{M() unsafe.Pointer}"
+            ),
+            (
+                ViolationKind::UnderlyingType,
+                "type S underlying",
+                "reflect.Value in struct{V reflect.Value; n int}"
+            ),
+        ]
+    );
+}
+
+#[test]
 fn kitchen_sink_is_compatible_under_tinygo() {
     // reflect and unsafe are importable by TinyGo: the default policy finds nothing.
     let p = kitchen_sink();
