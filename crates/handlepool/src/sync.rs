@@ -1,0 +1,91 @@
+//! The concurrency primitives the pool is built from, switched to `loom`'s model-checked
+//! versions under `--cfg loom` so the same code is what the model checker explores.
+
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, fence};
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, fence};
+
+/// An `UnsafeCell` with loom's closure-based access API, so accesses are checked under loom.
+#[cfg(loom)]
+pub(crate) use loom::cell::UnsafeCell;
+
+/// An `UnsafeCell` with loom's closure-based access API (zero-cost outside loom).
+#[cfg(not(loom))]
+#[derive(Debug)]
+pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    pub(crate) const fn new(v: T) -> Self {
+        Self(std::cell::UnsafeCell::new(v))
+    }
+    #[inline(always)]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+    #[inline(always)]
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+}
+
+/// One step of a spin-wait: a CPU hint, and every so often a yield so a preempted lock holder
+/// on a busy machine can run. Under loom every step yields (loom requires it for spin loops).
+#[inline]
+pub(crate) fn spin_wait(step: &mut u32) {
+    #[cfg(loom)]
+    {
+        let _ = step;
+        loom::thread::yield_now();
+    }
+    #[cfg(not(loom))]
+    {
+        *step = step.wrapping_add(1);
+        if *step % 64 == 0 {
+            std::thread::yield_now();
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+/// A small per-thread number, assigned round-robin on first use; picks the thread's home shard.
+#[cfg(not(loom))]
+#[inline]
+pub(crate) fn thread_number() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    std::thread_local! {
+        static NUMBER: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+    }
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NUMBER.with(|n| {
+        let v = n.get();
+        if v != usize::MAX {
+            return v;
+        }
+        let v = NEXT.fetch_add(1, Ordering::Relaxed) & (usize::MAX >> 1);
+        n.set(v);
+        v
+    })
+}
+
+/// Under loom: numbered per model execution, so every execution is deterministic.
+#[cfg(loom)]
+pub(crate) fn thread_number() -> usize {
+    loom::lazy_static! {
+        static ref NEXT: AtomicUsize = AtomicUsize::new(0);
+    }
+    loom::thread_local! {
+        static NUMBER: std::cell::Cell<usize> = std::cell::Cell::new(usize::MAX);
+    }
+    NUMBER.with(|n| {
+        let v = n.get();
+        if v != usize::MAX {
+            return v;
+        }
+        let v = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        n.set(v);
+        v
+    })
+}
