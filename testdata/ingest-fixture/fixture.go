@@ -145,3 +145,6 @@ type IntPtr *int
 
 // Raw is an unsafe pointer type.
 type Raw unsafe.Pointer
+
+// Weird is a naïve “string” with escapes — its value keeps them exact.
+const Weird = "tab\there\x01 é \u2028 <&>"

@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 const schemaVersion = 1
@@ -185,7 +186,12 @@ func main() {
 	surface.GoVersion = *goVersion
 	surface.GeneratedBy = *generatedBy
 	writeJSON(out, Header{Inputs: inputs})
-	writeJSON(out, surface)
+	buf := surface.appendJSON(make([]byte, 0, 1<<22))
+	buf = append(buf, '\n')
+	if _, err := out.Write(buf); err != nil {
+		fmt.Fprintf(os.Stderr, "go-ingest-helper: writing output: %v\n", err)
+		os.Exit(3)
+	}
 }
 
 func writeJSON(w io.Writer, v any) {
@@ -957,4 +963,167 @@ func commentAbove(lines []string, i int) string {
 		sb.WriteByte('\n')
 	}
 	return strings.TrimSpace(sb.String())
+}
+
+// ---- JSON: the Surface is written by hand in exactly the form serde_json gives the Rust model
+// (field order, escaping), so the Rust side's byte-for-byte schema check takes its fast path. ----
+
+const hexDigits = "0123456789abcdef"
+
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"':
+				b = append(b, '\\', '"')
+			case c == '\\':
+				b = append(b, '\\', '\\')
+			case c == '\b':
+				b = append(b, '\\', 'b')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\f':
+				b = append(b, '\\', 'f')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, utf8.RuneError)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+func appendKey(b []byte, first bool, key string) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, '"', ':')
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+func appendList[T any](b []byte, xs []T, each func([]byte, T) []byte) []byte {
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = each(b, x)
+	}
+	return append(b, ']')
+}
+
+func (s *Surface) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendKey(b, true, "schema_version")
+	b = strconv.AppendInt(b, int64(s.SchemaVersion), 10)
+	b = appendString(appendKey(b, false, "module"), s.Module)
+	b = appendString(appendKey(b, false, "version"), s.Version)
+	b = appendString(appendKey(b, false, "go_version"), s.GoVersion)
+	b = appendString(appendKey(b, false, "generated_by"), s.GeneratedBy)
+	b = appendList(appendKey(b, false, "packages"), s.Packages, func(b []byte, p Package) []byte { return p.appendJSON(b) })
+	return append(b, '}')
+}
+
+func (p *Package) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendString(appendKey(b, true, "import_path"), p.ImportPath)
+	b = appendString(appendKey(b, false, "name"), p.Name)
+	b = appendBool(appendKey(b, false, "is_main"), p.IsMain)
+	b = appendString(appendKey(b, false, "doc"), p.Doc)
+	b = appendList(appendKey(b, false, "imports"), p.Imports, appendString)
+	b = appendList(appendKey(b, false, "deps"), p.Deps, appendString)
+	b = appendList(appendKey(b, false, "funcs"), p.Funcs, func(b []byte, f Func) []byte { return f.appendJSON(b) })
+	b = appendList(appendKey(b, false, "types"), p.Types, func(b []byte, t Type) []byte { return t.appendJSON(b) })
+	b = appendList(appendKey(b, false, "consts"), p.Consts, func(b []byte, v Value) []byte { return v.appendJSON(b) })
+	b = appendList(appendKey(b, false, "vars"), p.Vars, func(b []byte, v Value) []byte { return v.appendJSON(b) })
+	b = appendList(appendKey(b, false, "skipped"), p.Skipped, func(b []byte, n SkipNote) []byte {
+		b = append(b, '{')
+		b = appendString(appendKey(b, true, "symbol"), n.Symbol)
+		b = appendString(appendKey(b, false, "reason"), n.Reason)
+		return append(b, '}')
+	})
+	return append(b, '}')
+}
+
+func (f *Func) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendString(appendKey(b, true, "name"), f.Name)
+	b = appendString(appendKey(b, false, "doc"), f.Doc)
+	b = appendString(appendKey(b, false, "position"), f.Position)
+	b = appendString(appendKey(b, false, "receiver"), f.Receiver)
+	b = appendBool(appendKey(b, false, "receiver_pointer"), f.ReceiverPointer)
+	b = appendBool(appendKey(b, false, "variadic"), f.Variadic)
+	b = appendList(appendKey(b, false, "type_params"), f.TypeParams, appendTypeParam)
+	b = appendList(appendKey(b, false, "params"), f.Params, appendParam)
+	b = appendList(appendKey(b, false, "results"), f.Results, appendParam)
+	return append(b, '}')
+}
+
+func appendParam(b []byte, p Param) []byte {
+	b = append(b, '{')
+	b = appendString(appendKey(b, true, "name"), p.Name)
+	b = appendString(appendKey(b, false, "type"), p.Type)
+	return append(b, '}')
+}
+
+func appendTypeParam(b []byte, p TypeParam) []byte {
+	b = append(b, '{')
+	b = appendString(appendKey(b, true, "name"), p.Name)
+	b = appendString(appendKey(b, false, "constraint"), p.Constraint)
+	return append(b, '}')
+}
+
+func (t *Type) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendString(appendKey(b, true, "name"), t.Name)
+	b = appendString(appendKey(b, false, "kind"), t.Kind)
+	b = appendString(appendKey(b, false, "underlying"), t.Underlying)
+	b = appendString(appendKey(b, false, "alias_of"), t.AliasOf)
+	b = appendList(appendKey(b, false, "type_params"), t.TypeParams, appendTypeParam)
+	b = appendList(appendKey(b, false, "fields"), t.Fields, func(b []byte, f Field) []byte {
+		b = append(b, '{')
+		b = appendString(appendKey(b, true, "name"), f.Name)
+		b = appendString(appendKey(b, false, "type"), f.Type)
+		b = appendString(appendKey(b, false, "tag"), f.Tag)
+		b = appendBool(appendKey(b, false, "exported"), f.Exported)
+		b = appendBool(appendKey(b, false, "embedded"), f.Embedded)
+		return append(b, '}')
+	})
+	b = appendList(appendKey(b, false, "methods"), t.Methods, func(b []byte, f Func) []byte { return f.appendJSON(b) })
+	b = appendList(appendKey(b, false, "interface_methods"), t.InterfaceMethods, func(b []byte, f Func) []byte { return f.appendJSON(b) })
+	b = appendList(appendKey(b, false, "embedded_types"), t.EmbeddedTypes, appendString)
+	return append(b, '}')
+}
+
+func (v *Value) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendString(appendKey(b, true, "name"), v.Name)
+	b = appendString(appendKey(b, false, "type"), v.Type)
+	b = appendString(appendKey(b, false, "const"), v.Const)
+	b = appendString(appendKey(b, false, "doc"), v.Doc)
+	return append(b, '}')
 }

@@ -145,3 +145,39 @@ fn a_corrupt_result_entry_is_ignored() {
     assert_eq!(first.json(), again.json());
     let _ = shared_cache();
 }
+
+#[test]
+fn helper_writes_the_models_own_bytes() {
+    // The helper's hand-written JSON must equal serde's serialization of the model byte for
+    // byte (the fast path of the schema check). Run the cached helper binary directly.
+    if !have_go() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let o = opts(&cache).dir(fixture_dir()).result_cache(false);
+    let via_lib = ingest(&["./..."], &o).unwrap();
+    let helpers = files_in(&cache.join("helper"));
+    assert_eq!(helpers.len(), 1);
+    let go = go_ingest::find_go(None).unwrap();
+    let s: apisurface::Surface = serde_json::from_str(via_lib.json()).unwrap();
+    let out = std::process::Command::new(cache.join("helper").join(&helpers[0]))
+        .current_dir(fixture_dir())
+        .arg("-go")
+        .arg(&go)
+        .args([
+            "-go-version",
+            &s.go_version,
+            "-generated-by",
+            &s.generated_by,
+            "--",
+            "./...",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let body = text.lines().nth(1).expect("second line");
+    assert!(body.contains("naïve “string”"));
+    assert_eq!(body, via_lib.json());
+}
