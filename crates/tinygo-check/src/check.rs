@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use apisurface::{Func, GoType, Package, Type, parse_type};
+use apisurface::validate::is_exported;
+use apisurface::{Func, GoType, InterfaceElem, Package, ParseError, Type, parse_type};
 
 use crate::graph::ImportGraph;
 use crate::policy::{Ban, Policy};
@@ -162,8 +163,9 @@ pub fn is_compatible(profile: Profile, policy: &Policy, pkg: &Package) -> bool {
 ///   arrays, map keys and values, channel elements, func params and results, struct fields,
 ///   interface methods and embeds, union terms, type arguments, constraints): function and
 ///   method params and results, type-parameter constraints, exported and embedded struct fields,
-///   interface methods and embedded types, the definition of other exported types and alias
-///   targets, exported vars and consts. Each banned named type is reported once per position.
+///   interface methods and embedded types, the definition of other exported types (of a struct
+///   or interface only when its members are not listed, and then only its exported fields and
+///   methods and its embeds) and alias targets, exported vars and consts. Each banned named type is reported once per position.
 ///   Optional strings (`underlying`, `alias_of`) are skipped when empty; any other type string
 ///   that does not parse (an empty one included) is an `unparseable-type` violation.
 ///
@@ -365,11 +367,7 @@ impl Checker<'_> {
             }
             _ => {
                 if !t.underlying.is_empty() {
-                    self.type_str(
-                        ViolationKind::UnderlyingType,
-                        format!("{prefix} underlying"),
-                        &t.underlying,
-                    );
+                    self.definition(format!("{prefix} underlying"), &t.underlying);
                 }
             }
         }
@@ -404,16 +402,51 @@ impl Checker<'_> {
     fn type_str(&mut self, kind: ViolationKind, where_: String, s: &str) {
         match parse_type(s) {
             Ok(t) => self.walk(kind, where_, &t, s),
-            Err(e) => self.out.push(Violation {
-                kind: ViolationKind::UnparseableType,
-                where_,
-                detail: format!("{kind} type string {s:?} does not parse: {e}"),
-                rule: String::new(),
-                reason: "an unparseable type cannot be checked, so it is reported (conservative)"
-                    .to_string(),
-                chain: Vec::new(),
-            }),
+            Err(e) => self.unparseable(kind, where_, s, e),
         }
+    }
+
+    /// A type's definition: unexported struct fields and unexported interface methods are not
+    /// part of the API (nobody outside the package can name them), so only the rest is walked.
+    fn definition(&mut self, where_: String, s: &str) {
+        let kind = ViolationKind::UnderlyingType;
+        let t = match parse_type(s) {
+            Ok(t) => t,
+            Err(e) => return self.unparseable(kind, where_, s, e),
+        };
+        let visible = match &t {
+            GoType::Struct(fields) => GoType::Struct(
+                fields
+                    .iter()
+                    .filter(|f| f.name.as_deref().is_none_or(is_exported))
+                    .cloned()
+                    .collect(),
+            ),
+            GoType::Interface(elems) => GoType::Interface(
+                elems
+                    .iter()
+                    .filter(|e| match e {
+                        InterfaceElem::Method { name, .. } => is_exported(name),
+                        InterfaceElem::Embedded(_) => true,
+                    })
+                    .cloned()
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        self.walk(kind, where_, &visible, s);
+    }
+
+    fn unparseable(&mut self, kind: ViolationKind, where_: String, s: &str, e: ParseError) {
+        self.out.push(Violation {
+            kind: ViolationKind::UnparseableType,
+            where_,
+            detail: format!("{kind} type string {s:?} does not parse: {e}"),
+            rule: String::new(),
+            reason: "an unparseable type cannot be checked, so it is reported (conservative)"
+                .to_string(),
+            chain: Vec::new(),
+        });
     }
 
     fn walk(&mut self, kind: ViolationKind, where_: String, t: &GoType, printed: &str) {

@@ -217,18 +217,19 @@ fn kitchen_sink_under_mep74() {
 
 #[test]
 fn unlisted_struct_and_interface_members_fall_back_to_the_definition() {
+    // Unexported members (`n`, `m`) are not API: only the exported ones are reported.
     let mut p = package("example.com/thin");
     p.types = vec![
         Type {
             name: "S".into(),
             kind: "struct".into(),
-            underlying: "struct{V reflect.Value; n int}".into(),
+            underlying: "struct{V reflect.Value; n unsafe.Pointer}".into(),
             ..Type::default()
         },
         Type {
             name: "I".into(),
             kind: "interface".into(),
-            underlying: "interface{M() unsafe.Pointer}".into(),
+            underlying: "interface{M() unsafe.Pointer; m(reflect.Value)}".into(),
             ..Type::default()
         },
         Type {
@@ -249,12 +250,12 @@ fn unlisted_struct_and_interface_members_fall_back_to_the_definition() {
             (
                 ViolationKind::UnderlyingType,
                 "type I underlying",
-                "unsafe.Pointer in interface{M() unsafe.Pointer}"
+                "unsafe.Pointer in interface{M() unsafe.Pointer; m(reflect.Value)}"
             ),
             (
                 ViolationKind::UnderlyingType,
                 "type S underlying",
-                "reflect.Value in struct{V reflect.Value; n int}"
+                "reflect.Value in struct{V reflect.Value; n unsafe.Pointer}"
             ),
         ]
     );
