@@ -137,3 +137,20 @@ fn policies_disagree_in_both_directions() {
     // The partition is exhaustive over the table's banned rows.
     assert_eq!(c.tinygo_only.len() + c.both.len(), c.not_importable);
 }
+
+#[test]
+fn policy_rules_snapshot() {
+    let mut s = String::new();
+    for policy in [
+        Policy::default(),
+        Policy::tinygo(StdTable::builtin(TableVersion::Go1_23)),
+        Policy::mep74(),
+    ] {
+        let _ = writeln!(s, "{}:", policy.name());
+        for (pattern, reason) in policy.package_rules() {
+            let _ = writeln!(s, "  {pattern}: {reason}");
+        }
+        assert_eq!(policy.type_prefix_rules().count(), 0);
+    }
+    insta::assert_snapshot!("policy_rules", s);
+}

@@ -400,3 +400,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Output depends on the package's content, not on the order of its lists.
+    #[test]
+    fn output_is_independent_of_input_order(
+        funcs in Just(kitchen_sink().funcs).prop_shuffle(),
+        types in Just(kitchen_sink().types).prop_shuffle(),
+        imports in Just(vec!["unsafe".to_string(), "reflect".to_string(), "fmt".to_string()]).prop_shuffle(),
+    ) {
+        let want = check(&kitchen_sink());
+        let mut p = kitchen_sink();
+        p.funcs = funcs;
+        p.types = types;
+        p.imports = imports;
+        let got = check(&p);
+        prop_assert_eq!(&got, &want);
+        prop_assert!(got.windows(2).all(|w| (w[0].kind, &w[0].where_) <= (w[1].kind, &w[1].where_)));
+    }
+}
