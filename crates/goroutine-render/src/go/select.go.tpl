@@ -1,0 +1,95 @@
+// mochi_@M@_maxBuffer is the largest buffer a channel of module @M@ is created with.
+const mochi_@M@_maxBuffer = 1 << 20
+
+// mochi_@M@_maxSelectCases is the most cases one mochi_@M@_select call takes.
+const mochi_@M@_maxSelectCases = 1 << 16
+
+// mochi_@M@_chanCore is the state every channel of module @M@ has.
+type mochi_@M@_chanCore struct {
+	closed @ATOMIC@.Bool
+}
+
+func (c *mochi_@M@_chanCore) isClosed() bool {
+	return c.closed.Load()
+}
+
+// guard, deferred, turns a panic into MOCHI_CLOSED when the channel is closed (a send that
+// raced a close) and into MOCHI_PANIC otherwise.
+func (c *mochi_@M@_chanCore) guard(st *C.mochi_status) {
+	if r := recover(); r != nil {
+		if c.closed.Load() {
+			*st = C.MOCHI_CLOSED
+			return
+		}
+		*st = mochi_@M@_recovered(r)
+	}
+}
+
+// mochi_@M@_selectable is a channel of module @M@ that mochi_@M@_select can wait on.
+type mochi_@M@_selectable interface {
+	isClosed() bool
+	selectCase(op C.int32_t, p @UNSAFE@.Pointer) (@REFLECT@.SelectCase, C.mochi_status)
+	selectStore(v @REFLECT@.Value, p @UNSAFE@.Pointer) C.mochi_status
+}
+
+// mochi_@M@_select waits until one of n cases (channels of module @M@) proceeds, or returns
+// MOCHI_WOULD_BLOCK at once when nonblocking is set and none can. *chosen is the index of the
+// case the status is about (-1 when none).
+//
+//export mochi_@M@_select
+func mochi_@M@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.bool, chosen *C.int32_t) (st C.mochi_status) {
+	if chosen == nil || n < 0 || n > mochi_@M@_maxSelectCases || (n > 0 && cases == nil) || (n == 0 && !bool(nonblocking)) {
+		return C.MOCHI_BAD_ARG
+	}
+	*chosen = -1
+	cs := @UNSAFE@.Slice(cases, int(n))
+	chans := make([]mochi_@M@_selectable, len(cs))
+	defer func() {
+		if r := recover(); r != nil {
+			for i, c := range chans {
+				if c != nil && cs[i].op == C.MOCHI_SELECT_SEND && c.isClosed() {
+					*chosen = C.int32_t(i)
+					st = C.MOCHI_CLOSED
+					return
+				}
+			}
+			st = mochi_@M@_recovered(r)
+		}
+	}()
+	sel := make([]@REFLECT@.SelectCase, len(cs), len(cs)+1)
+	for i := range cs {
+		*chosen = C.int32_t(i)
+		if cs[i].value == nil {
+			return C.MOCHI_BAD_ARG
+		}
+		v, ok := mochiResolveHandle(uint64(cs[i].id))
+		if !ok {
+			return C.MOCHI_UNKNOWN_HANDLE
+		}
+		c, ok := v.(mochi_@M@_selectable)
+		if !ok {
+			return C.MOCHI_WRONG_KIND
+		}
+		chans[i] = c
+		if sel[i], st = c.selectCase(cs[i].op, cs[i].value); st != C.MOCHI_OK {
+			return st
+		}
+	}
+	*chosen = -1
+	if bool(nonblocking) {
+		sel = append(sel, @REFLECT@.SelectCase{Dir: @REFLECT@.SelectDefault})
+	}
+	i, v, ok := @REFLECT@.Select(sel)
+	if i == len(cs) {
+		return C.MOCHI_WOULD_BLOCK
+	}
+	*chosen = C.int32_t(i)
+	if cs[i].op == C.MOCHI_SELECT_SEND {
+		return C.MOCHI_OK
+	}
+	if !ok {
+		mochiReleaseHandle(uint64(cs[i].id))
+		return C.MOCHI_CLOSED
+	}
+	return chans[i].selectStore(v, cs[i].value)
+}

@@ -1,0 +1,160 @@
+//! `needs_runtime`: does a package's exported API pass `chan` or `func` values?
+
+use apisurface::{Func, GoType, Package, Walk, parse_type};
+use std::collections::BTreeSet;
+
+/// Where in a signature the type that needs the runtime sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Position {
+    /// Parameter `i` (0-based).
+    Param(usize),
+    /// Result `i` (0-based).
+    Result(usize),
+}
+
+/// What about the type needs the runtime.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Why {
+    /// A `chan` type appears in it.
+    Chan,
+    /// A `func` type appears in it.
+    Func,
+    /// It names a type of the same package (`name`) whose underlying type holds a `chan` or
+    /// `func` (`type Stream chan int`, `type Handlers []func()`). Struct and interface types are
+    /// not followed: they cross whole, and interface methods are checked on their own.
+    ViaNamed {
+        /// The local type's name.
+        name: String,
+    },
+    /// The type string does not parse; treated as needing the runtime (conservative).
+    Unparseable {
+        /// The parse error, as text.
+        error: String,
+    },
+}
+
+/// One reason a package needs the goroutine runtime.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Reason {
+    /// The symbol: `Func`, `Type.Method` or `Interface.Method`.
+    pub symbol: String,
+    /// Parameter or result position.
+    pub position: Position,
+    /// The type string as the surface has it.
+    pub type_string: String,
+    /// Why it needs the runtime.
+    pub why: Why,
+}
+
+/// True when some exported function, method or interface method of `pkg` takes or returns a
+/// `chan` or `func` anywhere inside a parameter or result type, or has a type string that does
+/// not parse.
+pub fn needs_runtime(pkg: &Package) -> bool {
+    let mut found = false;
+    visit(pkg, &mut |_| {
+        found = true;
+        false
+    });
+    found
+}
+
+/// Every reason `pkg` needs the runtime, in surface order (functions, then each type's methods,
+/// then its interface methods; params before results).
+pub fn runtime_reasons(pkg: &Package) -> Vec<Reason> {
+    let mut out = Vec::new();
+    visit(pkg, &mut |r| {
+        out.push(r);
+        true
+    });
+    out
+}
+
+/// Calls `f` for each reason until it returns false.
+fn visit(pkg: &Package, f: &mut dyn FnMut(Reason) -> bool) {
+    let mut sigs: Vec<(String, &Func)> = pkg.funcs.iter().map(|x| (x.name.clone(), x)).collect();
+    for t in &pkg.types {
+        for m in t.methods.iter().chain(&t.interface_methods) {
+            sigs.push((format!("{}.{}", t.name, m.name), m));
+        }
+    }
+    for (symbol, func) in sigs {
+        let slots = func
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Position::Param(i), &p.type_))
+            .chain(
+                func.results
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (Position::Result(i), &p.type_)),
+            );
+        for (position, ts) in slots {
+            if let Some(why) = why_type_string(pkg, ts) {
+                let go_on = f(Reason {
+                    symbol: symbol.clone(),
+                    position,
+                    type_string: ts.clone(),
+                    why,
+                });
+                if !go_on {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn why_type_string(pkg: &Package, ts: &str) -> Option<Why> {
+    match parse_type(ts) {
+        Err(e) => Some(Why::Unparseable {
+            error: e.to_string(),
+        }),
+        Ok(t) => why_type(pkg, &t, &mut BTreeSet::new()),
+    }
+}
+
+/// Finds a `chan` or `func` in `t`, following unqualified names to the package's own types
+/// (each at most once, so recursive types terminate).
+fn why_type(pkg: &Package, t: &GoType, seen: &mut BTreeSet<String>) -> Option<Why> {
+    let mut why = None;
+    t.walk(&mut |n| {
+        match n {
+            GoType::Chan { .. } => why = Some(Why::Chan),
+            GoType::Func(_) => why = Some(Why::Func),
+            GoType::Named(tn) if tn.package.is_none() && seen.insert(tn.name.clone()) => {
+                if let Some(decl) = pkg.type_(&tn.name) {
+                    let under = if decl.alias_of.is_empty() {
+                        &decl.underlying
+                    } else {
+                        &decl.alias_of
+                    };
+                    if !under.is_empty() {
+                        let inner = match parse_type(under) {
+                            Err(e) => Some(Why::Unparseable {
+                                error: e.to_string(),
+                            }),
+                            // A struct or interface crosses whole (as a handle); its fields and
+                            // methods are not parameters of this API.
+                            Ok(GoType::Struct(_) | GoType::Interface(_)) => None,
+                            Ok(u) => why_type(pkg, &u, seen),
+                        };
+                        if inner.is_some() {
+                            why = Some(Why::ViaNamed {
+                                name: tn.name.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if why.is_some() {
+            Walk::Stop
+        } else {
+            Walk::Continue
+        }
+    });
+    why
+}

