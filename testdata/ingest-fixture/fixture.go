@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"sync"
 	"unsafe"
 
 	dep "example.com/ingestdep"
@@ -148,3 +149,12 @@ type Raw unsafe.Pointer
 
 // Weird is a naïve “string” with escapes — its value keeps them exact.
 const Weird = "tab\there\x01 é \u2028 <&>"
+
+// Guarded has an unexported field of a package the exported API does not name.
+type Guarded struct {
+	Value int
+	mu    sync.Mutex
+}
+
+// Stamp aliases a struct of another module; its exported field names time.Time.
+type Stamp = dep.Stamp

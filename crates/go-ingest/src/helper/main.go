@@ -652,6 +652,7 @@ func (b *builder) typeDecl(obj *types.TypeName) Type {
 		t.AliasOf = b.str(rhs)
 		t.Underlying = b.str(obj.Type().Underlying())
 		b.use(rhs)
+		b.useUnderlying(obj.Type().Underlying())
 		return t
 	}
 	named, ok := obj.Type().(*types.Named)
@@ -674,15 +675,11 @@ func (b *builder) typeDecl(obj *types.TypeName) Type {
 			if f.Embedded() {
 				t.EmbeddedTypes = append(t.EmbeddedTypes, b.str(f.Type()))
 			}
-			if f.Exported() || f.Embedded() {
-				b.use(f.Type())
-			}
 		}
 	case *types.Interface:
 		for i := 0; i < u.NumEmbeddeds(); i++ {
 			e := u.EmbeddedType(i)
 			t.EmbeddedTypes = append(t.EmbeddedTypes, b.str(e))
-			b.use(e)
 		}
 		for i := 0; i < u.NumExplicitMethods(); i++ {
 			m := u.ExplicitMethod(i)
@@ -690,14 +687,11 @@ func (b *builder) typeDecl(obj *types.TypeName) Type {
 				continue
 			}
 			sig := m.Type().(*types.Signature)
-			f := b.fn(m, sig)
-			b.useSignature(sig)
-			t.InterfaceMethods = append(t.InterfaceMethods, f)
+			t.InterfaceMethods = append(t.InterfaceMethods, b.fn(m, sig))
 		}
 		sort.Slice(t.InterfaceMethods, func(i, j int) bool { return t.InterfaceMethods[i].Name < t.InterfaceMethods[j].Name })
-	default:
-		b.use(under)
 	}
+	b.useUnderlying(under)
 	for i := 0; i < named.NumMethods(); i++ {
 		m := named.Method(i)
 		if !m.Exported() {
@@ -724,6 +718,31 @@ func (b *builder) useSignature(sig *types.Signature) {
 		for i := 0; i < tup.Len(); i++ {
 			b.use(tup.At(i).Type())
 		}
+	}
+}
+
+// useUnderlying records the packages an underlying type names, by the model's rule: for a
+// struct its exported and embedded fields, for an interface its embedded elements and exported
+// explicit methods, otherwise the whole type.
+func (b *builder) useUnderlying(under types.Type) {
+	switch u := under.(type) {
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if f := u.Field(i); f.Exported() || f.Embedded() {
+				b.use(f.Type())
+			}
+		}
+	case *types.Interface:
+		for i := 0; i < u.NumEmbeddeds(); i++ {
+			b.use(u.EmbeddedType(i))
+		}
+		for i := 0; i < u.NumExplicitMethods(); i++ {
+			if m := u.ExplicitMethod(i); m.Exported() {
+				b.useSignature(m.Type().(*types.Signature))
+			}
+		}
+	default:
+		b.use(under)
 	}
 }
 

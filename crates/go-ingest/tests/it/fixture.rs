@@ -50,6 +50,19 @@ fn fixture_surface_snapshots() {
         assert!(root.deps.iter().any(|d| d == want), "deps lacks {want}");
     }
     assert!(root.deps.windows(2).all(|w| w[0] < w[1]), "deps sorted");
+    // `imports`: `time` only through the alias Stamp's underlying struct's exported fields;
+    // `sync` only through an unexported field, so not named by the exported API.
+    assert!(
+        root.imports.iter().any(|i| i == "time"),
+        "{:?}",
+        root.imports
+    );
+    assert!(
+        root.imports.iter().all(|i| i != "sync"),
+        "{:?}",
+        root.imports
+    );
+    assert!(root.deps.iter().any(|d| d == "sync"));
     insta::assert_json_snapshot!("fixture_root", stable(root));
     insta::assert_json_snapshot!(
         "fixture_generic",
