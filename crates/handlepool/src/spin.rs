@@ -44,7 +44,10 @@ impl<T> SpinMutex<T> {
     fn lock_contended(&self) {
         let mut step = 0u32;
         loop {
-            while self.locked.load(Relaxed) {
+            // Test before test-and-set (no cache-line ping-pong while waiting). Under loom a
+            // plain load may keep returning a stale `true` forever (loom does not model
+            // "stores become visible eventually"), so it goes straight to the exchange.
+            while !cfg!(loom) && self.locked.load(Relaxed) {
                 spin_wait(&mut step);
             }
             if self
@@ -54,6 +57,7 @@ impl<T> SpinMutex<T> {
             {
                 return;
             }
+            spin_wait(&mut step);
         }
     }
 }
