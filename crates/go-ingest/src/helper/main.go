@@ -33,6 +33,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -343,39 +344,9 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 	}
 	sort.Slice(targets, func(i, j int) bool { return targets[i].ImportPath < targets[j].ImportPath })
 
-	fset := token.NewFileSet()
-	imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
-		f, ok := exports[path]
-		if !ok {
-			return nil, fmt.Errorf("no export data for %q", path)
-		}
-		return os.Open(f)
-	})
-
-	// Doc comments are read from source files by worker goroutines while the main goroutine
-	// goes on loading export data; their results are filled in at the end.
-	jobs := make(chan *docJob, len(targets))
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				j.run()
-			}
-		}()
-	}
-	done := make([]*docJob, 0, len(targets))
-	s := &Surface{SchemaVersion: schemaVersion, Packages: []Package{}}
-	finishDocs := sync.OnceFunc(func() {
-		close(jobs)
-		wg.Wait()
-	})
-	defer finishDocs()
+	// Pass 1: errors go list already reported, in target order.
+	slots := make([]slot, len(targets))
 	for i, p := range targets {
-		if progress {
-			fmt.Fprintf(os.Stderr, "progress %d %d\n", i+1, len(targets))
-		}
 		var msg string
 		if p.Error != nil {
 			msg = strings.TrimSpace(p.Error.Err)
@@ -392,47 +363,96 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 				msg = "go list produced no export data"
 			}
 		}
-		if msg != "" {
-			if !keepGoing {
-				return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
+		if msg != "" && !keepGoing {
+			return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
+		}
+		slots[i].err = msg
+	}
+
+	// Pass 2: load export data and build packages on a few workers. Each worker has its own
+	// importer (go/types objects are never shared between workers) and takes runs of
+	// neighbouring targets, which tend to share dependencies. Doc comments are read by the
+	// same worker right after.
+	const chunk = 8
+	var next, loaded atomic.Int64
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	if workers > 4 {
+		workers = 4
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fset := token.NewFileSet()
+			imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+				f, ok := exports[path]
+				if !ok {
+					return nil, fmt.Errorf("no export data for %q", path)
+				}
+				return os.Open(f)
+			})
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(targets) {
+					return
+				}
+				for i := lo; i < lo+chunk && i < len(targets); i++ {
+					loadSlot(&slots[i], targets[i], imp, fset)
+					if progress {
+						fmt.Fprintf(os.Stderr, "progress %d %d\n", loaded.Add(1), len(targets))
+					}
+				}
 			}
-			s.Packages = append(s.Packages, skippedPackage(p, msg))
+		}()
+	}
+	wg.Wait()
+
+	// Pass 3: assemble in target order.
+	s := &Surface{SchemaVersion: schemaVersion, Packages: make([]Package, 0, len(targets))}
+	for i, p := range targets {
+		sl := &slots[i]
+		if sl.err != "" {
+			if !keepGoing {
+				return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: sl.err}
+			}
+			s.Packages = append(s.Packages, skippedPackage(p, sl.err))
 			continue
 		}
-		var tpkg *types.Package
-		var err error
-		if p.ImportPath == "unsafe" {
-			tpkg = types.Unsafe
-		} else {
-			tpkg, err = imp.Import(p.ImportPath)
-		}
-		if err != nil {
-			msg := "loading export data: " + err.Error()
-			if !keepGoing {
-				return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
-			}
-			s.Packages = append(s.Packages, skippedPackage(p, msg))
-			continue
-		}
-		pk, job := buildPackage(p, tpkg, fset)
-		jobs <- job
-		done = append(done, job)
-		s.Packages = append(s.Packages, pk)
-	}
-	finishDocs()
-	byPath := make(map[string]*docJob, len(done))
-	for _, j := range done {
-		byPath[j.path] = j
-	}
-	for i := range s.Packages {
-		if j := byPath[s.Packages[i].ImportPath]; j != nil {
-			j.fill(&s.Packages[i])
-		}
+		sl.job.fill(&sl.pkg)
+		s.Packages = append(s.Packages, sl.pkg)
 	}
 	setModule(s, targets)
 
 	in := &Inputs{Dirs: sortedKeys(dirSet), Files: sortedKeys(fileSet)}
 	return s, in, nil
+}
+
+// slot is one target's result.
+type slot struct {
+	pkg Package
+	job *docJob
+	err string
+}
+
+// loadSlot loads one target from export data and builds its surface and docs, unless go list
+// already reported an error for it.
+func loadSlot(sl *slot, p *listPackage, imp types.Importer, fset *token.FileSet) {
+	if sl.err != "" {
+		return
+	}
+	var tpkg *types.Package
+	if p.ImportPath == "unsafe" {
+		tpkg = types.Unsafe
+	} else {
+		var err error
+		if tpkg, err = imp.Import(p.ImportPath); err != nil {
+			sl.err = "loading export data: " + err.Error()
+			return
+		}
+	}
+	sl.pkg, sl.job = buildPackage(p, tpkg, fset)
+	sl.job.run()
 }
 
 func sortedKeys(m map[string]bool) []string {
