@@ -157,3 +157,17 @@ fn std_imports_are_named_by_the_surface() {
             .any(|t| t.name == "Pointer")
     );
 }
+
+#[test]
+fn std_output_does_not_depend_on_the_number_of_workers() {
+    if !have_go() {
+        return;
+    }
+    let o = opts(&shared_cache()).result_cache(false);
+    let one = go_ingest::ingest(&["std"], &o.clone().env("GOMAXPROCS", "1")).unwrap();
+    let four = go_ingest::ingest(&["std"], &o.env("GOMAXPROCS", "4")).unwrap();
+    assert!(
+        one.json() == four.json(),
+        "std output differs between 1 and 4 workers"
+    );
+}
