@@ -8,7 +8,8 @@
 //! target package — without it the link fails — the types' imports, the declarations);
 //! [`render_fallback_file`] writes the same API under `mochi_no_linkname`, calling exported
 //! targets directly; [`render_wasm_file`] exports the wrappers to a wasm host. Target symbols
-//! are written in the form of the chosen [`Compiler`] (gc `path.(*T).M`, TinyGo `(*path.T).M`).
+//! are written in the form of the chosen [`Compiler`] (methods: gc `path.(*T).M` / `path.T.M`,
+//! TinyGo `(*path.T).M` / `(path.T).M`).
 //!
 //! It must never: paste an unvalidated name, symbol or type into Go source (types go through
 //! `apisurface::emit` only), accept a generic target, accept a standard-library target unless

@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const LINKNAME_BUILD_TAG: &str = "!mochi_no_linkname";
 /// Build constraint of the fallback file (the tag that removes the linkname file).
 pub const FALLBACK_BUILD_TAG: &str = "mochi_no_linkname";
-/// Build constraint of the wasm export file.
-pub const WASM_BUILD_TAG: &str = "wasm";
+/// Build constraint of the wasm export file: gc's `GOARCH=wasm`, or any TinyGo wasm target
+/// (TinyGo's `wasm-unknown` target reports `GOARCH=arm`, so `wasm` alone would exclude it).
+pub const WASM_BUILD_TAG: &str = "wasm || tinygo.wasm";
 
 /// How to render: for which compiler, what is allowed, and where the output lives.
 #[derive(Debug, Clone)]
@@ -522,7 +523,7 @@ fn wasm_check(spec: &LinknameSpec, c: &Checked) -> Result<(), SpecError> {
     Ok(())
 }
 
-/// Renders a `package main` file under `//go:build wasm` that exports each spec's wrapper to
+/// Renders a `package main` file under `//go:build wasm || tinygo.wasm` that exports each spec's wrapper to
 /// the wasm host with `//go:wasmexport <local name>` (gc ≥ 1.24, TinyGo ≥ 0.34), calling it in
 /// the wrapper package `wrapper_package` (import path `wrapper_import_path`).
 ///

@@ -4,7 +4,11 @@
 //! |---|---|---|
 //! | function | `path.Func` | `path.Func` |
 //! | pointer-receiver method | `path.(*T).M` | `(*path.T).M` |
-//! | value-receiver method | `path.T.M` | `path.T.M` |
+//! | value-receiver method | `path.T.M` | `(path.T).M` |
+//!
+//! TinyGo names every function by go/ssa's `RelString`, so a value-receiver method is
+//! `(path.T).M`, not gc's `path.T.M`: a TinyGo build that links `path.T.M` fails with
+//! "undefined symbol" (checked with TinyGo 0.40.1 by the `linkname` sentinel step).
 //!
 //! Import paths are written unescaped (`gopkg.in/yaml.v3.Node.Decode`); gc accepts that form in a
 //! `//go:linkname` directive (checked with Go 1.26). Because the last path element may contain
@@ -42,7 +46,7 @@ impl Compiler {
     pub fn forms(self) -> &'static str {
         match self {
             Compiler::Gc => "`path.Func`, `path.(*T).M` or `path.T.M`",
-            Compiler::TinyGo => "`path.Func`, `(*path.T).M` or `path.T.M`",
+            Compiler::TinyGo => "`path.Func`, `(*path.T).M` or `(path.T).M`",
         }
     }
 }
@@ -130,20 +134,26 @@ impl TargetSymbol {
                     .into(),
             ));
         }
-        let parsed = if let Some(rest) = symbol.strip_prefix("(*") {
+        let parsed = if let Some(rest) = symbol.strip_prefix('(') {
+            let (pointer, rest) = match rest.strip_prefix('*') {
+                Some(r) => (true, r),
+                None => (false, rest),
+            };
             if compiler == Compiler::Gc {
-                return Err(err(
-                    "gc writes a pointer-receiver method as `path.(*T).M`, not `(*path.T).M`"
-                        .into(),
-                ));
+                return Err(err(if pointer {
+                    "gc writes a pointer-receiver method as `path.(*T).M`, not `(*path.T).M`".into()
+                } else {
+                    "gc writes a value-receiver method as `path.T.M`, not `(path.T).M`".into()
+                }));
             }
+            let form = if pointer { "(*path.T).M" } else { "(path.T).M" };
             let (inside, method) = rest
                 .split_once(").")
-                .ok_or_else(|| err("expected `(*path.T).M`".into()))?;
+                .ok_or_else(|| err(format!("expected `{form}`")))?;
             let (pkg, ty) = inside
                 .rsplit_once('.')
-                .ok_or_else(|| err("expected `(*path.T).M`".into()))?;
-            TargetSymbol::method(pkg, ty, true, method)
+                .ok_or_else(|| err(format!("expected `{form}`")))?;
+            TargetSymbol::method(pkg, ty, pointer, method)
         } else if let Some(at) = symbol.find(".(*") {
             if compiler == Compiler::TinyGo {
                 return Err(err(
@@ -172,6 +182,12 @@ impl TargetSymbol {
             let pkg = format!("{dir}{}", segs[..k].join("."));
             match &segs[k..] {
                 [name] => TargetSymbol::func(pkg, *name),
+                [_, _] if compiler == Compiler::TinyGo => {
+                    return Err(err(
+                        "TinyGo writes a value-receiver method as `(path.T).M`, not `path.T.M`"
+                            .into(),
+                    ));
+                }
                 [ty, name] => TargetSymbol::method(pkg, *ty, false, *name),
                 _ => {
                     return Err(err(
@@ -202,14 +218,13 @@ impl TargetSymbol {
     pub fn symbol(&self, compiler: Compiler) -> String {
         match (&self.receiver, compiler) {
             (None, _) => format!("{}.{}", self.package, self.name),
-            (Some(r), _) if !r.pointer => {
-                format!("{}.{}.{}", self.package, r.type_name, self.name)
-            }
-            (Some(r), Compiler::Gc) => {
+            (Some(r), Compiler::Gc) if r.pointer => {
                 format!("{}.(*{}).{}", self.package, r.type_name, self.name)
             }
+            (Some(r), Compiler::Gc) => format!("{}.{}.{}", self.package, r.type_name, self.name),
             (Some(r), Compiler::TinyGo) => {
-                format!("(*{}.{}).{}", self.package, r.type_name, self.name)
+                let star = if r.pointer { "*" } else { "" };
+                format!("({star}{}.{}).{}", self.package, r.type_name, self.name)
             }
         }
     }
@@ -263,8 +278,13 @@ mod tests {
             ),
             (
                 Compiler::TinyGo,
-                "example.com/lnfixture.Thing.Get",
+                "(example.com/lnfixture.Thing).Get",
                 TargetSymbol::method("example.com/lnfixture", "Thing", false, "Get"),
+            ),
+            (
+                Compiler::TinyGo,
+                "gopkg.in/yaml.v3.Unmarshal",
+                TargetSymbol::func("gopkg.in/yaml.v3", "Unmarshal"),
             ),
             (
                 Compiler::Gc,
@@ -305,6 +325,13 @@ mod tests {
         assert!(e.why.contains("(*path.T).M"), "{e}");
         let e = TargetSymbol::parse("(*example.com/x.T).M", Compiler::Gc).unwrap_err();
         assert!(e.why.contains("path.(*T).M"), "{e}");
+        let e = TargetSymbol::parse("(example.com/x.T).M", Compiler::Gc).unwrap_err();
+        assert!(e.why.contains("path.T.M"), "{e}");
+        let e = TargetSymbol::parse("example.com/x.T.M", Compiler::TinyGo).unwrap_err();
+        assert!(e.why.contains("(path.T).M"), "{e}");
+        let v = TargetSymbol::method("example.com/x", "T", false, "M");
+        assert_eq!(v.symbol(Compiler::Gc), "example.com/x.T.M");
+        assert_eq!(v.symbol(Compiler::TinyGo), "(example.com/x.T).M");
         let m = TargetSymbol::method("example.com/x", "T", true, "M");
         assert_eq!(m.symbol(Compiler::Gc), "example.com/x.(*T).M");
         assert_eq!(m.symbol(Compiler::TinyGo), "(*example.com/x.T).M");

@@ -176,6 +176,10 @@ fn write_module(
         &dir.join("wasm/main.go"),
         render_wasm_file(WRAP, "lnwrap", &wasm, opts)?,
     )?;
+    copy(
+        &fixture_dir.join("wasm-checks.go.txt"),
+        &dir.join("wasm/checks.go"),
+    )?;
     Ok(())
 }
 
@@ -256,14 +260,26 @@ fn tinygo_gate(
     };
     let Some(tinygo) = tinygo else {
         println!(
-            "SKIP: tinygo: not on PATH and GOBRIDGE_TINYGO unset (see docs/tinygo.md for what \
-             building it here takes)"
+            "SKIP: tinygo: not on PATH and GOBRIDGE_TINYGO unset (docs/tinygo.md says how to \
+             build one here)"
         );
         return Ok(());
     };
-    let version = run_cmd(Command::new(&tinygo).arg("version"))
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|e| format!("unknown ({e})"));
+    let version = match Command::new(&tinygo).arg("version").output() {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        Ok(o) => {
+            println!(
+                "SKIP: tinygo: `{} version` failed: {}",
+                tinygo.display(),
+                first_error(&o.stderr, "")
+            );
+            return Ok(());
+        }
+        Err(e) => {
+            println!("SKIP: tinygo: cannot run {}: {e}", tinygo.display());
+            return Ok(());
+        }
+    };
     let dir = scratch("sentinel-linkname-tinygo")?;
     let opts = RenderOptions::new(Compiler::TinyGo)
         .wrapper_import_path(WRAP)
@@ -271,22 +287,25 @@ fn tinygo_gate(
     let specs = fixture_specs(fixture_dir, pkg, Compiler::TinyGo)?;
     write_module(&dir, fixture_dir, &specs, &opts)?;
     gofmt_clean(ctx, &dir)?;
+    let node = which::which("node").ok();
 
-    // wasm (wasip1 reactor), then run it like the gc one.
-    let module = dir.join("lnwrap-tinygo.wasm");
-    let wasm = Command::new(&tinygo)
-        .args(["build", "-target=wasip1", "-buildmode=c-shared", "-o"])
-        .arg(&module)
-        .arg("./wasm")
-        .current_dir(&dir)
-        .output()?;
-    if !wasm.status.success() {
-        println!(
-            "SKIP: tinygo: {version}: `tinygo build -target=wasip1` failed: {}",
-            first_error(&wasm.stderr)
-        );
-    } else {
-        let node = which::which("node").context("node is needed to run the TinyGo module")?;
+    // Wasm: wasm-unknown needs no libc sources; wasip1 needs TinyGo's wasi-libc submodule.
+    for target in ["wasm-unknown", "wasip1"] {
+        let module = dir.join(format!("lnwrap-{target}.wasm"));
+        let mut cmd = Command::new(&tinygo);
+        cmd.arg("build").arg(format!("-target={target}"));
+        if target == "wasip1" {
+            cmd.arg("-buildmode=c-shared");
+        }
+        cmd.arg("-o").arg(&module).arg("./wasm").current_dir(&dir);
+        if let Built::Gap(why) = tinygo_build(&mut cmd, target)? {
+            println!("SKIP: tinygo: {version}: {target}: {why}");
+            continue;
+        }
+        let Some(node) = &node else {
+            println!("SKIP: tinygo: {target}: node not found to run the module");
+            continue;
+        };
         let out = run_cmd(
             Command::new(node)
                 .arg("--no-warnings")
@@ -298,34 +317,196 @@ fn tinygo_gate(
             "wasi: ",
             " checks ok",
         )?;
-        println!("linkname: tinygo: {version}: wasip1 module ran under node:wasi: {line}");
-    }
-
-    // Bare metal: build the seed driver for a Cortex-M target (not run: no emulator here).
-    let elf = dir.join("seeddriver-cortex-m.elf");
-    let bm = Command::new(&tinygo)
-        .args(["build", "-target=cortex-m-qemu", "-o"])
-        .arg(&elf)
-        .arg("./cmd/seeddriver")
-        .current_dir(&dir)
-        .output()?;
-    if bm.status.success() {
-        println!("linkname: tinygo: {version}: cortex-m-qemu build ok (not run)");
-    } else {
         println!(
-            "SKIP: tinygo: {version}: `tinygo build -target=cortex-m-qemu` failed: {}",
-            first_error(&bm.stderr)
+            "linkname: tinygo: {version}: {target} module with TinyGo symbol forms ran under \
+             node: {line}"
         );
     }
+
+    bare_metal(&tinygo, &version, &dir)
+}
+
+/// Bare metal: the full driver for TinyGo's `cortex-m-qemu` (a Cortex-M3 board QEMU emulates),
+/// run under `qemu-system-arm` when installed. When the TinyGo installation lacks its picolibc
+/// sources and Debian's prebuilt `picolibc-arm-none-eabi` is installed, the target is derived
+/// from TinyGo's own target files with `libc` switched to that prebuilt library.
+fn bare_metal(tinygo: &Path, version: &str, dir: &Path) -> Result<()> {
+    let elf = dir.join("driver-cortex-m-qemu.elf");
+    let build = |target: &str| {
+        let mut cmd = Command::new(tinygo);
+        cmd.arg("build")
+            .arg(format!("-target={target}"))
+            .arg("-o")
+            .arg(&elf)
+            .arg("./cmd/driver")
+            .current_dir(dir);
+        tinygo_build(&mut cmd, "cortex-m-qemu")
+    };
+    let mut how = "cortex-m-qemu";
+    if let Built::Gap(why) = build("cortex-m-qemu")? {
+        match debian_picolibc_target(tinygo, dir)? {
+            Some(json) => {
+                how = "cortex-m-qemu with Debian's prebuilt picolibc";
+                if let Built::Gap(why) = build(&json.to_string_lossy())? {
+                    println!("SKIP: tinygo: {version}: cortex-m-qemu: {why}");
+                    return Ok(());
+                }
+            }
+            None => {
+                println!(
+                    "SKIP: tinygo: {version}: cortex-m-qemu: {why}; Debian's \
+                     picolibc-arm-none-eabi is not installed either"
+                );
+                return Ok(());
+            }
+        }
+    }
+    let Ok(qemu) = which::which("qemu-system-arm") else {
+        println!(
+            "linkname: tinygo: {version}: {how}: driver built; \
+             SKIP: tinygo: qemu-system-arm not found to run it"
+        );
+        return Ok(());
+    };
+    let out = run_cmd(
+        Command::new("timeout")
+            .arg("60")
+            .arg(qemu)
+            .args([
+                "-machine",
+                "lm3s6965evb",
+                "-semihosting",
+                "-nographic",
+                "-kernel",
+            ])
+            .arg(&elf),
+    )?;
+    let line = expect_line(
+        &String::from_utf8_lossy(&out.stdout),
+        "driver linkname: ",
+        " checks ok",
+    )?;
+    println!("linkname: tinygo: {version}: {how}: driver ran under qemu-system-arm: {line}");
     Ok(())
 }
 
-fn first_error(stderr: &[u8]) -> String {
+/// Debian's picolibc for Armv7-M without an FPU (what the Cortex-M3 needs).
+const DEBIAN_PICOLIBC: &str = "/usr/lib/picolibc/arm-none-eabi";
+
+/// Writes a target JSON equal to TinyGo's `cortex-m-qemu` (its `inherits` chain resolved the
+/// way TinyGo merges it: scalars replaced, lists appended) but with `libc` empty and Debian's
+/// prebuilt picolibc headers and `libc.a` added. None when that library is not installed.
+fn debian_picolibc_target(tinygo: &Path, dir: &Path) -> Result<Option<PathBuf>> {
+    use serde_json::{Map, Value};
+    let libc_a = Path::new(DEBIAN_PICOLIBC).join("lib/thumb/v7-m/nofp/libc.a");
+    if !libc_a.exists() {
+        return Ok(None);
+    }
+    let out = run_cmd(Command::new(tinygo).args(["env", "TINYGOROOT"]))?;
+    let root = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    fn load(root: &Path, name: &str, into: &mut Map<String, Value>) -> Result<()> {
+        let path = root.join("targets").join(format!("{name}.json"));
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let Value::Object(obj) = serde_json::from_str(&text)? else {
+            bail!("{} is not a JSON object", path.display());
+        };
+        if let Some(Value::Array(parents)) = obj.get("inherits") {
+            for p in parents {
+                load(root, p.as_str().context("inherits entry")?, into)?;
+            }
+        }
+        for (k, v) in obj {
+            if k == "inherits" {
+                continue;
+            }
+            match (into.get_mut(&k), v) {
+                (Some(Value::Array(a)), Value::Array(b)) => a.extend(b),
+                (_, v) => {
+                    into.insert(k, v);
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut target = Map::new();
+    load(&root, "cortex-m-qemu", &mut target)?;
+    target.insert("libc".into(), Value::String(String::new()));
+    // TinyGo cannot parse the DWARF frames of Debian's libc.a for its stack-size analysis.
+    target.insert("automatic-stack-size".into(), Value::Bool(false));
+    let push = |target: &mut Map<String, Value>, key: &str, vals: &[String]| {
+        let entry = target
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(a) = entry {
+            a.extend(vals.iter().cloned().map(Value::String));
+        }
+    };
+    push(
+        &mut target,
+        "cflags",
+        &["-isystem".into(), format!("{DEBIAN_PICOLIBC}/include")],
+    );
+    push(
+        &mut target,
+        "ldflags",
+        &[libc_a.to_string_lossy().into_owned()],
+    );
+    let path = dir.join("cortex-m-qemu-debian-picolibc.json");
+    write(&path, serde_json::to_string_pretty(&Value::Object(target))?)?;
+    Ok(Some(path))
+}
+
+/// Outcome of a `tinygo build` that did not fail for a reason the gate must report.
+enum Built {
+    Ok,
+    /// A part of the TinyGo installation is missing (library sources, wasm-opt).
+    Gap(String),
+}
+
+/// Runs a `tinygo build`: [`Built::Ok`], [`Built::Gap`] when it failed for a missing part of
+/// the TinyGo installation, an error for any other failure (a wrong symbol or signature must
+/// fail the gate, not skip it).
+fn tinygo_build(cmd: &mut Command, target: &str) -> Result<Built> {
+    let out = cmd.output().context("running tinygo build")?;
+    if out.status.success() {
+        return Ok(Built::Ok);
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    const INSTALL_GAPS: [&str; 6] = [
+        "lib/wasi-libc",
+        "lib/picolibc",
+        "lib/musl",
+        "compiler-rt",
+        "could not find wasm-opt",
+        "lib/bdwgc",
+    ];
+    if let Some(gap) = INSTALL_GAPS.iter().find(|g| stderr.contains(*g)) {
+        return Ok(Built::Gap(format!(
+            "the TinyGo installation lacks or cannot build `{gap}`: {}",
+            first_error(&out.stderr, gap)
+        )));
+    }
+    bail!(
+        "tinygo build for {target} failed ({}):\n{stderr}",
+        out.status
+    );
+}
+
+/// The first line of `stderr` that mentions `about` (else the first that is not an LLVM
+/// feature warning).
+fn first_error(stderr: &[u8], about: &str) -> String {
     let text = String::from_utf8_lossy(stderr);
-    text.lines()
-        .find(|l| !l.trim().is_empty())
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains("is not a recognized feature"));
+    let all: Vec<&str> = lines.by_ref().collect();
+    all.iter()
+        .find(|l| l.contains(about))
+        .or(all.first())
+        .copied()
         .unwrap_or("no output")
-        .trim()
         .to_string()
 }
 

@@ -354,7 +354,7 @@ fn from_func_derives_signature_and_symbols() {
     ));
     let get = thing.methods.iter().find(|m| m.name == "Get").unwrap();
     let g = LinknameSpec::from_func(&pkg, get, Compiler::TinyGo).unwrap();
-    assert_eq!(g.target_symbol, "example.com/lnfixture.Thing.Get");
+    assert_eq!(g.target_symbol, "(example.com/lnfixture.Thing).Get");
     assert_eq!(g.params, vec![p("t", "Thing")]);
     let secret = &unexported()[0];
     let s = LinknameSpec::from_func(&pkg, secret, Compiler::Gc).unwrap();
