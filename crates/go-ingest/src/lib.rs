@@ -176,11 +176,13 @@ pub fn find_go(explicit: Option<&Path>) -> Result<PathBuf, IngestError> {
     })
 }
 
-/// Runs `go version` and returns its output line (`go version go1.26.0 linux/amd64`).
-pub fn go_version(go: &Path) -> Result<String, IngestError> {
+/// Runs `go version` in `dir` and returns its output line (`go version go1.26.0 linux/amd64`).
+/// The directory matters: a `toolchain` line in its go.mod can select another Go release.
+pub fn go_version(go: &Path, dir: &Path) -> Result<String, IngestError> {
     let command = format!("{} version", go.display());
     let out = Command::new(go)
         .arg("version")
+        .current_dir(dir)
         .output()
         .map_err(|e| IngestError::GoCommand {
             command: command.clone(),
@@ -276,7 +278,7 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         }
     }
 
-    let version_line = go_version(&go)?;
+    let version_line = go_version(&go, &dir)?;
     let helper = ensure_helper(&go, &version_line, &helper_hash, &cache_dir)?;
     let go_version = version_line
         .split_whitespace()
