@@ -474,12 +474,12 @@ fn tinygo_build(cmd: &mut Command, target: &str) -> Result<Built> {
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     const INSTALL_GAPS: [&str; 6] = [
-        "lib/wasi-libc",
-        "lib/picolibc",
+        "wasi-libc",
+        "picolibc",
         "lib/musl",
         "compiler-rt",
         "could not find wasm-opt",
-        "lib/bdwgc",
+        "bdwgc",
     ];
     if let Some(gap) = INSTALL_GAPS.iter().find(|g| stderr.contains(*g)) {
         return Ok(Built::Gap(format!(
