@@ -81,6 +81,11 @@ where
 
 /// `mtime_ns size` of a path, or `missing`.
 pub fn stat_line(path: &Path) -> String {
+    stat(path).0
+}
+
+/// `mtime_ns size` (or `missing`) and the mtime in nanoseconds since the epoch (0 if unknown).
+fn stat(path: &Path) -> (String, u128) {
     match fs::metadata(path) {
         Ok(m) => {
             let mtime = m
@@ -89,9 +94,9 @@ pub fn stat_line(path: &Path) -> String {
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map(|d| d.as_nanos())
                 .unwrap_or(0);
-            format!("{mtime} {}", m.len())
+            (format!("{mtime} {}", m.len()), mtime)
         }
-        Err(_) => "missing".to_string(),
+        Err(_) => ("missing".to_string(), 0),
     }
 }
 
@@ -107,14 +112,25 @@ pub struct Inputs {
 /// A fingerprint of the inputs: changes when a `.go` file in any package directory is edited,
 /// added, removed or renamed, or when a module or workspace file changes or appears.
 pub fn fingerprint(inputs: &Inputs) -> String {
+    fingerprint_and_newest(inputs).0
+}
+
+/// The fingerprint and the newest modification time seen (nanoseconds since the epoch).
+pub fn fingerprint_and_newest(inputs: &Inputs) -> (String, u128) {
     let mut h = Sha256::new();
+    let mut newest = 0u128;
     let mut line = |s: &str| {
         h.update(s.as_bytes());
         h.update(b"\n");
     };
+    let mut stat = |p: &Path| {
+        let (l, m) = stat(p);
+        newest = newest.max(m);
+        l
+    };
     for d in &inputs.dirs {
         let dir = Path::new(d);
-        line(&format!("D {d} {}", stat_line(dir)));
+        line(&format!("D {d} {}", stat(dir)));
         let mut names: Vec<String> = match fs::read_dir(dir) {
             Ok(rd) => rd
                 .filter_map(|e| e.ok())
@@ -125,13 +141,13 @@ pub fn fingerprint(inputs: &Inputs) -> String {
         };
         names.sort();
         for n in names {
-            line(&format!("F {n} {}", stat_line(&dir.join(&n))));
+            line(&format!("F {n} {}", stat(&dir.join(&n))));
         }
     }
     for f in &inputs.files {
-        line(&format!("M {f} {}", stat_line(Path::new(f))));
+        line(&format!("M {f} {}", stat(Path::new(f))));
     }
-    hex::encode(h.finalize())
+    (hex::encode(h.finalize()), newest)
 }
 
 /// Header line of a result entry.

@@ -45,6 +45,10 @@ use std::process::{Command, Stdio};
 /// The embedded helper's Go source.
 const HELPER_SOURCE: &str = include_str!("helper/main.go");
 
+/// Inputs modified less than this before a run started are not trusted for caching (coarse
+/// file-system timestamps).
+const MTIME_SLACK: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What wrote the document: `go-ingest <version>`.
 pub const GENERATED_BY: &str = concat!("go-ingest ", env!("CARGO_PKG_VERSION"));
 
@@ -278,6 +282,7 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         }
     }
 
+    let started = std::time::SystemTime::now();
     let version_line = go_version(&go, &dir)?;
     let helper = ensure_helper(&go, &version_line, &helper_hash, &cache_dir)?;
     let go_version = version_line
@@ -293,9 +298,17 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         inputs.files.extend(module_files(&dir));
         inputs.files.sort();
         inputs.files.dedup();
-        let fp = cache::fingerprint(&inputs);
-        // A failed cache write costs the next run time, never this run its result.
-        let _ = cache::store_result(path, inputs, fp, &json);
+        let (fp, newest) = cache::fingerprint_and_newest(&inputs);
+        // An input modified during this run (or within the file system's timestamp resolution
+        // of its start) may have been read before the change: keep the result out of the cache.
+        let start_ns = started
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(u128::MAX);
+        if newest.saturating_add(MTIME_SLACK.as_nanos()) < start_ns {
+            // A failed cache write costs the next run time, never this run its result.
+            let _ = cache::store_result(path, inputs, fp, &json);
+        }
     }
     Ok(Ingested {
         json,

@@ -1,6 +1,6 @@
 //! The helper and result caches: reuse, invalidation, concurrent first runs.
 
-use crate::{copy_tree, fixture_dir, have_go, opts, shared_cache};
+use crate::{backdate, backdate_tree, copy_tree, fixture_dir, have_go, opts, shared_cache};
 use go_ingest::ingest;
 use std::path::Path;
 
@@ -22,6 +22,7 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let module = tmp.path().join("ingest-fixture");
     copy_tree(&fixture_dir(), &module);
+    backdate_tree(tmp.path());
     let cache = tmp.path().join("cache");
     let o = opts(&cache).dir(&module);
     let pkg = "example.com/ingestfixture/tagged";
@@ -40,6 +41,11 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
     let edited = ingest(&["./..."], &o).unwrap();
     assert!(!edited.from_cache());
     assert_eq!(funcs(edited.json(), pkg), ["Always", "Later"]);
+    // A file modified right before a run may have changed while Go read it: not cached yet.
+    assert!(!ingest(&["./..."], &o).unwrap().from_cache());
+    backdate(&file);
+    backdate(&module.join("tagged"));
+    assert!(!ingest(&["./..."], &o).unwrap().from_cache());
     assert!(ingest(&["./..."], &o).unwrap().from_cache());
 
     // So does adding a file, and editing a file of a dependency in another module.
@@ -48,6 +54,8 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
         "package tagged\n\nfunc More() {}\n",
     )
     .unwrap();
+    backdate(&module.join("tagged/more.go"));
+    backdate(&module.join("tagged"));
     let added = ingest(&["./..."], &o).unwrap();
     assert!(!added.from_cache());
     assert_eq!(funcs(added.json(), pkg), ["Always", "Later", "More"]);
@@ -55,6 +63,7 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
     let mut text = std::fs::read_to_string(&dep).unwrap();
     text = text.replace("Next() (Token, bool)", "Next() (Token, error)");
     std::fs::write(&dep, text).unwrap();
+    backdate(&dep);
     let dep_changed = ingest(&["./..."], &o).unwrap();
     assert!(!dep_changed.from_cache());
     assert!(
@@ -62,6 +71,8 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
             .json()
             .contains("Next() (example.com/ingestdep.Token, error)")
     );
+
+    assert!(ingest(&["./..."], &o).unwrap().from_cache());
 
     // Different patterns or options are different entries.
     assert!(!ingest(&["./tagged"], &o).unwrap().from_cache());
