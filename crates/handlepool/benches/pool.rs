@@ -1,1 +1,263 @@
-fn main() {}
+//! `cargo bench -p handlepool --bench pool`: ns/op of `HandlePool` against the seed's
+//! `Mutex<HashMap>` design, `sharded-slab` and `slotmap` under a mutex, at 1 and 2 threads.
+//! `cargo xtask bench pool` runs this, adds Go's `runtime/cgo.Handle`, and prints ratios.
+//!
+//! Output: one `RESULT <impl> <op> <threads> <ns/op>` line per measurement (ns per operation
+//! as one thread sees it: with 2 threads each thread runs the loop, and the figure is the
+//! mean per-thread time per iteration), plus `FLOOR` lines for raw atomic costs.
+//! The best of several short runs is kept, to filter out other processes on a busy machine.
+//! Set `POOL_BENCH_MS` to change the time per run (default 40 ms); `POOL_BENCH_IMPLS`,
+//! `POOL_BENCH_OPS` and `POOL_BENCH_THREADS` (comma lists) select a subset.
+
+use handlepool::{HandleId, HandlePool};
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+/// The operations every contender offers.
+trait Contender: Sync {
+    type Id: Copy + Send;
+    const NAME: &'static str;
+    fn acquire(&self, v: u64) -> Self::Id;
+    fn resolve(&self, id: Self::Id) -> Option<u64>;
+    fn release(&self, id: Self::Id);
+}
+
+struct Ours(HandlePool<u64>);
+impl Contender for Ours {
+    type Id = HandleId;
+    const NAME: &'static str = "handlepool";
+    #[inline]
+    fn acquire(&self, v: u64) -> HandleId {
+        self.0.acquire(v).unwrap()
+    }
+    #[inline]
+    fn resolve(&self, id: HandleId) -> Option<u64> {
+        self.0.resolve(id).map(|r| *r)
+    }
+    #[inline]
+    fn release(&self, id: HandleId) {
+        self.0.release(id);
+    }
+}
+
+/// The seed's design: one mutex over a map and an ID counter.
+struct SeedMap(Mutex<(u64, HashMap<u64, u64>)>);
+impl Contender for SeedMap {
+    type Id = u64;
+    const NAME: &'static str = "mutex-hashmap";
+    #[inline]
+    fn acquire(&self, v: u64) -> u64 {
+        let mut g = self.0.lock().unwrap();
+        g.0 += 1;
+        let id = g.0;
+        g.1.insert(id, v);
+        id
+    }
+    #[inline]
+    fn resolve(&self, id: u64) -> Option<u64> {
+        self.0.lock().unwrap().1.get(&id).copied()
+    }
+    #[inline]
+    fn release(&self, id: u64) {
+        self.0.lock().unwrap().1.remove(&id);
+    }
+}
+
+struct Slab(sharded_slab::Slab<u64>);
+impl Contender for Slab {
+    type Id = usize;
+    const NAME: &'static str = "sharded-slab";
+    #[inline]
+    fn acquire(&self, v: u64) -> usize {
+        self.0.insert(v).unwrap()
+    }
+    #[inline]
+    fn resolve(&self, id: usize) -> Option<u64> {
+        self.0.get(id).map(|e| *e)
+    }
+    #[inline]
+    fn release(&self, id: usize) {
+        self.0.remove(id);
+    }
+}
+
+struct SlotMap(Mutex<slotmap::SlotMap<slotmap::DefaultKey, u64>>);
+impl Contender for SlotMap {
+    type Id = slotmap::DefaultKey;
+    const NAME: &'static str = "mutex-slotmap";
+    #[inline]
+    fn acquire(&self, v: u64) -> Self::Id {
+        self.0.lock().unwrap().insert(v)
+    }
+    #[inline]
+    fn resolve(&self, id: Self::Id) -> Option<u64> {
+        self.0.lock().unwrap().get(id).copied()
+    }
+    #[inline]
+    fn release(&self, id: Self::Id) {
+        self.0.lock().unwrap().remove(id);
+    }
+}
+
+const OPS: [&str; 4] = ["pair", "resolve-hit", "resolve-stale", "mixed"];
+/// Live handles each thread keeps around (resolve targets; realistic table occupancy).
+const WORKING_SET: usize = 32;
+
+fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> f64 {
+    let barrier = Barrier::new(threads);
+    let total_ns: f64 = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..threads)
+            .map(|t| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    let set: Vec<C::Id> = (0..WORKING_SET as u64)
+                        .map(|i| c.acquire(i + 1000 * t as u64))
+                        .collect();
+                    let stale: Vec<C::Id> = (0..WORKING_SET as u64)
+                        .map(|i| {
+                            let id = c.acquire(i);
+                            c.release(id);
+                            id
+                        })
+                        .collect();
+                    barrier.wait();
+                    let start = Instant::now();
+                    match op {
+                        "pair" => {
+                            for i in 0..iters {
+                                let id = c.acquire(black_box(i));
+                                c.release(black_box(id));
+                            }
+                        }
+                        "resolve-hit" => {
+                            let mut sum = 0u64;
+                            let set = black_box(&set);
+                            for i in 0..iters as usize {
+                                sum += c.resolve(set[i % WORKING_SET]).unwrap();
+                            }
+                            black_box(sum);
+                        }
+                        "resolve-stale" => {
+                            let mut miss = 0u64;
+                            let stale = black_box(&stale);
+                            for i in 0..iters as usize {
+                                miss += u64::from(c.resolve(stale[i % WORKING_SET]).is_none());
+                            }
+                            assert_eq!(black_box(miss), iters);
+                        }
+                        "mixed" => {
+                            // One handle's life among live neighbours: acquire, 4 resolves,
+                            // release (the same shape as the Go benchmark's mixed case).
+                            let mut sum = 0u64;
+                            for i in 0..iters as usize {
+                                let id = c.acquire(black_box(i as u64));
+                                sum += c.resolve(id).unwrap();
+                                sum += c.resolve(set[i % WORKING_SET]).unwrap();
+                                sum += c.resolve(set[(i + 7) % WORKING_SET]).unwrap();
+                                sum += c.resolve(id).unwrap();
+                                c.release(id);
+                            }
+                            black_box(sum);
+                        }
+                        _ => unreachable!(),
+                    }
+                    let ns = start.elapsed().as_nanos() as f64 / iters as f64;
+                    for id in set {
+                        c.release(id);
+                    }
+                    ns
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    total_ns / threads as f64
+}
+
+fn measure<C: Contender>(make: impl Fn() -> C, budget: Duration) {
+    let only = |var: &str, what: &str| {
+        std::env::var(var).map_or(true, |v| v.split(',').any(|w| w == what))
+    };
+    if !only("POOL_BENCH_IMPLS", C::NAME) {
+        return;
+    }
+    for threads in [1, 2] {
+        if !only("POOL_BENCH_THREADS", &threads.to_string()) {
+            continue;
+        }
+        for op in OPS.into_iter().filter(|op| only("POOL_BENCH_OPS", op)) {
+            let c = make();
+            // Calibrate: grow the iteration count until a run takes ~budget.
+            let mut iters = 10_000u64;
+            loop {
+                let t = Instant::now();
+                run_once(&c, op, threads, iters);
+                if t.elapsed() >= budget / 4 || iters > 1 << 30 {
+                    let per = t.elapsed().as_secs_f64() / iters as f64;
+                    iters = ((budget.as_secs_f64() / per) as u64).max(1000);
+                    break;
+                }
+                iters *= 4;
+            }
+            let best = (0..5)
+                .map(|_| run_once(&c, op, threads, iters))
+                .fold(f64::INFINITY, f64::min);
+            println!("RESULT\t{}\t{op}\t{threads}\t{best:.2}", C::NAME);
+        }
+    }
+}
+
+/// Raw costs on this machine: the floor any design built on them pays.
+fn floors(budget: Duration) {
+    let a = AtomicU64::new(0);
+    let n = (budget.as_nanos() as u64 * 2).max(1_000_000) / 4;
+    let time = |f: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_nanos() as f64 / n as f64
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let rmw = time(&|| {
+        for _ in 0..n {
+            black_box(&a).fetch_add(1, Ordering::AcqRel);
+        }
+    });
+    let load = time(&|| {
+        let mut s = 0;
+        for _ in 0..n {
+            s += black_box(&a).load(Ordering::Acquire);
+        }
+        black_box(s);
+    });
+    let ids: Vec<u64> = (1..=WORKING_SET as u64).collect();
+    let harness = time(&|| {
+        let mut miss = 0u64;
+        for i in 0..n as usize {
+            miss += u64::from(black_box(ids[i % WORKING_SET]) == 0);
+        }
+        black_box(miss);
+    });
+    println!("FLOOR\tatomic-rmw\t{rmw:.2}");
+    println!("FLOOR\tloop-harness\t{harness:.2}");
+    println!("FLOOR\tatomic-load\t{load:.2}");
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; ignore arguments.
+    let ms = std::env::var("POOL_BENCH_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let budget = Duration::from_millis(ms);
+    floors(budget);
+    measure(|| Ours(HandlePool::new()), budget);
+    measure(|| SeedMap(Mutex::new((0, HashMap::new()))), budget);
+    measure(|| Slab(sharded_slab::Slab::new()), budget);
+    measure(|| SlotMap(Mutex::new(slotmap::SlotMap::new())), budget);
+}

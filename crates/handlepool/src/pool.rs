@@ -106,7 +106,7 @@ fn chunk_len(k: usize) -> usize {
 }
 
 /// Slot index → (chunk, group within chunk, slot within group).
-#[inline]
+#[inline(always)]
 fn locate(index: u32) -> (usize, usize, usize) {
     let g = (index as usize / GROUP) + FIRST_GROUPS;
     let log = (usize::BITS - 1 - g.leading_zeros()) as usize;
@@ -131,7 +131,7 @@ struct ShardInner {
 /// See the [crate documentation](crate) for the guarantees and the design.
 pub struct HandlePool<T> {
     /// `chunks[k]` points to `chunk_len(k)` groups, or is null until first needed.
-    chunks: Box<[AtomicPtr<Group<T>>]>,
+    chunks: [AtomicPtr<Group<T>>; CHUNKS],
     shards: Box<[Shard]>,
     /// Next never-used group number.
     next_group: AtomicUsize,
@@ -199,9 +199,7 @@ impl<T> HandlePool<T> {
 
     fn build(max: Option<usize>) -> Self {
         Self {
-            chunks: (0..CHUNKS)
-                .map(|_| AtomicPtr::new(std::ptr::null_mut()))
-                .collect(),
+            chunks: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
             shards: (0..SHARDS)
                 .map(|_| Shard {
                     inner: SpinMutex::new(ShardInner {
@@ -375,7 +373,7 @@ impl<T> HandlePool<T> {
     }
 
     /// The slot an ID points at, with the ID's generation and slot index, if that slot exists.
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, id: HandleId) -> Option<(&Slot<T>, u32, u32)> {
         let index = id.slot()?;
         let (k, g, s) = locate(index);
@@ -521,7 +519,7 @@ impl<T> HandlePool<T> {
         }
     }
 
-    /// 1. steal half of another shard's free slots; 2. turn tickets into slots. `None` when
+    /// Steals half of another shard's free slots, else turns tickets into slots; `None` when
     /// neither found anything.
     fn steal_or_mint(&self, home: usize) -> Option<Result<u32, PoolError>> {
         for step in 1..SHARDS {

@@ -103,8 +103,9 @@ fn handle_pool_concurrent_acquire_release() {
 /// a peer resolves the same ID and receives 42, and release brings `live()` to 0.
 #[test]
 fn handle_pool_round_trip_integration() {
-    let pool: Arc<HandlePool<(mpsc::SyncSender<i64>, std::sync::Mutex<mpsc::Receiver<i64>>)>> =
-        Arc::new(HandlePool::new());
+    /// A channel as the bridge holds it: both ends behind one handle.
+    type Chan = (mpsc::SyncSender<i64>, std::sync::Mutex<mpsc::Receiver<i64>>);
+    let pool: Arc<HandlePool<Chan>> = Arc::new(HandlePool::new());
     let (id_tx, id_rx) = mpsc::channel::<u64>();
     let sender = {
         let pool = Arc::clone(&pool);
