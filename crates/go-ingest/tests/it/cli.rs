@@ -89,3 +89,39 @@ fn usage_errors() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
 }
+
+#[test]
+fn helper_source_is_gofmt_and_vet_clean() {
+    if !have_go() {
+        return;
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/helper/main.go");
+    let go = go_ingest::find_go(None).unwrap();
+    let gofmt = go.with_file_name(format!("gofmt{}", std::env::consts::EXE_SUFFIX));
+    let out = Command::new(&gofmt).arg("-l").arg(&src).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "gofmt -l lists the helper");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("go.mod"),
+        "module example.invalid/h\n\ngo 1.23\n",
+    )
+    .unwrap();
+    std::fs::copy(&src, tmp.path().join("main.go")).unwrap();
+    let out = Command::new(&go)
+        .args(["vet", "."])
+        .current_dir(tmp.path())
+        .env("GOWORK", "off")
+        .env("GOFLAGS", "")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "go vet: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
