@@ -32,7 +32,7 @@ use crate::ast::{
     ChanDir, GoType, InterfaceElem, ParamDecl, Signature, StructField, Term, TypeName,
     TypeParamGroup, UntypedKind,
 };
-use crate::validate::{check_import_path, is_digit, is_keyword, is_letter};
+use crate::validate::{check_import_path, is_digit, is_letter};
 
 /// Longest input [`parse_type`] accepts, in bytes.
 pub const MAX_INPUT_LEN: usize = 1 << 20;
@@ -92,6 +92,14 @@ pub fn parse_type(input: &str) -> Result<GoType, ParseError> {
     Ok(t)
 }
 
+/// A qualified token's shape (offsets relative to its start).
+#[derive(Clone, Copy)]
+struct Token {
+    len: usize,
+    last_dot: Option<usize>,
+    last_path: Option<usize>,
+}
+
 struct Parser<'a> {
     src: &'a str,
     b: &'a [u8],
@@ -101,9 +109,91 @@ struct Parser<'a> {
 
 type R<T> = Result<T, ParseError>;
 
-/// Bytes that may continue a name or qualified token (ASCII part).
-fn is_token_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-' | b'~' | b'+')
+/// Byte classes for the scanners (one table lookup per byte on the hot path).
+const LETTER: u8 = 1; // ASCII letter or `_`
+const DIGIT: u8 = 2; // ASCII digit
+const PATH: u8 = 4; // `.` `/` `-` `~` `+`: only inside a qualified token's import path
+const HIGH: u8 = 8; // first or continuation byte of a non-ASCII character
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_alphabetic() || c == b'_' {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if matches!(c, b'.' | b'/' | b'-' | b'~' | b'+') {
+            PATH
+        } else if c >= 0x80 {
+            HIGH
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Go keywords (a `match` is faster than searching `validate::KEYWORDS`; the test
+/// `keywords_agree_with_validate` keeps the two in step).
+fn is_kw(s: &str) -> bool {
+    // Every keyword is 2..=11 lower-case ASCII letters: most names are rejected right here.
+    if !(2..=11).contains(&s.len()) || !s.as_bytes()[0].is_ascii_lowercase() {
+        return false;
+    }
+    matches!(
+        s,
+        "break"
+            | "case"
+            | "chan"
+            | "const"
+            | "continue"
+            | "default"
+            | "defer"
+            | "else"
+            | "fallthrough"
+            | "for"
+            | "func"
+            | "go"
+            | "goto"
+            | "if"
+            | "import"
+            | "interface"
+            | "map"
+            | "package"
+            | "range"
+            | "return"
+            | "select"
+            | "struct"
+            | "switch"
+            | "type"
+            | "var"
+    )
+}
+
+/// Fast check of an import path as [`check_import_path`] would accept it (ASCII only; elements
+/// non-empty, not starting or ending with `.`). Anything it refuses goes to the full check for a
+/// precise message, so the two agree on what is valid.
+fn path_looks_valid(path: &[u8]) -> bool {
+    if path.is_empty() || path.len() > crate::validate::MAX_IMPORT_PATH_LEN {
+        return false;
+    }
+    let mut prev = b'/';
+    for &c in path {
+        let cls = CLASS[c as usize];
+        if cls & (LETTER | DIGIT | PATH) == 0 {
+            return false;
+        }
+        match c {
+            b'/' if prev == b'/' || prev == b'.' => return false,
+            b'.' if prev == b'/' => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    !matches!(prev, b'/' | b'.')
 }
 
 impl<'a> Parser<'a> {
@@ -148,64 +238,73 @@ impl<'a> Parser<'a> {
     /// or 0.
     fn ident_len_at(&self, at: usize) -> usize {
         let mut i = at;
-        let mut first = true;
-        while i < self.b.len() {
-            let c = self.b[i];
-            if c.is_ascii() {
-                let ok = if first {
-                    c.is_ascii_alphabetic() || c == b'_'
-                } else {
-                    c.is_ascii_alphanumeric() || c == b'_'
-                };
-                if !ok {
-                    break;
-                }
+        while let Some(&c) = self.b.get(i) {
+            let cls = CLASS[c as usize];
+            if cls & LETTER != 0 || (cls & DIGIT != 0 && i > at) {
                 i += 1;
-            } else {
-                let Some(ch) = self.src[i..].chars().next() else {
+            } else if cls & HIGH != 0 {
+                let Some(ch) = self.src.get(i..).and_then(|r| r.chars().next()) else {
                     break;
                 };
-                if !(is_letter(ch) || (!first && is_digit(ch))) {
+                if !(is_letter(ch) || (i > at && is_digit(ch))) {
                     break;
                 }
                 i += ch.len_utf8();
+            } else {
+                break;
             }
-            first = false;
         }
         i - at
     }
 
-    /// Length of the qualified token (identifier and path characters) at the cursor.
-    fn token_len(&self) -> usize {
-        let mut i = self.pos;
-        while i < self.b.len() {
-            let c = self.b[i];
-            if c.is_ascii() {
-                if !is_token_byte(c) {
-                    break;
+    /// The qualified token (identifier and path characters) at the cursor.
+    fn token(&self) -> Token {
+        let start = self.pos;
+        let mut i = start;
+        let mut last_dot = None;
+        let mut last_path = None;
+        while let Some(&c) = self.b.get(i) {
+            let cls = CLASS[c as usize];
+            if cls & (LETTER | DIGIT) != 0 {
+                i += 1;
+            } else if cls & PATH != 0 {
+                last_path = Some(i - start);
+                if c == b'.' {
+                    last_dot = Some(i - start);
                 }
                 i += 1;
-            } else {
-                let Some(ch) = self.src[i..].chars().next() else {
+            } else if cls & HIGH != 0 {
+                let Some(ch) = self.src.get(i..).and_then(|r| r.chars().next()) else {
                     break;
                 };
                 if !(is_letter(ch) || is_digit(ch)) {
                     break;
                 }
                 i += ch.len_utf8();
+            } else {
+                break;
             }
         }
-        i - self.pos
+        Token {
+            len: i - start,
+            last_dot,
+            last_path,
+        }
     }
 
     /// A plain identifier at the cursor that is not a keyword; consumed.
     fn ident(&mut self, what: &str) -> R<String> {
         let n = self.ident_len_at(self.pos);
+        self.ident_of_len(n, what)
+    }
+
+    /// Like [`Parser::ident`] when the identifier's length `n` is already known.
+    fn ident_of_len(&mut self, n: usize, what: &str) -> R<String> {
         if n == 0 {
             return Err(self.err(self.pos, what));
         }
         let s = &self.src[self.pos..self.pos + n];
-        if is_keyword(s) {
+        if is_kw(s) {
             return Err(self.err(self.pos, format!("{what} (not the keyword `{s}`)")));
         }
         self.pos += n;
@@ -279,12 +378,13 @@ impl<'a> Parser<'a> {
                 })
             }
             Some(_) => {
-                let n = self.token_len();
+                let tk = self.token();
+                let n = tk.len;
                 if n == 0 {
                     return Err(self.err(start, "a type"));
                 }
                 let tok = &self.src[start..start + n];
-                if !tok.contains(['.', '/', '-', '~', '+']) {
+                if tk.last_path.is_none() {
                     match tok {
                         "map" => return self.map(),
                         "chan" => return self.chan(),
@@ -303,7 +403,7 @@ impl<'a> Parser<'a> {
                         _ => {}
                     }
                 }
-                self.named(start, n)
+                self.named(start, tk)
             }
             None => Err(self.err(start, "a type")),
         }
@@ -384,24 +484,40 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// A (possibly qualified, possibly instantiated) name whose token is `start..start+n`.
-    fn named(&mut self, start: usize, n: usize) -> R<GoType> {
+    /// A (possibly qualified, possibly instantiated) name whose token `tk` starts at `start`.
+    fn named(&mut self, start: usize, tk: Token) -> R<GoType> {
+        let n = tk.len;
         let tok = &self.src[start..start + n];
-        let (package, name, name_at) = match tok.rfind('.') {
+        let (package, name, name_at) = match tk.last_dot {
             Some(dot) => {
                 let path = &tok[..dot];
-                if let Err(e) = check_import_path(path) {
-                    let off = match e {
-                        crate::validate::ValidationError::ImportPath { offset, .. } => offset,
+                if !path_looks_valid(path.as_bytes()) {
+                    let e = check_import_path(path).err();
+                    let off = match &e {
+                        Some(crate::validate::ValidationError::ImportPath { offset, .. }) => {
+                            *offset
+                        }
                         _ => 0,
                     };
-                    return Err(self.err(start + off, format!("an import path ({e})")));
+                    let why = e.map_or_else(|| "an import path".to_string(), |e| e.to_string());
+                    return Err(self.err(start + off, format!("an import path ({why})")));
                 }
                 (Some(path.to_string()), &tok[dot + 1..], start + dot + 1)
             }
             None => (None, tok, start),
         };
-        let id = self.ident_len_at(name_at);
+        // After the last `.` (or in a token without path characters) there are only letters and
+        // digits, so the name is an identifier unless it is empty or starts with a digit.
+        let plain = tk.last_path == tk.last_dot;
+        let starts_ok = self
+            .b
+            .get(name_at)
+            .is_some_and(|&c| CLASS[c as usize] & (LETTER | HIGH) != 0);
+        let id = if plain && starts_ok && self.b[name_at] < 0x80 {
+            start + n - name_at
+        } else {
+            self.ident_len_at(name_at)
+        };
         if id == 0 || name_at + id != start + n {
             let bad = if id == 0 { name_at } else { name_at + id };
             let what = if package.is_some() {
@@ -411,7 +527,7 @@ impl<'a> Parser<'a> {
             };
             return Err(self.err(bad, what));
         }
-        if is_keyword(name) {
+        if is_kw(name) {
             return Err(self.err(name_at, format!("a type name (not the keyword `{name}`)")));
         }
         self.pos = start + n;
@@ -501,7 +617,7 @@ impl<'a> Parser<'a> {
                 && self.b.get(self.pos + n) == Some(&b' ')
                 && &self.src[self.pos..self.pos + n] != "chan"
             {
-                let name = self.ident("a parameter name")?;
+                let name = self.ident_of_len(n, "a parameter name")?;
                 self.pos += 1;
                 Some(name)
             } else if let Some(n) = self.generated_name_len() {
@@ -561,7 +677,7 @@ impl<'a> Parser<'a> {
                 && self.b.get(self.pos + n) == Some(&b' ')
                 && self.b.get(self.pos + n + 1) != Some(&b'"');
             let field = if named {
-                let name = self.ident("a field name")?;
+                let name = self.ident_of_len(n, "a field name")?;
                 self.pos += 1;
                 StructField {
                     name: Some(name),
@@ -673,9 +789,9 @@ impl<'a> Parser<'a> {
             let n = self.ident_len_at(self.pos);
             if n > 0
                 && self.b.get(self.pos + n) == Some(&b'(')
-                && !is_keyword(&self.src[self.pos..self.pos + n])
+                && !is_kw(&self.src[self.pos..self.pos + n])
             {
-                let name = self.ident("a method name")?;
+                let name = self.ident_of_len(n, "a method name")?;
                 let sig = self.signature(false)?;
                 elems.push(InterfaceElem::Method { name, sig });
             } else {
@@ -802,6 +918,47 @@ mod tests {
         bad(&slices, 2 * MAX_DEPTH);
         let maps = "map[".repeat(50_000);
         bad(&maps, 4 * MAX_DEPTH);
+    }
+
+    #[test]
+    fn keywords_agree_with_validate() {
+        for k in crate::validate::KEYWORDS {
+            assert!(is_kw(k), "{k}");
+        }
+        for s in ["int", "chan_", "Map", "funcs", ""] {
+            assert!(!is_kw(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn fast_path_check_agrees_with_validate() {
+        for p in [
+            "io",
+            "net/http",
+            "gopkg.in/yaml.v3",
+            "a/b.c/d",
+            "x~y/z+w",
+            "a-b",
+            "a//b",
+            "/a",
+            "a/",
+            ".a",
+            "a.",
+            "a/.b",
+            "a./b",
+            "..",
+            "a/../b",
+            "a b",
+            "é",
+            "",
+            "a_b/9c",
+        ] {
+            assert_eq!(
+                path_looks_valid(p.as_bytes()),
+                check_import_path(p).is_ok(),
+                "{p:?}"
+            );
+        }
     }
 
     #[test]

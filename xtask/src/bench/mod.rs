@@ -1,13 +1,14 @@
 //! `cargo xtask bench [NAME]`: benchmarks that print side-by-side ratios from one run.
 
 mod ingest;
+mod types;
 
 use anyhow::{Result, bail};
 
 type Bench = (&'static str, fn(&[String]) -> Result<()>);
 
 /// Every benchmark, by name.
-const BENCHES: &[Bench] = &[("ingest", ingest::run)];
+const BENCHES: &[Bench] = &[("ingest", ingest::run), ("types", types::run)];
 
 pub fn run(args: &[String]) -> Result<()> {
     let (name, rest) = match args.split_first() {

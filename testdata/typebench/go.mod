@@ -1,0 +1,3 @@
+module example.com/gobridge/typebench
+
+go 1.21
