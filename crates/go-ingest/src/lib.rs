@@ -20,14 +20,40 @@
 //! # Ok::<(), go_ingest::IngestError>(())
 //! ```
 //!
-//! Model rules the output follows (every consumer may rely on them): only exported objects;
-//! sets (funcs, types, methods, consts, vars, imports) sorted by name, sequences (params, results,
-//! fields, type params, embedded types) in declaration order; a variadic last parameter is
-//! written `...T`; type strings are go/types' `TypeString` with the full import path as qualifier
-//! and the package itself unqualified; for the `std` pattern (and other wildcards over the
-//! standard library) `vendor/`, `cmd/`, `internal` and `main` packages are left out. Doc strings
-//! are synopses read from comments directly above each declaration; positions are
-//! `file.go:line:col` relative to the package directory, as recorded in the export data.
+//! Model rules the output follows (every consumer may rely on them):
+//!
+//! * Only exported objects. `methods` are the exported declared methods of exported named types
+//!   (value and pointer receivers; a method's `type_params` are its receiver's). For interfaces,
+//!   `interface_methods` are the exported explicit methods and `embedded_types` the embedded
+//!   elements (type-set terms included); for structs, `embedded_types` are the embedded fields'
+//!   types and `fields` lists every field with its `exported` flag. An alias has kind `alias`,
+//!   `alias_of` (the right-hand side) and `underlying`, but no fields or methods of its own.
+//! * Sets (packages, funcs, types, methods, consts, vars, imports, deps) are sorted by name;
+//!   sequences (params, results, fields, type params, embedded types) keep declaration order. A
+//!   variadic last parameter is written `...T`.
+//! * Type strings are go/types' `TypeString` with the full import path as qualifier and the
+//!   package itself unqualified. Constant values are go/constant's exact form.
+//! * `imports` = the packages other than itself that the exported surface names: signatures,
+//!   constraints, `alias_of`, exported and embedded fields, embedded interface elements and
+//!   exported interface methods, other underlying types, const and var types (`unsafe.Pointer`
+//!   counts as `unsafe`). `deps` is `go list`'s full transitive import list.
+//! * Wildcard patterns over the standard library (`std`, `net/...`) leave out `vendor/`, `cmd/`,
+//!   `internal` and `main` packages; a package named explicitly is always kept. `unsafe`'s
+//!   builtins (which have no signature) are recorded in `skipped`.
+//! * `Surface.module` is `std` when every package is in the standard library, else the module
+//!   holding them (the main module first), with its `version` for a dependency;
+//!   `go_version` is the release (`go1.26.0`) and `generated_by` is [`GENERATED_BY`].
+//! * Doc strings are synopses of the comment directly above each declaration (or of its group);
+//!   positions are `file.go:line:col` relative to the package directory, as the export data
+//!   records them.
+//!
+//! Caching: the helper binary lives in the cache directory under a key of its source, `go
+//! version` and the host platform. A result is stored under a key of the helper, the `go` binary,
+//! every `GO*`/`CGO_*` environment variable and the `go env -w` file, the patterns, directory and
+//! options; it is reused only while the `stat` fingerprint of every package directory (and its
+//! `.go` files) and the go.mod / go.sum / go.work family is unchanged, and is not stored when an
+//! input changed within two seconds of the run's start. Both caches are written to a temporary
+//! name and renamed into place.
 
 #![warn(missing_docs)]
 
