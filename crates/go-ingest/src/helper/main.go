@@ -565,6 +565,8 @@ func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) (Pac
 		case *types.Var:
 			b.use(o.Type())
 			out.Vars = append(out.Vars, Value{Name: name, Type: b.str(o.Type()), Doc: b.docOf(o)})
+		case *types.Builtin:
+			out.Skipped = append(out.Skipped, SkipNote{Symbol: name, Reason: "builtin function without a Go signature"})
 		default:
 			out.Skipped = append(out.Skipped, SkipNote{Symbol: name, Reason: fmt.Sprintf("unsupported object kind %T", obj)})
 		}
