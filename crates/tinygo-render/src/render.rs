@@ -3,10 +3,7 @@
 use crate::spec::{Checked, LinknameSpec, Position, SpecError, emit_context};
 use crate::symbol::{Compiler, TargetSymbol};
 use apisurface::validate::{ValidationError, check_identifier, check_import_path, quote};
-use apisurface::{
-    EmitError, GoFile, GoType, GoWriter, ImportSet, ParamDecl, Signature, emit_param_type,
-    emit_signature, emit_type,
-};
+use apisurface::{EmitError, GoFile, GoType, GoWriter, ImportSet, emit_param_type, emit_type};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Build constraint of the linkname wrapper file.
@@ -215,7 +212,7 @@ fn linkname_decl(
     let symbol = c.target.symbol(opts.compiler);
     imports
         .add_blank(&c.target.package)
-        .map_err(|e| type_err(Position::Param(0), "", e))?;
+        .map_err(|e| import_err(&c.target.package, e))?;
     let sig = signature(c, opts, imports)?;
     w.line(format!(
         "// {} is {symbol}, linked by //go:linkname.",
@@ -227,35 +224,36 @@ fn linkname_decl(
     Ok(())
 }
 
-/// Emits `(params) results` through the shared emitter.
+/// Emits `(params) results`, every type through the shared emitter.
 fn signature(
     c: &Checked,
     opts: &RenderOptions,
     imports: &mut ImportSet,
 ) -> Result<String, SpecError> {
     let ctx = emit_context(&c.target, opts);
-    let sig = Signature {
-        type_params: Vec::new(),
-        params: c
-            .params
-            .iter()
-            .map(|(n, t)| ParamDecl {
-                name: Some(n.clone()),
-                ty: t.clone(),
-            })
-            .collect(),
-        results: c
-            .results
-            .iter()
-            .map(|(_, t)| ParamDecl {
-                name: None,
-                ty: t.clone(),
-            })
-            .collect(),
+    let mut params = Vec::with_capacity(c.params.len());
+    for (i, (n, t)) in c.params.iter().enumerate() {
+        let ty = emit_param_type(t, &ctx, imports)
+            .map_err(|e| type_err(Position::Param(i), &c.param_strings[i], e))?;
+        params.push(format!("{n} {ty}"));
+    }
+    let mut results = Vec::with_capacity(c.results.len());
+    for (i, (s, t)) in c.results.iter().enumerate() {
+        results.push(emit_type(t, &ctx, imports).map_err(|e| type_err(Position::Result(i), s, e))?);
+    }
+    let results = match results.len() {
+        0 => String::new(),
+        1 => format!(" {}", results[0]),
+        _ => format!(" ({})", results.join(", ")),
     };
-    // Every type was emitted once by `check`; a failure here would be a bug in that check, but
-    // it is still reported, never unwrapped.
-    emit_signature(&sig, &ctx, imports).map_err(|e| type_err(Position::Param(0), "", e))
+    Ok(format!("({}){results}", params.join(", ")))
+}
+
+fn import_err(path: &str, source: EmitError) -> SpecError {
+    SpecError::Import {
+        path: path.to_string(),
+        source: Box::new(source),
+    }
 }
 
 fn type_err(position: Position, ty: &str, source: EmitError) -> SpecError {
@@ -407,7 +405,7 @@ fn fallback_decl(
                             Some(n) => imports.add_with_name(&c.target.package, n),
                             None => imports.add(&c.target.package),
                         }
-                        .map_err(|e| type_err(Position::Param(0), "", e))?;
+                        .map_err(|e| import_err(&c.target.package, e))?;
                         format!("{local}.")
                     };
                     format!("{qual}{}({})", c.target.name, args.join(", "))
@@ -435,9 +433,7 @@ fn fallback_decl(
                 w.line("// be called without //go:linkname, so it panics.");
             }
             let body = if returns_error {
-                let errors = imports
-                    .add("errors")
-                    .map_err(|e| type_err(Position::Param(0), "", e))?;
+                let errors = imports.add("errors").map_err(|e| import_err("errors", e))?;
                 let ctx = emit_context(&c.target, opts);
                 let mut vals = Vec::with_capacity(c.results.len());
                 for (i, (s, t)) in c.results[..c.results.len() - 1].iter().enumerate() {
@@ -557,26 +553,7 @@ pub fn render_wasm_file(
         if i > 0 {
             w.blank();
         }
-        let ctx = emit_context(&c.target, opts);
-        let mut params = Vec::with_capacity(c.params.len());
-        for (j, (n, t)) in c.params.iter().enumerate() {
-            let ty = emit_param_type(t, &ctx, &mut imports).map_err(|e| {
-                spec_err(
-                    i,
-                    spec,
-                    type_err(Position::Param(j), &c.param_strings[j], e),
-                )
-            })?;
-            params.push(format!("{n} {ty}"));
-        }
-        let result = match c.results.first() {
-            Some((s, t)) => {
-                let ty = emit_type(t, &ctx, &mut imports)
-                    .map_err(|e| spec_err(i, spec, type_err(Position::Result(0), s, e)))?;
-                format!(" {ty}")
-            }
-            None => String::new(),
-        };
+        let sig = signature(c, opts, &mut imports).map_err(|e| spec_err(i, spec, e))?;
         let args: Vec<&str> = c.params.iter().map(|(n, _)| n.as_str()).collect();
         let ret = if c.results.is_empty() { "" } else { "return " };
         w.line(format!(
@@ -585,7 +562,7 @@ pub fn render_wasm_file(
         ));
         w.line("//");
         w.line(format!("//go:wasmexport {}", spec.local_name));
-        w.block(format!("func {func}({}){result}", params.join(", ")), |w| {
+        w.block(format!("func {func}{sig}"), |w| {
             w.line(format!(
                 "{ret}{wrap}.{}({})",
                 spec.local_name,

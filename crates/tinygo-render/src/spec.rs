@@ -1,7 +1,7 @@
 //! [`LinknameSpec`]: one wrapper function bound to one target symbol, and its validation.
 
 use crate::RenderOptions;
-use crate::symbol::{Compiler, SymbolError, TargetSymbol};
+use crate::symbol::{Compiler, Receiver, SymbolError, TargetSymbol};
 use apisurface::validate::{ValidationError, check_identifier, is_keyword, is_predeclared};
 use apisurface::{
     EmitContext, EmitError, Func, GoType, ImportSet, Package, Param, ParseError, emit_param_type,
@@ -100,6 +100,27 @@ pub enum SpecError {
         name: String,
         /// Why.
         source: ValidationError,
+    },
+    /// A method target whose first parameter is not its receiver (`T` or `*T` of the target's
+    /// package, as the target's receiver is a value or a pointer).
+    #[error(
+        "target {symbol} is a method: parameter 0 must be its receiver {expected}, found {found:?}"
+    )]
+    Receiver {
+        /// The target.
+        symbol: String,
+        /// The receiver type expected (`*Thing`).
+        expected: String,
+        /// The first parameter's type string, or `none`.
+        found: String,
+    },
+    /// An import the file needs could not be added.
+    #[error("import {path:?}: {source}")]
+    Import {
+        /// The import path.
+        path: String,
+        /// The emitter's error.
+        source: Box<EmitError>,
     },
     /// Two parameters with the same name.
     #[error("parameter {index} repeats the name {name:?}")]
@@ -296,6 +317,9 @@ impl LinknameSpec {
             names.push(n);
         }
 
+        if let Some(r) = &target.receiver {
+            check_receiver(&target, r, self.params.first(), &self.target_symbol)?;
+        }
         let ctx = emit_context(&target, opts);
         let mut scratch = ImportSet::new();
         let last = self.params.len().checked_sub(1);
@@ -349,6 +373,36 @@ impl LinknameSpec {
             param_strings: self.params.iter().map(|p| p.type_.clone()).collect(),
         })
     }
+}
+
+/// A method's first parameter must be its receiver: `T` or `*T` (matching the symbol), named
+/// unqualified (the target's package is the types' home) or qualified by the target's package.
+fn check_receiver(
+    target: &TargetSymbol,
+    r: &Receiver,
+    first: Option<&Param>,
+    symbol: &str,
+) -> Result<(), SpecError> {
+    let expected = format!("{}{}", if r.pointer { "*" } else { "" }, r.type_name);
+    let err = |found: &str| SpecError::Receiver {
+        symbol: symbol.to_string(),
+        expected: expected.clone(),
+        found: found.to_string(),
+    };
+    let Some(first) = first else {
+        return Err(err("none"));
+    };
+    let ty = parse(&first.type_, Position::Param(0))?;
+    let named = match (&ty, r.pointer) {
+        (GoType::Pointer(inner), true) => inner.as_ref(),
+        (t, false) => t,
+        _ => return Err(err(&first.type_)),
+    };
+    let ok = matches!(named, GoType::Named(n)
+        if n.name == r.type_name
+            && n.type_args.is_empty()
+            && n.package.as_deref().is_none_or(|p| p == target.package));
+    if ok { Ok(()) } else { Err(err(&first.type_)) }
 }
 
 /// The emit context for a spec's types: unqualified names belong to the target's package.

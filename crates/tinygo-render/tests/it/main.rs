@@ -537,3 +537,147 @@ fn target_symbol_round_trips_through_specs() {
         }
     }
 }
+
+// ---- receivers, hostile input, options ----
+
+#[test]
+fn method_specs_need_their_receiver_first() {
+    let ok = [
+        ("example.com/lnfixture.(*Thing).Scale", "*Thing"),
+        (
+            "example.com/lnfixture.(*Thing).Scale",
+            "*example.com/lnfixture.Thing",
+        ),
+        ("example.com/lnfixture.Thing.Get", "Thing"),
+    ];
+    for (target, recv) in ok {
+        let s = spec("M", target, &[("t", recv)], &[]);
+        assert_eq!(s.validate(&gc()), Ok(()), "{target} {recv}");
+    }
+    let bad = [
+        ("example.com/lnfixture.(*Thing).Scale", Some("Thing")),
+        ("example.com/lnfixture.Thing.Get", Some("*Thing")),
+        ("example.com/lnfixture.(*Thing).Scale", Some("*Other")),
+        (
+            "example.com/lnfixture.(*Thing).Scale",
+            Some("*example.com/other.Thing"),
+        ),
+        ("example.com/lnfixture.(*Thing).Scale", Some("int64")),
+        ("example.com/lnfixture.(*Thing).Scale", None),
+    ];
+    for (target, recv) in bad {
+        let params: Vec<(&str, &str)> = recv.map(|r| ("t", r)).into_iter().collect();
+        let s = spec("M", target, &params, &[]);
+        let e = s.validate(&gc()).unwrap_err();
+        assert!(
+            matches!(e, SpecError::Receiver { .. }),
+            "{target} {recv:?}: {e:?}"
+        );
+        // The fallback renderer must report it too, never index a missing receiver.
+        assert!(render_fallback_file("w", &[s], &gc()).is_err());
+    }
+}
+
+#[test]
+fn hostile_inputs_are_errors_not_text() {
+    const HOSTILE: [&str; 12] = [
+        "",
+        "a b",
+        "F\n//go:linkname evil os.Exit",
+        "x*/y",
+        "\"q\"",
+        "a\0b",
+        "1abc",
+        "(*",
+        "example.com/x.(*",
+        "example.com/x.F) {}",
+        "map[",
+        "\u{202e}F",
+    ];
+    for h in HOSTILE {
+        let variants = [
+            spec(h, "example.com/x.F", &[], &[]),
+            spec("F", h, &[], &[]),
+            spec("F", "example.com/x.F", &[(h, "int")], &[]),
+            spec("F", "example.com/x.F", &[("x", h)], &[]),
+            spec("F", "example.com/x.F", &[], &[h]),
+        ];
+        for (i, s) in variants.iter().enumerate() {
+            for compiler in [Compiler::Gc, Compiler::TinyGo] {
+                let opts = RenderOptions::new(compiler);
+                let outs = [
+                    render_file("w", std::slice::from_ref(s), &opts),
+                    render_fallback_file("w", std::slice::from_ref(s), &opts),
+                    render_wasm_file("example.com/w", "w", std::slice::from_ref(s), &opts),
+                ];
+                for out in outs {
+                    match out {
+                        Err(_) => {}
+                        // A blank or empty parameter name is replaced, never pasted.
+                        Ok(text) if i == 2 => assert!(!text.contains(h) || h.is_empty()),
+                        Ok(text) => panic!("variant {i} of {h:?} rendered:\n{text}"),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn wasm_file_checks_its_own_inputs() {
+    let e = render_wasm_file("example.com/a b", "w", &[double()], &gc()).unwrap_err();
+    assert!(matches!(e, RenderError::WrapperImportPath { .. }), "{e:?}");
+    let e = render_wasm_file("example.com/w", "func", &[double()], &gc()).unwrap_err();
+    assert!(matches!(e, RenderError::PackageName { .. }), "{e:?}");
+    let e = render_wasm_file("example.com/w", "w", &[double(), double()], &gc()).unwrap_err();
+    assert!(matches!(e, RenderError::DuplicateLocalName { .. }), "{e:?}");
+    // A parameter named like the wrapper package gets the import renamed.
+    let s = spec(
+        "Double",
+        "example.com/lnfixture.Double",
+        &[("w", "int64")],
+        &["int64"],
+    );
+    let out = render_wasm_file("example.com/w", "w", &[s], &gc()).unwrap();
+    assert!(out.contains("w2 \"example.com/w\""), "{out}");
+    assert!(out.contains("return w2.Double(w)"), "{out}");
+}
+
+#[test]
+fn fallback_calls_std_and_same_package_targets_directly() {
+    let repeat = spec(
+        "Repeat",
+        "strings.Repeat",
+        &[("s", "string"), ("n", "int")],
+        &["string"],
+    );
+    let out = render_fallback_file("w", &[repeat], &gc().allow_std(true)).unwrap();
+    assert!(out.contains("import \"strings\"\n"), "{out}");
+    assert!(out.contains("\treturn strings.Repeat(s, n)\n"), "{out}");
+    // A wrapper in the target's own package calls it unqualified and imports nothing.
+    let opts = gc().wrapper_import_path(FIXTURE);
+    let out = render_fallback_file("lnfixture", &[double()], &opts).unwrap();
+    assert!(!out.contains("import"), "{out}");
+    assert!(out.contains("\treturn Double(x)\n"), "{out}");
+}
+
+#[test]
+fn unavailable_message_is_stable() {
+    let t = TargetSymbol::method(FIXTURE, "thing", true, "scale");
+    assert_eq!(
+        tinygo_render::unavailable_message(&t, "why"),
+        "gobridge: example.com/lnfixture.(*thing).scale is unavailable in builds with \
+         -tags mochi_no_linkname (why)"
+    );
+    let tg = spec(
+        "Scale",
+        "(*example.com/lnfixture.thing).scale",
+        &[("t", "*thing")],
+        &[],
+    );
+    // An unexported receiver type cannot be named outside its package: refused, not rendered.
+    assert!(matches!(
+        tg.validate(&RenderOptions::new(Compiler::TinyGo)),
+        Err(SpecError::TypeEmit { .. })
+    ));
+}
