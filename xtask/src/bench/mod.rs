@@ -1,5 +1,6 @@
 //! `cargo xtask bench [NAME]`: benchmarks that print side-by-side ratios from one run.
 
+mod bridge;
 mod ingest;
 mod types;
 
@@ -8,7 +9,7 @@ use anyhow::{Result, bail};
 type Bench = (&'static str, fn(&[String]) -> Result<()>);
 
 /// Every benchmark, by name.
-const BENCHES: &[Bench] = &[("ingest", ingest::run), ("types", types::run)];
+const BENCHES: &[Bench] = &[("bridge", bridge::run), ("ingest", ingest::run), ("types", types::run)];
 
 pub fn run(args: &[String]) -> Result<()> {
     let (name, rest) = match args.split_first() {

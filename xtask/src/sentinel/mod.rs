@@ -4,6 +4,7 @@
 //! `go` binary and returns what it checked; it fails loudly, and prints `SKIP: <reason>` only
 //! when a tool it needs is truly absent.
 
+mod bridge;
 mod corpus;
 mod ingest;
 mod linkname;
@@ -23,7 +24,7 @@ pub struct Ctx {
 type Step = (&'static str, fn(&Ctx) -> Result<()>);
 
 /// Every sentinel step, in order.
-const STEPS: &[Step] = &[("corpus", corpus::run), ("types", types::run), ("tinygo-std", tinygo_std::run), ("ingest", ingest::run), ("linkname", linkname::run)];
+const STEPS: &[Step] = &[("corpus", corpus::run), ("types", types::run), ("tinygo-std", tinygo_std::run), ("ingest", ingest::run), ("bridge", bridge::run), ("linkname", linkname::run)];
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut allow_missing_go = false;
