@@ -2,6 +2,7 @@
 
 mod bridge;
 mod ingest;
+mod pool;
 mod types;
 
 use anyhow::{Result, bail};
@@ -9,7 +10,7 @@ use anyhow::{Result, bail};
 type Bench = (&'static str, fn(&[String]) -> Result<()>);
 
 /// Every benchmark, by name.
-const BENCHES: &[Bench] = &[("bridge", bridge::run), ("ingest", ingest::run), ("types", types::run)];
+const BENCHES: &[Bench] = &[("bridge", bridge::run), ("ingest", ingest::run), ("pool", pool::run), ("types", types::run)];
 
 pub fn run(args: &[String]) -> Result<()> {
     let (name, rest) = match args.split_first() {

@@ -1,0 +1,3 @@
+module gobridge.invalid/testdata/gobench/cgohandle
+
+go 1.22
