@@ -2,8 +2,9 @@
 //! where installed, TinyGo.
 //!
 //! Fixture: `testdata/linkname-fixture` (module `example.com/lnfixture`, package `geom` for a
-//! qualified parameter type), its hand-written `surface.json` and `unexported.json`. Specs come
-//! from the surface through `LinknameSpec::from_func`, never typed by hand.
+//! qualified parameter type). Specs come from its surface as go-ingest reads it (which must
+//! equal the hand-written `surface.json` the unit tests use) plus `unexported.json`, through
+//! `LinknameSpec::from_func`, never typed by hand.
 //!
 //! 1. gc: render `lnwrap.go` + `lnwrap_fallback.go` into a scratch module `example.com/lnwrap`
 //!    (plus package `seed` with the seed's `Double`/`Touch`), then `gofmt -l`, `go vet`,
@@ -36,6 +37,7 @@ const WRAP: &str = "example.com/lnwrap";
 pub fn run(ctx: &Ctx) -> Result<()> {
     let fixture_dir = root().join("testdata").join("linkname-fixture");
     let (pkg, names) = load_surface(&fixture_dir)?;
+    let pkg = ingest_matches_surface(ctx, &fixture_dir, &pkg)?;
 
     // ---- 1. gc: render, gofmt, vet, build, run ----
     let dir = scratch("sentinel-linkname")?;
@@ -59,7 +61,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     expect_line(&out, "seeddriver: ok", "")?;
     missing_blank_import_fails(ctx, &dir)?;
     println!(
-        "linkname: gc: {} wrappers rendered from the surface; vet, build ok; {linkname_line}; \
+        "linkname: gc: {} wrappers rendered from the go-ingest surface (equal to surface.json); vet, build ok; {linkname_line}; \
          seed wrappers link through their blank import alone (and fail to link without it)",
         specs.len()
     );
@@ -103,6 +105,39 @@ fn load_surface(fixture_dir: &Path) -> Result<(Package, BTreeMap<String, String>
         .map(|p| (p.import_path.clone(), p.name.clone()))
         .collect();
     Ok((pkg, names))
+}
+
+/// Ingests the fixture with go-ingest (the real API, read by go/types) and requires the specs
+/// derived from it to equal those from the hand-written surface.json the unit tests use.
+/// Returns the ingested package: the wrappers are rendered from what the Go toolchain reports.
+fn ingest_matches_surface(ctx: &Ctx, fixture_dir: &Path, written: &Package) -> Result<Package> {
+    let cache = root()
+        .join("target")
+        .join("xtask")
+        .join("linkname-ingest-cache");
+    let opts = go_ingest::Options::default()
+        .go(&ctx.go)
+        .dir(fixture_dir)
+        .cache_dir(&cache)
+        .progress(false);
+    let surface = go_ingest::ingest(&["./..."], &opts)
+        .context("go-ingest of testdata/linkname-fixture")?
+        .into_surface()?;
+    let ingested = surface
+        .package(FIXTURE)
+        .with_context(|| format!("go-ingest found no package {FIXTURE}"))?
+        .clone();
+    for compiler in [Compiler::Gc, Compiler::TinyGo] {
+        let (a, _) = specs_for_package(&ingested, compiler);
+        let (b, _) = specs_for_package(written, compiler);
+        if a != b {
+            bail!(
+                "testdata/linkname-fixture/surface.json no longer matches the source:\n\
+                 from go-ingest: {a:#?}\nfrom surface.json: {b:#?}"
+            );
+        }
+    }
+    Ok(ingested)
 }
 
 /// Every function and method of the surface, plus the unexported targets of unexported.json.
