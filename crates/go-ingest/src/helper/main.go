@@ -842,12 +842,18 @@ func (b *builder) use(t types.Type) {
 
 // ---- docs: comment text found by reading (never type-checking) source files ----
 
-func packageDoc(p *listPackage) string {
+// packageDoc is the synopsis of the first package comment, in file name order.
+func (d *docJob) packageDoc() string {
+	p := d.list
 	files := append(append([]string{}, p.GoFiles...), p.CgoFiles...)
 	sort.Strings(files)
 	fset := token.NewFileSet()
 	for _, name := range files {
-		f, err := parser.ParseFile(fset, filepath.Join(p.Dir, name), nil, parser.PackageClauseOnly|parser.ParseComments)
+		src := d.source(name)
+		if src == nil {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(p.Dir, name), src.text, parser.PackageClauseOnly|parser.ParseComments)
 		if err != nil || f.Doc == nil {
 			continue
 		}
@@ -869,7 +875,26 @@ type docJob struct {
 	reqs    []docReq
 	pkgDoc  string
 	results []string
-	files   map[string][]string
+	files   map[string]*srcFile
+}
+
+// srcFile is a source file read once per package for its doc comments.
+type srcFile struct {
+	text  string
+	lines []string // split on first use
+}
+
+// source reads a file of the package once; nil when it cannot be read.
+func (d *docJob) source(name string) *srcFile {
+	if f, ok := d.files[name]; ok {
+		return f
+	}
+	var f *srcFile
+	if data, err := os.ReadFile(filepath.Join(d.list.Dir, name)); err == nil {
+		f = &srcFile{text: string(data)}
+	}
+	d.files[name] = f
+	return f
 }
 
 type docReq struct {
@@ -885,8 +910,8 @@ func (d *docJob) request(file string, line int) string {
 }
 
 func (d *docJob) run() {
-	d.files = map[string][]string{}
-	d.pkgDoc = packageDoc(d.list)
+	d.files = map[string]*srcFile{}
+	d.pkgDoc = d.packageDoc()
 	d.results = make([]string, len(d.reqs))
 	for i, r := range d.reqs {
 		d.results[i] = d.synopsisAt(r.file, r.line)
@@ -931,15 +956,14 @@ func (d *docJob) fill(pk *Package) {
 func (d *docJob) synopsisAt(file string, line int) string {
 	// Export data may name files with a rewritten prefix ($GOROOT, trimmed paths); a package's
 	// files all live in its directory.
-	file = filepath.Base(file)
-	lines, ok := d.files[file]
-	if !ok {
-		data, err := os.ReadFile(filepath.Join(d.list.Dir, file))
-		if err == nil {
-			lines = strings.Split(string(data), "\n")
-		}
-		d.files[file] = lines
+	src := d.source(filepath.Base(file))
+	if src == nil {
+		return ""
 	}
+	if src.lines == nil {
+		src.lines = strings.Split(src.text, "\n")
+	}
+	lines := src.lines
 	if line < 1 || line > len(lines) {
 		return ""
 	}
