@@ -3,7 +3,7 @@
 
 use crate::id::HandleId;
 use crate::spin::{SpinGuard, SpinMutex};
-use crate::sync::{AtomicPtr, AtomicU64, AtomicUsize, UnsafeCell, fence};
+use crate::sync::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, UnsafeCell, fence};
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::MaybeUninit;
@@ -119,6 +119,67 @@ fn locate(index: u32) -> (usize, usize, usize) {
 #[repr(align(128))]
 struct Shard {
     inner: SpinMutex<ShardInner>,
+    /// Slots freed by the shard's owner thread (the thread whose number is the shard index),
+    /// pushed without the lock. Single producer (the owner), and consumers only under `inner`'s
+    /// lock, so it is a single-producer single-consumer ring.
+    ring: Ring,
+}
+
+/// Entries in a shard's ring.
+const RING: usize = 64;
+
+struct Ring {
+    /// Next write position; written only by the owner thread.
+    tail: AtomicUsize,
+    /// Next read position; written only under the shard lock.
+    head: AtomicUsize,
+    buf: [AtomicU32; RING],
+    /// Handles released through this ring's owner without the lock (owner-written only).
+    released: AtomicUsize,
+}
+
+impl Ring {
+    fn new() -> Self {
+        Self {
+            tail: AtomicUsize::new(0),
+            head: AtomicUsize::new(0),
+            buf: std::array::from_fn(|_| AtomicU32::new(0)),
+            released: AtomicUsize::new(0),
+        }
+    }
+
+    /// Owner thread only: appends `index`, or returns `false` when full.
+    #[inline]
+    fn push(&self, index: u32) -> bool {
+        let t = self.tail.load(Relaxed);
+        // Acquire: the consumer's read of the entry we are about to overwrite is done.
+        if t.wrapping_sub(self.head.load(Acquire)) >= RING {
+            return false;
+        }
+        self.buf[t % RING].store(index, Relaxed);
+        // Release: publishes the entry (and the freed slot's state) to the consumer.
+        self.tail.store(t.wrapping_add(1), Release);
+        true
+    }
+
+    /// Shard lock held: takes the oldest entry.
+    #[inline]
+    fn pop(&self) -> Option<u32> {
+        let h = self.head.load(Relaxed);
+        if h == self.tail.load(Acquire) {
+            return None;
+        }
+        let v = self.buf[h % RING].load(Relaxed);
+        self.head.store(h.wrapping_add(1), Release);
+        Some(v)
+    }
+
+    /// Owner thread only: counts one lock-free release.
+    #[inline]
+    fn count_release(&self) {
+        self.released
+            .store(self.released.load(Relaxed).wrapping_add(1), Release);
+    }
 }
 
 struct ShardInner {
@@ -206,6 +267,7 @@ impl<T> HandlePool<T> {
                         free: Vec::new(),
                         live: 0,
                     }),
+                    ring: Ring::new(),
                 })
                 .collect(),
             next_group: AtomicUsize::new(0),
@@ -230,16 +292,14 @@ impl<T> HandlePool<T> {
     /// release still in progress counts until it returns).
     pub fn acquire(&self, value: T) -> Result<HandleId, PoolError> {
         let home = self.home();
-        let popped = {
-            let mut g = self.shards[home].inner.lock();
-            g.with(|s| {
-                let i = s.free.pop();
-                if i.is_some() {
-                    s.live += 1;
-                }
-                i
-            })
-        };
+        let shard = &self.shards[home];
+        let popped = shard.inner.lock().with(|s| {
+            let i = shard.ring.pop().or_else(|| s.free.pop());
+            if i.is_some() {
+                s.live += 1;
+            }
+            i
+        });
         let index = match popped {
             Some(i) => i,
             None => self.acquire_slow(home)?,
@@ -267,6 +327,35 @@ impl<T> HandlePool<T> {
     #[inline]
     pub fn resolve(&self, id: HandleId) -> Option<Ref<'_, T>> {
         let (slot, generation, index) = self.lookup(id)?;
+        let s = slot.state.load(Relaxed);
+        if gen_of(s) != generation || s & LIVE == 0 {
+            return None;
+        }
+        // Acquire pairs with the Release store in `acquire`: the value is initialised.
+        if s & REFS != REFS
+            && slot
+                .state
+                .compare_exchange(s, s + 1, Acquire, Relaxed)
+                .is_ok()
+        {
+            return Some(Ref {
+                pool: self,
+                slot,
+                index,
+            });
+        }
+        self.resolve_contended(slot, generation, index)
+    }
+
+    /// `resolve` after a lost race on the state word (another guard came or went).
+    #[cold]
+    #[inline(never)]
+    fn resolve_contended<'a>(
+        &'a self,
+        slot: &'a Slot<T>,
+        generation: u32,
+        index: u32,
+    ) -> Option<Ref<'a, T>> {
         let mut s = slot.state.load(Relaxed);
         loop {
             if gen_of(s) != generation || s & LIVE == 0 {
@@ -275,7 +364,6 @@ impl<T> HandlePool<T> {
             if s & REFS == REFS {
                 guard_overflow();
             }
-            // Acquire pairs with the Release store in `acquire`: the value is initialised.
             match slot.state.compare_exchange_weak(s, s + 1, Acquire, Relaxed) {
                 Ok(_) => {
                     return Some(Ref {
@@ -361,8 +449,13 @@ impl<T> HandlePool<T> {
     pub fn live(&self) -> usize {
         let mut guards: Vec<SpinGuard<'_, ShardInner>> =
             self.shards.iter().map(|s| s.inner.lock()).collect();
-        let n: isize = guards.iter_mut().map(|g| g.with(|s| s.live)).sum();
-        usize::try_from(n).unwrap_or(0)
+        let acquired: isize = guards.iter_mut().map(|g| g.with(|s| s.live)).sum();
+        let released: usize = self
+            .shards
+            .iter()
+            .map(|s| s.ring.released.load(Acquire))
+            .fold(0, usize::wrapping_add);
+        usize::try_from(acquired.wrapping_sub(released as isize)).unwrap_or(0)
     }
 
     // ---- internals -----------------------------------------------------------------------
@@ -416,9 +509,19 @@ impl<T> HandlePool<T> {
     /// and the freed slot (if reusable) back on its free list as a ticket.
     #[inline]
     fn finish_release(&self, freed: Option<u32>) {
-        let home = self.home();
-        let mut g = self.shards[home].inner.lock();
-        g.with(|s| {
+        let me = crate::sync::thread_number();
+        if me < SHARDS {
+            // The owner of shard `me`: no lock, just its ring (unless full).
+            let shard = &self.shards[me];
+            shard.ring.count_release();
+            match freed {
+                Some(i) if !shard.ring.push(i) => shard.inner.lock().with(|s| s.free.push(i)),
+                _ => {}
+            }
+            return;
+        }
+        let home = me % SHARDS;
+        self.shards[home].inner.lock().with(|s| {
             s.live -= 1;
             if let Some(i) = freed {
                 s.free.push(i);
@@ -494,8 +597,8 @@ impl<T> HandlePool<T> {
             let mut guards: Vec<SpinGuard<'_, ShardInner>> =
                 self.shards.iter().map(|s| s.inner.lock()).collect();
             let mut found = None;
-            for g in guards.iter_mut() {
-                found = g.with(|s| s.free.pop());
+            for (g, shard) in guards.iter_mut().zip(self.shards.iter()) {
+                found = g.with(|s| shard.ring.pop().or_else(|| s.free.pop()));
                 if found.is_some() {
                     break;
                 }
@@ -524,7 +627,11 @@ impl<T> HandlePool<T> {
     fn steal_or_mint(&self, home: usize) -> Option<Result<u32, PoolError>> {
         for step in 1..SHARDS {
             let victim = (home + step) % SHARDS;
-            let mut batch = self.shards[victim].inner.lock().with(|s| {
+            let v = &self.shards[victim];
+            let mut batch = v.inner.lock().with(|s| {
+                while let Some(i) = v.ring.pop() {
+                    s.free.push(i);
+                }
                 let keep = s.free.len() / 2;
                 s.free.split_off(keep)
             });

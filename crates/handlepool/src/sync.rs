@@ -2,9 +2,13 @@
 //! versions under `--cfg loom` so the same code is what the model checker explores.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, fence};
+pub(crate) use loom::sync::atomic::{
+    AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, fence,
+};
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, fence};
+pub(crate) use std::sync::atomic::{
+    AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, fence,
+};
 
 /// An `UnsafeCell` with loom's closure-based access API, so accesses are checked under loom.
 #[cfg(loom)]
@@ -50,24 +54,55 @@ pub(crate) fn spin_wait(step: &mut u32) {
     }
 }
 
-/// A small per-thread number, assigned round-robin on first use; picks the thread's home shard.
+/// A small per-thread number: unique among live threads, the smallest free one on first use,
+/// and returned when the thread exits (so a thread pool keeps the numbers below the shard
+/// count, which own a free-list ring each). `usize::MAX >> 1` (owns nothing) while the
+/// thread's locals are being torn down.
 #[cfg(not(loom))]
 #[inline]
 pub(crate) fn thread_number() -> usize {
+    use std::cell::Cell;
+    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    std::thread_local! {
-        static NUMBER: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
-    }
+
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    NUMBER.with(|n| {
-        let v = n.get();
-        if v != usize::MAX {
-            return v;
+    static FREE: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+    struct Number(Cell<usize>);
+    impl Drop for Number {
+        fn drop(&mut self) {
+            let n = self.0.get();
+            if n != usize::MAX {
+                if let Ok(mut free) = FREE.lock() {
+                    free.push(n);
+                }
+            }
         }
-        let v = NEXT.fetch_add(1, Ordering::Relaxed) & (usize::MAX >> 1);
-        n.set(v);
-        v
-    })
+    }
+    std::thread_local! {
+        static NUMBER: Number = const { Number(Cell::new(usize::MAX)) };
+    }
+
+    #[cold]
+    fn assign() -> usize {
+        let reused = FREE.lock().ok().and_then(|mut free| {
+            let (at, _) = free.iter().enumerate().min_by_key(|(_, n)| **n)?;
+            Some(free.swap_remove(at))
+        });
+        reused.unwrap_or_else(|| NEXT.fetch_add(1, Ordering::Relaxed) & (usize::MAX >> 2))
+    }
+
+    NUMBER
+        .try_with(|n| {
+            let v = n.0.get();
+            if v != usize::MAX {
+                return v;
+            }
+            let v = assign();
+            n.0.set(v);
+            v
+        })
+        .unwrap_or(usize::MAX >> 1)
 }
 
 /// Under loom: numbered per model execution, so every execution is deterministic.
