@@ -324,6 +324,9 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         inputs.files.extend(module_files(&dir));
         inputs.files.sort();
         inputs.files.dedup();
+        inputs.dirs.extend(wildcard_dirs(&dir, &patterns));
+        inputs.dirs.sort();
+        inputs.dirs.dedup();
         let (fp, newest) = cache::fingerprint_and_newest(&inputs);
         // An input modified during this run (or within the file system's timestamp resolution
         // of its start) may have been read before the change: keep the result out of the cache.
@@ -350,6 +353,44 @@ fn module_files(dir: &Path) -> Vec<String> {
     for d in dir.ancestors() {
         for name in ["go.mod", "go.sum", "go.work", "go.work.sum"] {
             out.push(d.join(name).to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+/// For `...` patterns over local code: every directory under the pattern's root (for import-path
+/// patterns, the module root above `dir`), so that a new package in a directory that held no
+/// package before invalidates the result. Skips what the go command skips: names starting with
+/// `.` or `_`, and `testdata`.
+fn wildcard_dirs(dir: &Path, patterns: &[&str]) -> Vec<String> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for p in patterns.iter().filter(|p| p.contains("...")) {
+        if p.starts_with('.') {
+            let prefix = &p[..p.find("...").unwrap_or(p.len())];
+            let base = prefix.rfind('/').map_or("", |i| &prefix[..i]);
+            roots.push(dir.join(base));
+        } else if let Some(root) = dir.ancestors().find(|d| d.join("go.mod").is_file()) {
+            roots.push(root.to_path_buf());
+        }
+    }
+    roots.sort();
+    roots.dedup();
+    let mut out = Vec::new();
+    let mut stack = roots;
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        out.push(d.to_string_lossy().into_owned());
+        for e in rd.filter_map(Result::ok) {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name.starts_with('_') || name == "testdata" {
+                continue;
+            }
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(e.path());
+            }
         }
     }
     out

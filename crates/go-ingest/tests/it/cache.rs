@@ -22,6 +22,8 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
     let tmp = tempfile::tempdir().unwrap();
     let module = tmp.path().join("ingest-fixture");
     copy_tree(&fixture_dir(), &module);
+    // A directory without a package, where one will appear later.
+    std::fs::create_dir_all(module.join("sub/empty")).unwrap();
     backdate_tree(tmp.path());
     let cache = tmp.path().join("cache");
     let o = opts(&cache).dir(&module);
@@ -73,6 +75,18 @@ fn result_cache_hits_and_is_invalidated_by_source_changes() {
     );
 
     assert!(ingest(&["./..."], &o).unwrap().from_cache());
+
+    // A new package below a directory that held none (the module root's mtime is unchanged).
+    let newpkg = module.join("sub/newpkg");
+    std::fs::create_dir(&newpkg).unwrap();
+    std::fs::write(newpkg.join("n.go"), "package newpkg\n\nfunc N() {}\n").unwrap();
+    backdate_tree(&module.join("sub"));
+    let grown = ingest(&["./..."], &o).unwrap();
+    assert!(!grown.from_cache());
+    assert_eq!(
+        funcs(grown.json(), "example.com/ingestfixture/sub/newpkg"),
+        ["N"]
+    );
 
     // Different patterns or options are different entries.
     assert!(!ingest(&["./tagged"], &o).unwrap().from_cache());
