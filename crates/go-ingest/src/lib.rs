@@ -51,9 +51,9 @@
 //! version` and the host platform. A result is stored under a key of the helper, the `go` binary,
 //! every `GO*`/`CGO_*` environment variable and the `go env -w` file, the patterns, directory and
 //! options; it is reused only while the `stat` fingerprint of every package directory (and its
-//! `.go` files) and the go.mod / go.sum / go.work family is unchanged, and is not stored when an
-//! input changed within two seconds of the run's start. Both caches are written to a temporary
-//! name and renamed into place.
+//! `.go` files), every directory under a local `...` pattern's root, and the go.mod / go.sum /
+//! go.work family is unchanged, and is not stored when an input changed within two seconds of
+//! the run's start. Both caches are written to a temporary name and renamed into place.
 
 #![warn(missing_docs)]
 
