@@ -17,9 +17,10 @@
 //! ```
 
 use crate::ast::{ChanDir, GoType, InterfaceElem, ParamDecl, Signature, TypeName};
+use crate::layout::{ElemText, FieldText, interface_literal, struct_literal};
 use crate::validate::{
-    ValidationError, check_identifier, check_import_path, check_struct_tag, is_exported,
-    is_keyword, is_predeclared, is_predeclared_type,
+    ValidationError, check_conventional_tag, check_identifier, check_import_path, check_struct_tag,
+    is_exported, is_keyword, is_predeclared, is_predeclared_type,
 };
 use crate::writer::GoWriter;
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,6 +103,12 @@ pub enum EmitError {
         package: String,
         /// Why.
         why: &'static str,
+    },
+    /// An array length Go's `int` cannot represent.
+    #[error("array length {len} does not fit in Go's int")]
+    ArrayTooLong {
+        /// The length.
+        len: u64,
     },
     /// A generic signature used as a function type literal.
     #[error("a function type literal cannot have type parameters")]
@@ -316,6 +323,7 @@ pub struct EmitContext<'a> {
     type_params: Vec<&'a str>,
     type_params_in_scope: bool,
     package_names: Option<&'a BTreeMap<String, String>>,
+    constraint_names: Option<&'a BTreeSet<String>>,
 }
 
 impl<'a> EmitContext<'a> {
@@ -343,6 +351,14 @@ impl<'a> EmitContext<'a> {
     pub fn type_params(mut self, names: &[&'a str], in_scope: bool) -> EmitContext<'a> {
         self.type_params = names.to_vec();
         self.type_params_in_scope = in_scope;
+        self
+    }
+
+    /// Named types (`path.Name`) known to be constraint interfaces (interfaces with a type set,
+    /// like `cmp.Ordered`): a type string alone cannot tell, so callers with a surface pass
+    /// [`constraint_names`]; those names are refused in value positions.
+    pub fn constraint_names(mut self, names: &'a BTreeSet<String>) -> EmitContext<'a> {
+        self.constraint_names = Some(names);
         self
     }
 
@@ -445,6 +461,9 @@ impl Emitter<'_, '_> {
                 self.value(e, out)
             }
             GoType::Array { len, elem } => {
+                if *len > i64::MAX as u64 {
+                    return Err(EmitError::ArrayTooLong { len: *len });
+                }
                 out.push_str(&format!("[{len}]"));
                 self.value(elem, out)
             }
@@ -485,42 +504,41 @@ impl Emitter<'_, '_> {
                 self.signature(sig, out)
             }
             GoType::Struct(fields) => {
-                out.push_str("struct{");
-                for (i, f) in fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str("; ");
-                    }
+                let mut rows = Vec::with_capacity(fields.len());
+                for f in fields {
                     if let Some(name) = &f.name {
                         check_identifier(name).map_err(|e| EmitError::Invalid {
                             what: "field name",
                             source: e,
                         })?;
                         self.member_visible("field", name)?;
-                        out.push_str(name);
-                        out.push(' ');
                     }
-                    self.value(&f.ty, out)?;
                     if let Some(tag) = &f.tag {
-                        check_struct_tag(tag).map_err(|e| EmitError::Invalid {
-                            what: "struct tag",
-                            source: e,
-                        })?;
-                        out.push(' ');
-                        out.push_str(tag);
+                        // Valid Go, and in the key:"value" form go vet requires.
+                        check_struct_tag(tag)
+                            .and_then(|v| check_conventional_tag(&v))
+                            .map_err(|e| EmitError::Invalid {
+                                what: "struct tag",
+                                source: e,
+                            })?;
                     }
+                    let mut t = String::new();
+                    self.value(&f.ty, &mut t)?;
+                    rows.push(FieldText {
+                        name: f.name.clone(),
+                        ty: t,
+                        tag: f.tag.clone(),
+                    });
                 }
-                out.push('}');
+                struct_literal(&rows, out);
                 Ok(())
             }
             GoType::Interface(elems) => {
                 if !self.constraint && interface_has_type_set(elems) {
                     return Err(EmitError::ConstraintOnly { ty: ty.to_string() });
                 }
-                out.push_str("interface{");
-                for (i, el) in elems.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str("; ");
-                    }
+                let mut rows = Vec::with_capacity(elems.len());
+                for el in elems {
                     match el {
                         InterfaceElem::Method { name, sig } => {
                             check_identifier(name).map_err(|e| EmitError::Invalid {
@@ -528,19 +546,22 @@ impl Emitter<'_, '_> {
                                 source: e,
                             })?;
                             self.member_visible("method", name)?;
-                            out.push_str(name);
-                            self.signature(sig, out)?;
+                            let mut s = String::new();
+                            self.signature(sig, &mut s)?;
+                            rows.push(ElemText::Method(name.clone(), s));
                         }
                         InterfaceElem::Embedded(t) => {
                             let saved = self.constraint;
                             self.constraint = true;
-                            let r = self.ty(t, out);
+                            let mut s = String::new();
+                            let r = self.ty(t, &mut s);
                             self.constraint = saved;
                             r?;
+                            rows.push(ElemText::Embedded(s));
                         }
                     }
                 }
-                out.push('}');
+                interface_literal(&rows, out);
                 Ok(())
             }
             GoType::Union(terms) => {
@@ -619,6 +640,13 @@ impl Emitter<'_, '_> {
                 }
             },
         };
+        if let (Some(p), Some(set), false) = (package, self.ctx.constraint_names, self.constraint) {
+            if set.contains(&format!("{p}.{}", n.name)) {
+                return Err(EmitError::ConstraintOnly {
+                    ty: format!("{p}.{}", n.name),
+                });
+            }
+        }
         match package {
             Some(p) if Some(p) != self.ctx.target => {
                 if !is_exported(&n.name) {
@@ -731,6 +759,52 @@ fn check_importable(path: &str, target: Option<&str>) -> Result<(), EmitError> {
         }
     }
     Ok(())
+}
+
+/// The named constraint interfaces of a surface, as `path.Name`: interface types whose
+/// underlying type has a type set (a union, `~T`, `comparable`, a non-interface element) or that
+/// embed such a named interface, transitively. Feed it to [`EmitContext::constraint_names`].
+pub fn constraint_names(surface: &crate::Surface) -> BTreeSet<String> {
+    let mut candidates: Vec<(String, &str, GoType)> = Vec::new();
+    for p in &surface.packages {
+        for t in &p.types {
+            if t.kind != "interface" {
+                continue;
+            }
+            if let Ok(GoType::Interface(elems)) = crate::parse_type(&t.underlying) {
+                candidates.push((
+                    format!("{}.{}", p.import_path, t.name),
+                    p.import_path.as_str(),
+                    GoType::Interface(elems),
+                ));
+            }
+        }
+    }
+    let mut set = BTreeSet::new();
+    loop {
+        let before = set.len();
+        for (name, home, ty) in &candidates {
+            if set.contains(name) {
+                continue;
+            }
+            let GoType::Interface(elems) = ty else {
+                continue;
+            };
+            let embeds_constraint = elems.iter().any(|e| match e {
+                InterfaceElem::Embedded(GoType::Named(n)) => {
+                    let path = n.package.as_deref().unwrap_or(home);
+                    set.contains(&format!("{path}.{}", n.name))
+                }
+                _ => false,
+            });
+            if embeds_constraint || interface_has_type_set(elems) {
+                set.insert(name.clone());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
 }
 
 fn interface_has_type_set(elems: &[InterfaceElem]) -> bool {
@@ -942,6 +1016,73 @@ mod tests {
             emit_type(&v, &EmitContext::new(), &mut ImportSet::new()),
             Err(EmitError::NotImportable { .. })
         ));
+    }
+
+    #[test]
+    fn named_constraints_are_refused_in_value_position() {
+        let mut surface = crate::Surface::default();
+        let mut p = crate::Package {
+            import_path: "cmp".into(),
+            ..Default::default()
+        };
+        for (name, underlying) in [
+            ("Ordered", "interface{~int | ~string}"),
+            ("Plain", "interface{String() string}"),
+            ("Wrapper", "interface{Ordered; String() string}"),
+        ] {
+            p.types.push(crate::Type {
+                name: name.into(),
+                kind: "interface".into(),
+                underlying: underlying.into(),
+                ..Default::default()
+            });
+        }
+        surface.packages.push(p);
+        let names = constraint_names(&surface);
+        assert_eq!(
+            names.iter().collect::<Vec<_>>(),
+            ["cmp.Ordered", "cmp.Wrapper"]
+        );
+        let ctx = EmitContext::new().constraint_names(&names);
+        let mut im = ImportSet::new();
+        assert!(matches!(
+            emit_type(&q("cmp", "Ordered"), &ctx, &mut im),
+            Err(EmitError::ConstraintOnly { .. })
+        ));
+        assert_eq!(
+            emit_constraint(&q("cmp", "Ordered"), &ctx, &mut im).unwrap(),
+            "cmp.Ordered"
+        );
+        assert_eq!(
+            emit_type(&q("cmp", "Plain"), &ctx, &mut im).unwrap(),
+            "cmp.Plain"
+        );
+    }
+
+    #[test]
+    fn struct_and_interface_literals_use_gofmt_layout() {
+        let ctx = EmitContext::new();
+        let emit = |s: &str| {
+            emit_type(&crate::parse_type(s).unwrap(), &ctx, &mut ImportSet::new()).unwrap()
+        };
+        assert_eq!(emit("struct{}"), "struct{}");
+        assert_eq!(emit("struct{A int}"), "struct{ A int }");
+        assert_eq!(
+            emit("interface{String() string}"),
+            "interface{ String() string }"
+        );
+        assert_eq!(
+            emit("struct{A int \"json:\\\"a\\\"\"; LongName []string; io.Reader}"),
+            "struct {\n\tA        int \"json:\\\"a\\\"\"\n\tLongName []string\n\tio.Reader\n}"
+        );
+        assert_eq!(
+            emit("struct{A struct{X int; Y int}; B int}"),
+            "struct {\n\tA struct {\n\t\tX int\n\t\tY int\n\t}\n\tB int\n}"
+        );
+        assert_eq!(
+            emit("interface{Read(p []byte) (n int, err error); Close() error}"),
+            "interface {\n\tRead(p []byte) (n int, err error)\n\tClose() error\n}"
+        );
     }
 
     #[test]

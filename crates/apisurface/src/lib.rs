@@ -20,6 +20,7 @@
 
 mod ast;
 pub mod emit;
+mod layout;
 mod model;
 mod parse;
 mod print;
@@ -31,7 +32,8 @@ pub use ast::{
     TypeParamGroup, UntypedKind, Visitor, Walk,
 };
 pub use emit::{
-    EmitContext, EmitError, ImportSet, emit_constraint, emit_param_type, emit_signature, emit_type,
+    EmitContext, EmitError, ImportSet, constraint_names, emit_constraint, emit_param_type,
+    emit_signature, emit_type,
 };
 pub use model::{
     Field, Func, Package, Param, SCHEMA_VERSION, SkipNote, Surface, SurfaceError, Type, TypeParam,

@@ -385,6 +385,55 @@ pub fn check_struct_tag(literal: &str) -> Result<String, ValidationError> {
     decode_interpreted(literal).map_err(|(offset, why)| bad(offset, why))
 }
 
+/// Checks a struct tag's value against the `reflect.StructTag` convention that `go vet` enforces:
+/// space-separated `key:"value"` pairs, keys without spaces, quotes, colons or control
+/// characters, values quoted Go string literals. The empty tag is fine.
+pub fn check_conventional_tag(value: &str) -> Result<(), ValidationError> {
+    let bad = |offset: usize, why: &'static str| ValidationError::Tag {
+        literal: value.to_string(),
+        offset,
+        why,
+    };
+    let b = value.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
+        let key_start = i;
+        while i < b.len() && b[i] > b' ' && b[i] != b':' && b[i] != b'"' && b[i] != 0x7f {
+            i += 1;
+        }
+        if i == key_start {
+            return Err(bad(i, "expected a key (`key:\"value\"` pairs)"));
+        }
+        if i + 1 >= b.len() || b[i] != b':' || b[i + 1] != b'"' {
+            return Err(bad(
+                i,
+                "expected `:\"` after the key (`key:\"value\"` pairs)",
+            ));
+        }
+        i += 1;
+        let start = i;
+        i += 1;
+        while i < b.len() && b[i] != b'"' {
+            if b[i] == b'\\' {
+                i += 1;
+            }
+            i += 1;
+        }
+        if i >= b.len() {
+            return Err(bad(start, "unterminated value"));
+        }
+        i += 1;
+        decode_interpreted(&value[start..i]).map_err(|(o, why)| bad(start + o, why))?;
+    }
+    Ok(())
+}
+
 /// Decodes an interpreted Go string literal (`"..."`), returning its value or the byte offset and
 /// reason of the first problem. The whole input must be exactly one literal.
 pub(crate) fn decode_interpreted(lit: &str) -> Result<String, (usize, &'static str)> {
@@ -623,6 +672,30 @@ mod tests {
             ("`ab", 3),
         ] {
             match check_struct_tag(bad) {
+                Err(ValidationError::Tag { offset, .. }) => assert_eq!(offset, at, "{bad:?}"),
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn conventional_tags() {
+        for ok in [
+            "",
+            "json:\"a\"",
+            "json:\"a,omitempty\" xml:\"b\"",
+            "k:\"\\\"q\\\"\"",
+        ] {
+            assert!(check_conventional_tag(ok).is_ok(), "{ok:?}");
+        }
+        for (bad, at) in [
+            ("tag", 3),
+            ("é 日本", 2),
+            ("json:a", 4),
+            ("json:\"a", 5),
+            (":\"a\"", 0),
+        ] {
+            match check_conventional_tag(bad) {
                 Err(ValidationError::Tag { offset, .. }) => assert_eq!(offset, at, "{bad:?}"),
                 other => panic!("{bad:?}: {other:?}"),
             }
