@@ -14,11 +14,12 @@ OUT=$(realpath -m "${1:-target/tinygo}")
 mkdir -p "$OUT/bin" "$OUT/build" "$OUT/src"
 
 # 1. LLVM 19 (libLLVM, libclang, liblld for TinyGo's cgo build), wasm-opt (TinyGo's wasm
-#    targets), Debian's prebuilt picolibc for Armv7-M and QEMU for the bare-metal run.
+#    targets), Debian's prebuilt wasi-libc and picolibc (Armv7-M), which the sentinel links in
+#    place of the sources TinyGo lacks, and QEMU for the bare-metal run.
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y --no-install-recommends \
 	llvm-19-dev clang-19 libclang-19-dev lld-19 liblld-19-dev \
-	binaryen picolibc-arm-none-eabi qemu-system-arm >/dev/null
+	binaryen wasi-libc picolibc-arm-none-eabi qemu-system-arm >/dev/null
 
 # 2. TinyGo itself, as a Go module (`go install pkg@version` fails here: the proxy refuses the
 #    module's version list, which go install reads for deprecation notices).

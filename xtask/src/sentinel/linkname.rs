@@ -15,9 +15,12 @@
 //!    unexported targets must report "unavailable" with the documented text).
 //! 3. wasm: render the `//go:wasmexport` file, `GOOS=wasip1 GOARCH=wasm go build
 //!    -buildmode=c-shared`, run it under Node's `node:wasi` and call every export.
-//! 4. TinyGo: when `tinygo` is on PATH (or `$GOBRIDGE_TINYGO`), render with TinyGo symbol forms
-//!    and build for wasip1 and a bare-metal target, running the wasm one; otherwise print
-//!    `SKIP: tinygo: <reason>`.
+//! 4. TinyGo: when `tinygo` is on PATH (or `$GOBRIDGE_TINYGO`), render with TinyGo symbol forms,
+//!    build the wasm file for `wasm-unknown` and `wasip1` and run both under Node, and build the
+//!    full driver for `cortex-m-qemu` and run it under `qemu-system-arm`. A target TinyGo cannot
+//!    build for lack of library sources is retried against Debian's prebuilt library when
+//!    installed, else reported as `SKIP: tinygo: <reason>`; no TinyGo at all is a `SKIP` too.
+//!    See docs/tinygo.md.
 
 use super::Ctx;
 use crate::util::{root, run as run_cmd, scratch, write};
@@ -327,16 +330,18 @@ fn tinygo_gate(
     // Wasm: wasm-unknown needs no libc sources; wasip1 needs TinyGo's wasi-libc submodule.
     for target in ["wasm-unknown", "wasip1"] {
         let module = dir.join(format!("lnwrap-{target}.wasm"));
-        let mut cmd = Command::new(&tinygo);
-        cmd.arg("build").arg(format!("-target={target}"));
-        if target == "wasip1" {
-            cmd.arg("-buildmode=c-shared");
-        }
-        cmd.arg("-o").arg(&module).arg("./wasm").current_dir(&dir);
-        if let Built::Gap(why) = tinygo_build(&mut cmd, target)? {
-            println!("SKIP: tinygo: {version}: {target}: {why}");
+        let build = |target_arg: &str| {
+            let mut cmd = Command::new(&tinygo);
+            cmd.arg("build").arg(format!("-target={target_arg}"));
+            if target == "wasip1" {
+                cmd.arg("-buildmode=c-shared");
+            }
+            cmd.arg("-o").arg(&module).arg("./wasm").current_dir(&dir);
+            tinygo_build(&mut cmd, target)
+        };
+        let Some(how) = build_with_fallback(&tinygo, &version, &dir, target, build)? else {
             continue;
-        }
+        };
         let Some(node) = &node else {
             println!("SKIP: tinygo: {target}: node not found to run the module");
             continue;
@@ -353,7 +358,7 @@ fn tinygo_gate(
             " checks ok",
         )?;
         println!(
-            "linkname: tinygo: {version}: {target} module with TinyGo symbol forms ran under \
+            "linkname: tinygo: {version}: {how}: module with TinyGo symbol forms ran under \
              node: {line}"
         );
     }
@@ -361,10 +366,47 @@ fn tinygo_gate(
     bare_metal(&tinygo, &version, &dir)
 }
 
+/// Builds for `target`; when TinyGo's own target fails for a missing library and Debian ships
+/// that library prebuilt (see [`DEBIAN_LIBCS`]), builds again for a target derived from
+/// TinyGo's with that library. Some(description of what built), or None after printing `SKIP`.
+fn build_with_fallback(
+    tinygo: &Path,
+    version: &str,
+    dir: &Path,
+    target: &str,
+    build: impl Fn(&str) -> Result<Built>,
+) -> Result<Option<String>> {
+    let Built::Gap(why) = build(target)? else {
+        return Ok(Some(target.to_string()));
+    };
+    let Some(debian) = DEBIAN_LIBCS.iter().find(|d| d.base == target) else {
+        println!("SKIP: tinygo: {version}: {target}: {why}");
+        return Ok(None);
+    };
+    let Some(json) = derived_target(tinygo, dir, debian)? else {
+        println!(
+            "SKIP: tinygo: {version}: {target}: {why}; Debian's {} is not installed either",
+            debian.package
+        );
+        return Ok(None);
+    };
+    match build(&json.to_string_lossy())? {
+        Built::Ok => Ok(Some(format!(
+            "{target} with Debian's prebuilt {}",
+            debian.package
+        ))),
+        Built::Gap(why) => {
+            println!(
+                "SKIP: tinygo: {version}: {target} with Debian's {}: {why}",
+                debian.package
+            );
+            Ok(None)
+        }
+    }
+}
+
 /// Bare metal: the full driver for TinyGo's `cortex-m-qemu` (a Cortex-M3 board QEMU emulates),
-/// run under `qemu-system-arm` when installed. When the TinyGo installation lacks its picolibc
-/// sources and Debian's prebuilt `picolibc-arm-none-eabi` is installed, the target is derived
-/// from TinyGo's own target files with `libc` switched to that prebuilt library.
+/// run under `qemu-system-arm` when installed.
 fn bare_metal(tinygo: &Path, version: &str, dir: &Path) -> Result<()> {
     let elf = dir.join("driver-cortex-m-qemu.elf");
     let build = |target: &str| {
@@ -377,25 +419,9 @@ fn bare_metal(tinygo: &Path, version: &str, dir: &Path) -> Result<()> {
             .current_dir(dir);
         tinygo_build(&mut cmd, "cortex-m-qemu")
     };
-    let mut how = "cortex-m-qemu";
-    if let Built::Gap(why) = build("cortex-m-qemu")? {
-        match debian_picolibc_target(tinygo, dir)? {
-            Some(json) => {
-                how = "cortex-m-qemu with Debian's prebuilt picolibc";
-                if let Built::Gap(why) = build(&json.to_string_lossy())? {
-                    println!("SKIP: tinygo: {version}: cortex-m-qemu: {why}");
-                    return Ok(());
-                }
-            }
-            None => {
-                println!(
-                    "SKIP: tinygo: {version}: cortex-m-qemu: {why}; Debian's \
-                     picolibc-arm-none-eabi is not installed either"
-                );
-                return Ok(());
-            }
-        }
-    }
+    let Some(how) = build_with_fallback(tinygo, version, dir, "cortex-m-qemu", build)? else {
+        return Ok(());
+    };
     let Ok(qemu) = which::which("qemu-system-arm") else {
         println!(
             "linkname: tinygo: {version}: {how}: driver built; \
@@ -425,16 +451,45 @@ fn bare_metal(tinygo: &Path, version: &str, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Debian's picolibc for Armv7-M without an FPU (what the Cortex-M3 needs).
-const DEBIAN_PICOLIBC: &str = "/usr/lib/picolibc/arm-none-eabi";
+/// A C library that Debian ships prebuilt for a TinyGo target whose own build of it needs
+/// sources the TinyGo module download lacks.
+struct DebianLibc {
+    /// TinyGo target it stands in for.
+    base: &'static str,
+    /// Debian package.
+    package: &'static str,
+    /// Header directory.
+    include: &'static str,
+    /// The static library.
+    libc_a: &'static str,
+    /// TinyGo cannot read the DWARF frames of this `libc.a` for its stack-size analysis
+    /// ("unimplemented: .debug_frame version 1"), so that analysis is turned off.
+    no_stack_size_analysis: bool,
+}
 
-/// Writes a target JSON equal to TinyGo's `cortex-m-qemu` (its `inherits` chain resolved the
-/// way TinyGo merges it: scalars replaced, lists appended) but with `libc` empty and Debian's
-/// prebuilt picolibc headers and `libc.a` added. None when that library is not installed.
-fn debian_picolibc_target(tinygo: &Path, dir: &Path) -> Result<Option<PathBuf>> {
+const DEBIAN_LIBCS: [DebianLibc; 2] = [
+    DebianLibc {
+        base: "wasip1",
+        package: "wasi-libc",
+        include: "/usr/include/wasm32-wasi",
+        libc_a: "/usr/lib/wasm32-wasi/libc.a",
+        no_stack_size_analysis: false,
+    },
+    DebianLibc {
+        base: "cortex-m-qemu",
+        package: "picolibc-arm-none-eabi",
+        include: "/usr/lib/picolibc/arm-none-eabi/include",
+        libc_a: "/usr/lib/picolibc/arm-none-eabi/lib/thumb/v7-m/nofp/libc.a",
+        no_stack_size_analysis: true,
+    },
+];
+
+/// Writes a target JSON equal to TinyGo's `debian.base` (its `inherits` chain resolved the way
+/// TinyGo merges it: scalars replaced, lists appended) but with `libc` empty and Debian's
+/// prebuilt headers and `libc.a` added. None when that library is not installed.
+fn derived_target(tinygo: &Path, dir: &Path, debian: &DebianLibc) -> Result<Option<PathBuf>> {
     use serde_json::{Map, Value};
-    let libc_a = Path::new(DEBIAN_PICOLIBC).join("lib/thumb/v7-m/nofp/libc.a");
-    if !libc_a.exists() {
+    if !Path::new(debian.libc_a).exists() {
         return Ok(None);
     }
     let out = run_cmd(Command::new(tinygo).args(["env", "TINYGOROOT"]))?;
@@ -465,29 +520,22 @@ fn debian_picolibc_target(tinygo: &Path, dir: &Path) -> Result<Option<PathBuf>> 
         Ok(())
     }
     let mut target = Map::new();
-    load(&root, "cortex-m-qemu", &mut target)?;
+    load(&root, debian.base, &mut target)?;
     target.insert("libc".into(), Value::String(String::new()));
-    // TinyGo cannot parse the DWARF frames of Debian's libc.a for its stack-size analysis.
-    target.insert("automatic-stack-size".into(), Value::Bool(false));
-    let push = |target: &mut Map<String, Value>, key: &str, vals: &[String]| {
+    if debian.no_stack_size_analysis {
+        target.insert("automatic-stack-size".into(), Value::Bool(false));
+    }
+    let mut push = |key: &str, vals: &[&str]| {
         let entry = target
             .entry(key.to_string())
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(a) = entry {
-            a.extend(vals.iter().cloned().map(Value::String));
+            a.extend(vals.iter().map(|v| Value::String(v.to_string())));
         }
     };
-    push(
-        &mut target,
-        "cflags",
-        &["-isystem".into(), format!("{DEBIAN_PICOLIBC}/include")],
-    );
-    push(
-        &mut target,
-        "ldflags",
-        &[libc_a.to_string_lossy().into_owned()],
-    );
-    let path = dir.join("cortex-m-qemu-debian-picolibc.json");
+    push("cflags", &["-isystem", debian.include]);
+    push("ldflags", &[debian.libc_a]);
+    let path = dir.join(format!("{}-debian-{}.json", debian.base, debian.package));
     write(&path, serde_json::to_string_pretty(&Value::Object(target))?)?;
     Ok(Some(path))
 }
