@@ -50,7 +50,7 @@
 //!
 //! # Design
 //!
-//! * **Slots** live in lazily allocated chunks (chunk `k` holds `32 << k` slots), so a slot
+//! * **Slots** live in lazily allocated chunks (chunk `k` holds `256 << k` slots), so a slot
 //!   never moves and lookups never take a lock. Slots are minted in cache-line aligned groups
 //!   of 8, so slots minted by different threads do not share a cache line.
 //! * Each slot has one atomic **state word**: generation (32 bits) | `LIVE` (1 bit) | number of
@@ -65,10 +65,15 @@
 //!   slot on its thread's free list, and only then drops the value, with no lock held. If
 //!   guards are held, the last guard to drop does the same (the value is dropped on that
 //!   thread, outside any lock). [`take`](HandlePool::take) succeeds only when no guard is held.
-//! * **Free lists** are sharded (8 shards, one cache line apart; a thread uses shard
-//!   `thread number % 8`), each a short critical section under a spin lock (one atomic
-//!   exchange to lock, one plain store to unlock). A thread whose shard is empty steals half of
-//!   another shard's free slots.
+//! * **Free lists** are sharded (8 shards, each on its own cache lines; a thread uses shard
+//!   `thread number % 8`, where thread numbers are small, unique among live threads and
+//!   recycled when a thread exits). A shard is a free list under a spin lock (one atomic
+//!   exchange to lock, one plain store to unlock) plus a 64-entry ring that only the shard's
+//!   *owner* (the thread whose number is the shard index) writes, without any lock or atomic
+//!   read-modify-write; lock holders consume it. So an acquire costs one read-modify-write
+//!   (the lock), and an owner's release one (the state compare-exchange): a pair is two.
+//!   Other threads release under the lock. A thread whose shard is empty steals half of
+//!   another shard's free slots (its ring included).
 //! * **Exact cap via tickets**: a bounded pool has exactly `max` tickets. A free slot on a free
 //!   list carries a ticket; the rest sit in a counter until they are minted into slots (8 at
 //!   a time). Acquiring takes a ticket with the slot; releasing returns it with the slot. A
@@ -124,10 +129,15 @@
 //! # Performance
 //!
 //! `cargo xtask bench pool` compares this pool with the seed's `Mutex<HashMap>`,
-//! `sharded-slab`, `slotmap` under a mutex, and Go's `runtime/cgo.Handle`. A resolve hit costs
-//! two atomic read-modify-writes (guard up, guard down) and an acquire/release pair three
-//! (shard lock, state compare-exchange, shard lock); see the benchmark's floor lines for what
-//! one read-modify-write costs on the machine at hand.
+//! `sharded-slab`, `slotmap` under a mutex, and Go's `runtime/cgo.Handle`, and prints the
+//! floor: a resolve hit costs two atomic read-modify-writes (guard up, guard down), an
+//! acquire/release pair two (shard lock; state compare-exchange), a stale miss two dependent
+//! loads. One read-modify-write costs about 5 ns on the 2-core AMD EPYC VM this was built on,
+//! so ~10 ns is the floor of both a guarded resolve and an exact-cap pair there. Going lower
+//! needs either no guard (values reclaimed by epochs or hazard pointers: a fence per read on
+//! x86, which costs as much as the read-modify-write, unless the reclaimer uses asymmetric
+//! fences such as Linux `membarrier`, which this crate's dependency budget does not allow) or
+//! a non-exact cap (tickets cached per thread without a way for others to steal them).
 
 #![warn(missing_docs)]
 

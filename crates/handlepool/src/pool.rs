@@ -53,10 +53,12 @@ pub enum TakeError {
 /// Slots per group; a group is cache-line aligned and is the unit of fresh allocation, so
 /// slots minted by different threads never share a cache line.
 const GROUP: usize = 8;
-/// Groups in chunk 0; chunk `k` holds `FIRST_GROUPS << k` groups.
-const FIRST_GROUPS: usize = 4;
-/// Enough chunks to cover every 32-bit slot index.
-const CHUNKS: usize = 28;
+/// Groups in chunk 0 (256 slots); chunk `k` holds `FIRST_GROUPS << k` groups.
+const FIRST_GROUPS: usize = 32;
+/// Slots in chunk 0: their lookup skips the bit scan.
+const FIRST_SLOTS: usize = FIRST_GROUPS * GROUP;
+/// Enough chunks to cover every 32-bit slot index (`index / GROUP + FIRST_GROUPS < 2^30`).
+const CHUNKS: usize = 30 - FIRST_GROUPS.trailing_zeros() as usize;
 /// Free-list shards (a thread uses shard `thread_number % SHARDS`).
 #[cfg(not(loom))]
 const SHARDS: usize = 8;
@@ -108,6 +110,10 @@ fn chunk_len(k: usize) -> usize {
 /// Slot index → (chunk, group within chunk, slot within group).
 #[inline(always)]
 fn locate(index: u32) -> (usize, usize, usize) {
+    if (index as usize) < FIRST_SLOTS {
+        // The common case (small pools, the default cap's hot slots): no bit scan.
+        return (0, index as usize / GROUP, index as usize % GROUP);
+    }
     let g = (index as usize / GROUP) + FIRST_GROUPS;
     let log = (usize::BITS - 1 - g.leading_zeros()) as usize;
     let k = log - FIRST_GROUPS.trailing_zeros() as usize;
@@ -996,5 +1002,75 @@ mod tests {
         let pool = HandlePool::with_max_handles(0);
         assert_eq!(pool.acquire(()), Err(PoolError::Exhausted { max: 0 }));
         assert_eq!(pool.live(), 0);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod ring_tests {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+
+    #[test]
+    fn owner_ring_overflow_spills_to_the_list_and_is_stolen() {
+        let n = 3 * RING;
+        let pool = Arc::new(HandlePool::with_max_handles(n));
+        // One thread acquires and frees everything (its ring fills, the rest spills).
+        let ids = {
+            let pool = Arc::clone(&pool);
+            std::thread::spawn(move || {
+                let ids: Vec<_> = (0..n).map(|i| pool.acquire(i).unwrap()).collect();
+                for id in &ids {
+                    assert!(pool.release(*id));
+                }
+                ids
+            })
+            .join()
+            .unwrap()
+        };
+        assert_eq!(pool.live(), 0);
+        // Another thread must get all `n` tickets back out of that shard's ring and list.
+        let again: Vec<_> = (0..n).map(|i| pool.acquire(i + n).unwrap()).collect();
+        assert_eq!(pool.acquire(0), Err(PoolError::Exhausted { max: n }));
+        assert_eq!(pool.live(), n);
+        for id in ids {
+            assert!(pool.resolve(id).is_none());
+        }
+        for (i, id) in again.iter().enumerate() {
+            assert_eq!(*pool.resolve(*id).unwrap(), i + n);
+        }
+    }
+
+    #[test]
+    fn more_threads_than_shards_share_shards_exactly() {
+        // 2 * SHARDS threads alive at once: half of them own no ring and take the locked
+        // release path; counts and the cap stay exact.
+        let threads = 2 * SHARDS;
+        let per = if cfg!(miri) { 10 } else { 2_000 };
+        let pool = Arc::new(HandlePool::with_max_handles(threads));
+        let barrier = Arc::new(Barrier::new(threads));
+        let hs: Vec<_> = (0..threads)
+            .map(|t| {
+                let (pool, barrier) = (Arc::clone(&pool), Arc::clone(&barrier));
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    for i in 0..per {
+                        let id = pool
+                            .acquire(t * per + i)
+                            .expect("one each: never exhausted");
+                        assert_eq!(*pool.resolve(id).unwrap(), t * per + i);
+                        assert!(pool.release(id));
+                    }
+                    barrier.wait();
+                })
+            })
+            .collect();
+        for h in hs {
+            h.join().unwrap();
+        }
+        assert_eq!(pool.live(), 0);
+        let all: Vec<_> = (0..threads).map(|i| pool.acquire(i).unwrap()).collect();
+        assert_eq!(pool.live(), threads);
+        assert!(pool.acquire(0).is_err());
+        drop(all);
     }
 }
