@@ -112,3 +112,36 @@ func TestHandleCapAndConcurrency(t *testing.T) {
 		t.Fatalf("live = %d after concurrent use, want 0", n)
 	}
 }
+
+// A slot whose generation would wrap to 0 is retired: its last ID never resolves again and the
+// slot is not handed out again.
+func TestGenerationWrapRetiresTheSlot(t *testing.T) {
+	id := mochiAcquireHandle("wrap")
+	idx := uint32(id) - 1
+	mochiHandles.mu.Lock()
+	// Pretend the slot has been reused 2^32-1 times: give the live entry the last generation.
+	mochiHandles.gens[idx] = ^uint32(0)
+	e := mochiHandles.chunks.Load()
+	(*e)[idx/mochiChunkSize][idx%mochiChunkSize].Store(&mochiEntry{gen: ^uint32(0), val: "wrap"})
+	mochiHandles.mu.Unlock()
+	last := uint64(^uint32(0))<<32 | uint64(idx+1)
+	if v, ok := mochiResolveHandle(last); !ok || v.(string) != "wrap" {
+		t.Fatal("last-generation ID does not resolve")
+	}
+	if !mochiReleaseHandle(last) {
+		t.Fatal("release failed")
+	}
+	if _, ok := mochiResolveHandle(last); ok {
+		t.Fatal("released last-generation ID resolved")
+	}
+	for i := 0; i < 3; i++ {
+		next := mochiAcquireHandle(i)
+		if uint32(next)-1 == idx {
+			t.Fatalf("retired slot %d was reused by %#x", idx, next)
+		}
+		if uint32(next>>32) == 0 {
+			t.Fatalf("ID %#x has generation 0", next)
+		}
+		defer mochiReleaseHandle(next)
+	}
+}

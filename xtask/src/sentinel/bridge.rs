@@ -73,6 +73,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
 struct Rendered {
     runtime_lib: String,
     shims_lib: String,
+    /// Two more shim files of other modules in the same library package: callbacks only, and
+    /// channels only (several shim files share one package and one archive header).
+    extra_lib: Vec<(String, String)>,
     runtime_main: String,
     shims_main: String,
     /// Every symbol the shim file exports.
@@ -159,7 +162,25 @@ fn render_all() -> Result<Rendered> {
         })
     };
     let lib = shim_file("gowrap");
+    let mut cb_only = ShimFile::new("cbonly");
+    cb_only.callbacks = vec![CallbackShim::new(
+        "cbonly",
+        Signature {
+            type_params: vec![],
+            params: vec![p(GoType::name("string"))],
+            results: vec![p(GoType::name("error"))],
+        },
+    )];
+    let mut ch_only = ShimFile::new("chonly");
+    ch_only.channels = vec![ChannelShim::new(
+        "chonly",
+        GoType::Slice(Box::new(GoType::qualified(FIXTURE, "Thing"))),
+    )];
     Ok(Rendered {
+        extra_lib: vec![
+            ("mochi_cbonly.go".into(), render_shim_file(&cb_only, &ectx)?),
+            ("mochi_chonly.go".into(), render_shim_file(&ch_only, &ectx)?),
+        ],
         runtime_lib: rt("gowrap")?,
         shims_lib: render_shim_file(&lib, &ectx)?,
         runtime_main: rt("main")?,
@@ -173,7 +194,11 @@ fn determinism() -> Result<()> {
     for _ in 0..10 {
         let r = render_all()?;
         let mut h = Sha256::new();
-        for part in [&r.runtime_lib, &r.shims_lib, &r.runtime_main, &r.shims_main] {
+        let extra = r.extra_lib.iter().map(|(_, t)| t);
+        for part in [&r.runtime_lib, &r.shims_lib, &r.runtime_main, &r.shims_main]
+            .into_iter()
+            .chain(extra)
+        {
             h.update(part.as_bytes());
             h.update([0u8]);
         }
@@ -248,6 +273,9 @@ fn gate(
     )?;
     write(&lib.join("mochi_rt.go"), &r.runtime_lib)?;
     write(&lib.join("mochi_fixture.go"), &r.shims_lib)?;
+    for (name, text) in &r.extra_lib {
+        write(&lib.join(name), text)?;
+    }
     for f in ["doc.go", "roundtrip_test.go"] {
         std::fs::copy(drivers.join("go-lib").join(f), lib.join(f))?;
     }
@@ -257,6 +285,7 @@ fn gate(
     sh(go_cmd(go, &lib).args(["build", "./..."]))?;
     let listed = sh(go_cmd(go, &lib).args(["list", "-f", "{{.GoFiles}} {{.CgoFiles}}", "."]))?;
     let listed = String::from_utf8_lossy(&listed.stdout).trim().to_string();
+    // Without the tag, every rendered file is excluded and only the wrapper's own file is left.
     if listed != "[doc.go] []" {
         bail!("without the tag the package should hold only doc.go, go list says {listed}");
     }
