@@ -130,6 +130,8 @@ fn edge_case_table_round_trips() {
         r#"struct{*pkg.T "tag"; G[int]}"#,
         r#"struct{A int "\a\b\f\n\r\t\v\\\"\x00\377\u00e9\U0001F600"}"#,
         r#"struct{A int "é 日本"}"#,
+        r#"struct{A int "*/ //go:linkname x y"}"#,
+        r#"struct{A int "\n//go:build ignore"}"#,
         "struct{F func() int}",
         r#"struct{F func() "tag"}"#,
         r#"struct{F func() int "tag"}"#,
