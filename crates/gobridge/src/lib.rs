@@ -17,6 +17,8 @@
 
 pub mod config;
 pub mod lock;
+pub mod synth;
 
 pub use config::{Config, ConfigError, ProfileName, Target};
 pub use lock::{Drift, LockError, Lockfile};
+pub use synth::{Generated, Options, Report, SynthError, synthesize};
