@@ -43,6 +43,25 @@ impl Contender for Ours {
     }
 }
 
+/// The same pool without a cap (`HandlePool::unbounded()`).
+struct OursUnbounded(HandlePool<u64>);
+impl Contender for OursUnbounded {
+    type Id = HandleId;
+    const NAME: &'static str = "handlepool-unbounded";
+    #[inline]
+    fn acquire(&self, v: u64) -> HandleId {
+        self.0.acquire(v).unwrap()
+    }
+    #[inline]
+    fn resolve(&self, id: HandleId) -> Option<u64> {
+        self.0.resolve(id).map(|r| *r)
+    }
+    #[inline]
+    fn release(&self, id: HandleId) {
+        self.0.release(id);
+    }
+}
+
 /// The seed's design: one mutex over a map and an ID counter.
 struct SeedMap(Mutex<(u64, HashMap<u64, u64>)>);
 impl Contender for SeedMap {
@@ -257,6 +276,7 @@ fn main() {
     let budget = Duration::from_millis(ms);
     floors(budget);
     measure(|| Ours(HandlePool::new()), budget);
+    measure(|| OursUnbounded(HandlePool::unbounded()), budget);
     measure(|| SeedMap(Mutex::new((0, HashMap::new()))), budget);
     measure(|| Slab(sharded_slab::Slab::new()), budget);
     measure(|| SlotMap(Mutex::new(slotmap::SlotMap::new())), budget);

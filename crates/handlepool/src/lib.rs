@@ -73,7 +73,10 @@
 //!   read-modify-write; lock holders consume it. So an acquire costs one read-modify-write
 //!   (the lock), and an owner's release one (the state compare-exchange): a pair is two.
 //!   Other threads release under the lock. A thread whose shard is empty steals half of
-//!   another shard's free slots (its ring included).
+//!   another shard's free slots (its ring included). In an **unbounded** pool there are no
+//!   tickets to keep findable, so the owner also pops its ring without the lock (a private
+//!   stack of at most 64 slots; more spill to the shared list): its pair costs one
+//!   read-modify-write.
 //! * **Exact cap via tickets**: a bounded pool has exactly `max` tickets. A free slot on a free
 //!   list carries a ticket; the rest sit in a counter until they are minted into slots (8 at
 //!   a time). Acquiring takes a ticket with the slot; releasing returns it with the slot. A

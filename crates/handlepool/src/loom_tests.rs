@@ -170,3 +170,31 @@ fn loom_last_guard_and_reacquire() {
         assert_eq!(pool.live(), 0);
     });
 }
+
+#[test]
+fn loom_unbounded_cross_thread_release() {
+    check(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::unbounded());
+        let a = pool.acquire(Counted(drops.clone())).unwrap();
+        let t = {
+            let (pool, drops) = (pool.clone(), drops.clone());
+            thread::spawn(move || {
+                let b = pool.acquire(Counted(drops)).unwrap();
+                assert!(pool.release(a));
+                b
+            })
+        };
+        let g = pool.resolve(a);
+        let b = t.join().unwrap();
+        drop(g);
+        assert!(pool.resolve(a).is_none());
+        assert!(pool.release(b));
+        // Reuse after cross-thread frees.
+        let c = pool.acquire(Counted(drops.clone())).unwrap();
+        assert_eq!(pool.live(), 1);
+        assert!(pool.release(c));
+        assert_eq!(drops.load(SeqCst), 3);
+        assert_eq!(pool.live(), 0);
+    });
+}

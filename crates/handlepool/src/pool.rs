@@ -126,8 +126,9 @@ fn locate(index: u32) -> (usize, usize, usize) {
 struct Shard {
     inner: SpinMutex<ShardInner>,
     /// Slots freed by the shard's owner thread (the thread whose number is the shard index),
-    /// pushed without the lock. Single producer (the owner), and consumers only under `inner`'s
-    /// lock, so it is a single-producer single-consumer ring.
+    /// pushed without the lock. Single producer (the owner). Bounded pools: consumers only
+    /// under `inner`'s lock, so a single-producer single-consumer ring. Unbounded pools: only
+    /// the owner consumes it (a private stack).
     ring: Ring,
 }
 
@@ -142,6 +143,9 @@ struct Ring {
     buf: [AtomicU32; RING],
     /// Handles released through this ring's owner without the lock (owner-written only).
     released: AtomicUsize,
+    /// Handles acquired by the owner from the ring without the lock (unbounded pools only;
+    /// owner-written only).
+    acquired: AtomicUsize,
 }
 
 impl Ring {
@@ -151,6 +155,7 @@ impl Ring {
             head: AtomicUsize::new(0),
             buf: std::array::from_fn(|_| AtomicU32::new(0)),
             released: AtomicUsize::new(0),
+            acquired: AtomicUsize::new(0),
         }
     }
 
@@ -177,6 +182,22 @@ impl Ring {
         }
         let v = self.buf[h % RING].load(Relaxed);
         self.head.store(h.wrapping_add(1), Release);
+        Some(v)
+    }
+
+    /// Owner thread of an unbounded pool only (then nobody else reads the ring): takes the
+    /// newest entry and counts one lock-free acquire.
+    #[inline]
+    fn pop_private(&self) -> Option<u32> {
+        let t = self.tail.load(Relaxed);
+        if t == self.head.load(Relaxed) {
+            return None;
+        }
+        let t = t.wrapping_sub(1);
+        let v = self.buf[t % RING].load(Relaxed);
+        self.tail.store(t, Relaxed);
+        self.acquired
+            .store(self.acquired.load(Relaxed).wrapping_add(1), Release);
         Some(v)
     }
 
@@ -297,14 +318,30 @@ impl<T> HandlePool<T> {
     /// acquire fails only if, at one instant during the call, `max` handles were live (a
     /// release still in progress counts until it returns).
     pub fn acquire(&self, value: T) -> Result<HandleId, PoolError> {
-        let home = self.home();
+        let me = crate::sync::thread_number();
+        let home = me % SHARDS;
         let shard = &self.shards[home];
-        let popped = shard.inner.lock().with(|s| {
-            let i = shard.ring.pop().or_else(|| s.free.pop());
-            if i.is_some() {
-                s.live += 1;
-            }
-            i
+        // Unbounded pools have no tickets to keep visible, so a shard's owner treats its ring
+        // as a private stack: no lock, no read-modify-write.
+        let private = self.max.is_none() && me == home;
+        let popped = if private {
+            shard.ring.pop_private()
+        } else {
+            None
+        };
+        let popped = popped.or_else(|| {
+            shard.inner.lock().with(|s| {
+                let from_ring = if self.ring_shared() || private {
+                    shard.ring.pop()
+                } else {
+                    None
+                };
+                let i = from_ring.or_else(|| s.free.pop());
+                if i.is_some() {
+                    s.live += 1;
+                }
+                i
+            })
         });
         let index = match popped {
             Some(i) => i,
@@ -456,19 +493,21 @@ impl<T> HandlePool<T> {
         let mut guards: Vec<SpinGuard<'_, ShardInner>> =
             self.shards.iter().map(|s| s.inner.lock()).collect();
         let acquired: isize = guards.iter_mut().map(|g| g.with(|s| s.live)).sum();
-        let released: usize = self
-            .shards
-            .iter()
-            .map(|s| s.ring.released.load(Acquire))
-            .fold(0, usize::wrapping_add);
-        usize::try_from(acquired.wrapping_sub(released as isize)).unwrap_or(0)
+        let net = self.shards.iter().fold(0usize, |n, s| {
+            n.wrapping_add(s.ring.acquired.load(Acquire))
+                .wrapping_sub(s.ring.released.load(Acquire))
+        });
+        usize::try_from(acquired.wrapping_add(net as isize)).unwrap_or(0)
     }
 
     // ---- internals -----------------------------------------------------------------------
 
+    /// Whether lock holders may take slots from any shard's ring (bounded pools: a ring's free
+    /// slots carry tickets that must be findable). In unbounded pools each ring is private to
+    /// its owner thread.
     #[inline]
-    fn home(&self) -> usize {
-        crate::sync::thread_number() % SHARDS
+    fn ring_shared(&self) -> bool {
+        self.max.is_some()
     }
 
     /// The slot an ID points at, with the ID's generation and slot index, if that slot exists.
@@ -604,7 +643,10 @@ impl<T> HandlePool<T> {
                 self.shards.iter().map(|s| s.inner.lock()).collect();
             let mut found = None;
             for (g, shard) in guards.iter_mut().zip(self.shards.iter()) {
-                found = g.with(|s| shard.ring.pop().or_else(|| s.free.pop()));
+                found = g.with(|s| {
+                    let r = self.ring_shared().then(|| shard.ring.pop()).flatten();
+                    r.or_else(|| s.free.pop())
+                });
                 if found.is_some() {
                     break;
                 }
@@ -635,7 +677,7 @@ impl<T> HandlePool<T> {
             let victim = (home + step) % SHARDS;
             let v = &self.shards[victim];
             let mut batch = v.inner.lock().with(|s| {
-                while let Some(i) = v.ring.pop() {
+                while let Some(i) = self.ring_shared().then(|| v.ring.pop()).flatten() {
                     s.free.push(i);
                 }
                 let keep = s.free.len() / 2;
@@ -1072,5 +1114,79 @@ mod ring_tests {
         assert_eq!(pool.live(), threads);
         assert!(pool.acquire(0).is_err());
         drop(all);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod unbounded_tests {
+    use super::*;
+    use std::sync::{Arc, mpsc};
+
+    #[test]
+    fn private_ring_reuses_slots_and_counts_exactly() {
+        let pool = HandlePool::unbounded();
+        let first: Vec<_> = (0..10).map(|i| pool.acquire(i).unwrap()).collect();
+        assert_eq!(pool.live(), 10);
+        for (n, id) in first.iter().enumerate() {
+            assert!(pool.release(*id));
+            assert_eq!(pool.live(), 9 - n);
+        }
+        let second: Vec<_> = (0..10).map(|i| pool.acquire(i).unwrap()).collect();
+        assert_eq!(pool.live(), 10);
+        let mut a: Vec<_> = first.iter().map(|i| i.slot()).collect();
+        let mut b: Vec<_> = second.iter().map(|i| i.slot()).collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "freed slots are reused");
+        for id in &first {
+            assert!(pool.resolve(*id).is_none());
+        }
+        // Released on another thread: counts stay exact.
+        let pool = Arc::new(pool);
+        let p2 = Arc::clone(&pool);
+        std::thread::spawn(move || {
+            for id in second {
+                assert!(p2.release(id));
+            }
+        })
+        .join()
+        .unwrap();
+        assert_eq!(pool.live(), 0);
+    }
+
+    #[test]
+    fn producer_consumer_memory_stays_bounded() {
+        let pool = Arc::new(HandlePool::unbounded());
+        let n = if cfg!(miri) { 200 } else { 20_000 };
+        let (tx, rx) = mpsc::sync_channel::<HandleId>(8);
+        let producer = {
+            let pool = Arc::clone(&pool);
+            std::thread::spawn(move || {
+                let mut max_slot = 0;
+                for i in 0..n {
+                    let id = pool.acquire(i).unwrap();
+                    max_slot = max_slot.max(id.slot().unwrap());
+                    tx.send(id).unwrap();
+                }
+                max_slot
+            })
+        };
+        let consumer = {
+            let pool = Arc::clone(&pool);
+            std::thread::spawn(move || {
+                for (i, id) in rx.into_iter().enumerate() {
+                    assert_eq!(pool.take(id), Some(i));
+                }
+            })
+        };
+        let max_slot = producer.join().unwrap();
+        consumer.join().unwrap();
+        assert_eq!(pool.live(), 0);
+        // In flight: <= 8 queued + 2 in hand; hidden in the consumer's private ring: <= 64;
+        // minting rounds up to groups of 8. Far below `n` if freed slots are found again.
+        assert!(
+            max_slot < 256,
+            "slots are not being reused: max index {max_slot}"
+        );
     }
 }
