@@ -769,10 +769,12 @@ impl Report {
             s.push_str(&format!("  wrote    {} ({})\n", f.path, f.kind));
         }
         for k in &self.skipped {
-            s.push_str(&format!(
-                "  skipped  {} {}: {}\n",
-                k.symbol, k.go_type, k.reason
-            ));
+            let ty = if k.go_type.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", k.go_type)
+            };
+            s.push_str(&format!("  skipped  {}{ty}: {}\n", k.symbol, k.reason));
         }
         s
     }
