@@ -50,6 +50,12 @@ pub struct Reason {
 /// True when some exported function, method or interface method of `pkg` takes or returns a
 /// `chan` or `func` anywhere inside a parameter or result type, or has a type string that does
 /// not parse.
+///
+/// The walk sees through pointers, slices, arrays, map keys and values, variadics, struct and
+/// interface literals, signatures and generic type arguments, and follows names of `pkg`'s own
+/// non-struct, non-interface types (`type Stream chan int`). A named type of another package
+/// (`net/http.HandlerFunc`, `iter.Seq[int]`) is not looked into: its definition is not in this
+/// surface, and as a whole it crosses as a handle anyway.
 pub fn needs_runtime(pkg: &Package) -> bool {
     let mut found = false;
     visit(pkg, &mut |_| {

@@ -422,3 +422,42 @@ fn import_names_never_shadow_locals() {
     assert!(src.contains("f2 \"example.com/f\""));
     assert!(src.contains("st2 \"example.com/st\""));
 }
+
+#[test]
+fn preamble_declares_every_status_and_is_comment_safe() {
+    let pre = goroutine_render::preamble();
+    for s in goroutine_render::Status::ALL {
+        assert!(
+            pre.contains(&format!("\t{} = {},\n", s.c_name(), s.value())),
+            "{s:?}"
+        );
+    }
+    assert!(
+        !pre.contains("*/"),
+        "the preamble sits inside a Go /* */ comment"
+    );
+    assert!(
+        pre.contains("#ifndef MOCHI_BRIDGE_TYPES"),
+        "guarded for several shim files"
+    );
+    let src = render_shim_file(&full_file(), &EmitContext::new()).unwrap();
+    assert!(src.contains(&pre), "the file carries the preamble verbatim");
+}
+
+#[test]
+fn callbacks_only_file_needs_no_reflect() {
+    let mut f = ShimFile::new("lib");
+    f.callbacks = vec![CallbackShim::new("lib", sig("func(bool)"))];
+    let src = render_shim_file(&f, &EmitContext::new()).unwrap();
+    assert!(!src.contains("\"reflect\""));
+    assert!(!src.contains("mochi_lib_select"));
+    assert_eq!(
+        f.module_symbols(),
+        [
+            "mochi_lib_free",
+            "mochi_lib_release",
+            "mochi_lib_live",
+            "mochi_lib_panic_message"
+        ]
+    );
+}
