@@ -70,7 +70,7 @@ pub fn run(args: &[String]) -> Result<()> {
     })?;
     let seed_rt = std::fs::read_to_string(drivers.join("go-bench").join("seed_rt.go"))?;
 
-    let mut results: Vec<(&str, BTreeMap<String, (f64, f64)>)> = Vec::new();
+    let mut results: Vec<(&str, Measured)> = Vec::new();
     for (name, rt) in [
         ("gobridge lock-free table", runtime.as_str()),
         ("seed-style mutex+map", seed_rt.as_str()),
@@ -135,7 +135,10 @@ const CASES: [(&str, &str); 5] = [
     ("raw_chan", "floor: global chan send+recv, no table"),
 ];
 
-fn measure(exe: &Path, iters: u64) -> Result<BTreeMap<String, (f64, f64)>> {
+/// Per case: (minimum ns/op, median ratio to two bare calls).
+type Measured = BTreeMap<String, (f64, f64)>;
+
+fn measure(exe: &Path, iters: u64) -> Result<Measured> {
     let out = sh(Command::new(exe).arg(iters.to_string()))?;
     let mut m = BTreeMap::new();
     for l in String::from_utf8_lossy(&out.stdout).lines() {

@@ -42,7 +42,10 @@ const MODULE: &str = "fixture";
 pub fn run(ctx: &Ctx) -> Result<()> {
     let files = render_all()?;
     determinism()?;
-    let cc = which::which("cc").context("`cc` not found: the bridge gate links a C driver")?;
+    let Ok(cc) = which::which("cc") else {
+        println!("SKIP: bridge live gate: `cc` not found (cgo and the C driver need a C compiler)");
+        return Ok(());
+    };
     let dir = scratch("sentinel-bridge")?;
     let symbols = files.symbols.clone();
 
