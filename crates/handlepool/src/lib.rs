@@ -24,7 +24,8 @@
 //! * [`HandlePool::new`], [`with_max_handles`](HandlePool::with_max_handles),
 //!   [`unbounded`](HandlePool::unbounded), and the seed's convention
 //!   [`from_max_setting`](HandlePool::from_max_setting) (negative = unbounded).
-//! * [`acquire`](HandlePool::acquire) → `Result<HandleId, PoolError>`;
+//! * [`acquire`](HandlePool::acquire) → `Result<HandleId, PoolError>` (or
+//!   [`try_acquire`](HandlePool::try_acquire), which hands the value back when full);
 //!   [`resolve`](HandlePool::resolve) → `Option<Ref<'_, T>>`; [`release`](HandlePool::release)
 //!   → `bool`; [`take`](HandlePool::take) / [`try_take`](HandlePool::try_take) → the value;
 //!   [`live`](HandlePool::live).

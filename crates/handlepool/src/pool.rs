@@ -318,6 +318,11 @@ impl<T> HandlePool<T> {
     /// acquire fails only if, at one instant during the call, `max` handles were live (a
     /// release still in progress counts until it returns).
     pub fn acquire(&self, value: T) -> Result<HandleId, PoolError> {
+        self.try_acquire(value).map_err(|(e, _)| e)
+    }
+
+    /// Like [`acquire`](Self::acquire), but hands the value back when the pool is full.
+    pub fn try_acquire(&self, value: T) -> Result<HandleId, (PoolError, T)> {
         let me = crate::sync::thread_number();
         let home = me % SHARDS;
         let shard = &self.shards[home];
@@ -345,7 +350,10 @@ impl<T> HandlePool<T> {
         });
         let index = match popped {
             Some(i) => i,
-            None => self.acquire_slow(home)?,
+            None => match self.acquire_slow(home) {
+                Ok(i) => i,
+                Err(e) => return Err((e, value)),
+            },
         };
         let slot = self.slot_of_minted(index);
         // We hold the ticket for `index`: the slot is off every free list, not LIVE and has no

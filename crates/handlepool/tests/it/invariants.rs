@@ -143,3 +143,15 @@ fn send_and_sync_exactly_when_sound() {
     let id = pool.acquire(Rc::new(5)).unwrap();
     assert_eq!(**pool.resolve(id).unwrap(), 5);
 }
+
+#[test]
+fn try_acquire_hands_the_value_back_when_full() {
+    let pool = HandlePool::with_max_handles(1);
+    let a = pool.try_acquire(String::from("a")).unwrap();
+    let (err, back) = pool.try_acquire(String::from("b")).unwrap_err();
+    assert_eq!(err, PoolError::Exhausted { max: 1 });
+    assert_eq!(back, "b");
+    assert!(pool.release(a));
+    let b = pool.try_acquire(back).unwrap();
+    assert_eq!(*pool.resolve(b).unwrap(), "b");
+}
