@@ -295,7 +295,9 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
         None => ingest(&a.patterns, &dir)?,
     };
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let source_replace = if a.surface.is_none() {
+    // A local main module is replaced by its directory; a dependency (it has a version) comes
+    // from the module proxy.
+    let source_replace = if a.surface.is_none() && surface.version.is_empty() {
         relative(&out, &dir)
     } else {
         None

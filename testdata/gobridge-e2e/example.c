@@ -1,0 +1,57 @@
+// Drives the c-archive that `gobridge generate` builds from testdata/example: the int64 channel
+// shims (with the buffer of 4 set in gobridge.toml), close-then-drain, and the bad-ID statuses.
+#include <stdio.h>
+#include <stdlib.h>
+#include "libexample.h"
+
+static int failures = 0;
+#define CHECK(what, got, want)                                                      \
+	do {                                                                            \
+		long long g_ = (long long)(got), w_ = (long long)(want);                    \
+		if (g_ != w_) {                                                             \
+			fprintf(stderr, "FAIL %s: got %lld, want %lld\n", what, g_, w_);        \
+			failures++;                                                             \
+		}                                                                           \
+	} while (0)
+
+int main(void) {
+	uint64_t ch = 0;
+	CHECK("chan_new", mochi_example_int64_chan_new(-1, &ch), MOCHI_OK);
+	CHECK("id is not 0", ch != 0, 1);
+	// The configured buffer is 4: four non-blocking sends fit, the fifth reports FULL.
+	for (int64_t i = 1; i <= 4; i++) {
+		CHECK("try_send", mochi_example_int64_chan_try_send(ch, i * 10), MOCHI_OK);
+	}
+	CHECK("try_send when full", mochi_example_int64_chan_try_send(ch, 50), MOCHI_FULL);
+	int64_t v = 0;
+	CHECK("recv", mochi_example_int64_chan_recv(ch, &v), MOCHI_OK);
+	CHECK("recv value", v, 10);
+	CHECK("close", mochi_example_int64_chan_close(ch), MOCHI_OK);
+	CHECK("send after close", mochi_example_int64_chan_send(ch, 1), MOCHI_CLOSED);
+	for (int64_t want = 20; want <= 40; want += 10) {
+		CHECK("drain", mochi_example_int64_chan_recv(ch, &v), MOCHI_OK);
+		CHECK("drain value", v, want);
+	}
+	CHECK("recv when drained", mochi_example_int64_chan_recv(ch, &v), MOCHI_CLOSED);
+	// Closed and drained: the runtime already freed the handle.
+	CHECK("live after drain", mochi_example_live(), 0);
+	CHECK("free after drain", mochi_example_int64_chan_free(ch), MOCHI_UNKNOWN_HANDLE);
+	// Zero, unknown and released IDs never crash.
+	CHECK("zero id", mochi_example_int64_chan_send(0, 1), MOCHI_UNKNOWN_HANDLE);
+	CHECK("unknown id", mochi_example_int64_chan_recv(0xdeadbeef, &v), MOCHI_UNKNOWN_HANDLE);
+	CHECK("released id", mochi_example_int64_chan_recv(ch, &v), MOCHI_UNKNOWN_HANDLE);
+	_Bool keep = 0;
+	CHECK("callback on zero id", mochi_example_countif_keep_cb_call(0, 1, &keep), MOCHI_UNKNOWN_HANDLE);
+	// Wrong kind: an int64 channel used through the *Event channel shim.
+	CHECK("chan_new 2", mochi_example_int64_chan_new(1, &ch), MOCHI_OK);
+	uint64_t ev = 0;
+	CHECK("wrong kind", mochi_example_ptr_example_event_chan_recv(ch, &ev), MOCHI_WRONG_KIND);
+	CHECK("free 2", mochi_example_int64_chan_free(ch), MOCHI_OK);
+	CHECK("live at end", mochi_example_live(), 0);
+	if (failures) {
+		fprintf(stderr, "example driver: %d failures\n", failures);
+		return 1;
+	}
+	printf("example driver: ok\n");
+	return 0;
+}

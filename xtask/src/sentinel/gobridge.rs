@@ -1,0 +1,223 @@
+//! Sentinel step `gobridge`: the CLI end to end.
+//!
+//! 1. `gobridge generate` on the example module (the README's first command, real go-ingest),
+//!    twice in two processes into two directories: identical lockfiles; `--locked` passes and
+//!    `verify` is clean. The committed `testdata/example/surface.json` (used by the Go-free
+//!    tests) must equal what ingest produces now.
+//! 2. The output is gofmt-clean and vet-clean; the cgo package builds as a c-archive that a C
+//!    driver links and runs (channel round trips with the configured buffer, close-then-drain,
+//!    bad IDs); the linkname package builds with and without `mochi_no_linkname`; the wasip1
+//!    module builds and runs under node:wasi.
+//! 3. A third-party module from the module proxy (`golang.org/x/sync/singleflight`, which has a
+//!    channel- and a callback-using API) goes through the same generate → c-archive → C driver.
+
+use super::Ctx;
+use crate::util::{self, gofmt_check, root, scratch, write};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The third-party module used for the proxy leg.
+const THIRD_PARTY: &str = "golang.org/x/sync";
+const THIRD_PARTY_VERSION: &str = "v0.10.0";
+
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let bin = build_gobridge()?;
+    let e2e = root().join("testdata/gobridge-e2e");
+    let example = root().join("testdata/example");
+
+    // 1. Generate twice, in two processes.
+    let out = scratch("gobridge-example")?;
+    let out2 = scratch("gobridge-example-2")?;
+    for o in [&out, &out2] {
+        util::run(
+            gobridge(&bin, ctx)
+                .arg("generate")
+                .arg("--dir")
+                .arg(&example)
+                .arg("--out")
+                .arg(o),
+        )?;
+    }
+    let lock = std::fs::read_to_string(out.join("gobridge.lock"))?;
+    if lock != std::fs::read_to_string(out2.join("gobridge.lock"))? {
+        bail!("two generate runs gave different lockfiles");
+    }
+    util::run(
+        gobridge(&bin, ctx)
+            .args(["generate", "--locked", "--dir"])
+            .arg(&example)
+            .arg("--out")
+            .arg(&out),
+    )?;
+    util::run(gobridge(&bin, ctx).args(["verify", "--out"]).arg(&out))?;
+    let ingested = util::run(
+        gobridge(&bin, ctx)
+            .args(["ingest", "--json", "--dir"])
+            .arg(&example),
+    )?;
+    let committed = std::fs::read(example.join("surface.json"))?;
+    if ingested.stdout != committed {
+        bail!(
+            "testdata/example/surface.json is stale; regenerate it with \
+             `cargo run -p gobridge -- ingest --dir testdata/example --json > testdata/example/surface.json`"
+        );
+    }
+
+    // 2. Build and run what was generated.
+    gofmt_check(&ctx.go, &out)?;
+    go(
+        ctx,
+        &out,
+        &["vet", "-tags", "mochi_wrap", "./cgo/", "./linkname/..."],
+    )?;
+    go(
+        ctx,
+        &out,
+        &["vet", "-tags", "mochi_no_linkname", "./linkname/..."],
+    )?;
+    go(
+        ctx,
+        &out,
+        &["build", "-tags", "mochi_no_linkname", "./linkname/..."],
+    )?;
+    // Without the tag the cgo files vanish, leaving a package with no buildable files.
+    let untagged = Command::new(&ctx.go)
+        .args(["list", "./cgo/"])
+        .current_dir(&out)
+        .output()?;
+    if untagged.status.success()
+        || !String::from_utf8_lossy(&untagged.stderr)
+            .contains("build constraints exclude all Go files")
+    {
+        bail!(
+            "the cgo package should vanish without -tags mochi_wrap: {}",
+            String::from_utf8_lossy(&untagged.stderr)
+        );
+    }
+    c_archive_and_run(ctx, &out, "./cgo", "example", &e2e.join("example.c"))?;
+    let wasm = out.join("tiny.wasm");
+    util::run(
+        Command::new(&ctx.go)
+            .args(["build", "-buildmode=c-shared", "-o"])
+            .arg(&wasm)
+            .arg("./wasm/tiny")
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm")
+            .current_dir(&out),
+    )?;
+    match which::which("node") {
+        Ok(node) => {
+            let o = util::run(
+                Command::new(node)
+                    .arg(e2e.join("wasi-double.mjs"))
+                    .arg(&wasm),
+            )?;
+            print!("{}", String::from_utf8_lossy(&o.stdout));
+        }
+        Err(_) => println!("SKIP: gobridge wasip1 run: node not found"),
+    }
+
+    // 3. A third-party module through the module proxy.
+    let src = scratch("gobridge-thirdparty-src")?;
+    write(
+        &src.join("go.mod"),
+        "module example.com/gobridge/thirdparty\n\ngo 1.21\n",
+    )?;
+    write(
+        &src.join("use.go"),
+        format!("package thirdparty\n\nimport _ \"{THIRD_PARTY}/singleflight\"\n"),
+    )?;
+    let got = Command::new(&ctx.go)
+        .args(["get", &format!("{THIRD_PARTY}@{THIRD_PARTY_VERSION}")])
+        .current_dir(&src)
+        .output()?;
+    if !got.status.success() {
+        let err = String::from_utf8_lossy(&got.stderr);
+        if err.contains("dial tcp") || err.contains("lookup") || err.contains("no such host") {
+            println!(
+                "SKIP: gobridge third-party leg: module proxy unreachable: {}",
+                err.trim()
+            );
+            return Ok(());
+        }
+        bail!("go get {THIRD_PARTY}: {err}");
+    }
+    let tp = scratch("gobridge-thirdparty")?;
+    let report = util::run(
+        gobridge(&bin, ctx)
+            .args(["generate", "--dir"])
+            .arg(&src)
+            .arg("--out")
+            .arg(&tp)
+            .arg(format!("{THIRD_PARTY}/singleflight")),
+    )?;
+    print!("{}", String::from_utf8_lossy(&report.stdout));
+    go(ctx, &tp, &["mod", "tidy"])?;
+    gofmt_check(&ctx.go, &tp)?;
+    go(ctx, &tp, &["vet", "-tags", "mochi_wrap", "./cgo/"])?;
+    c_archive_and_run(
+        ctx,
+        &tp,
+        "./cgo",
+        "singleflight",
+        &e2e.join("singleflight.c"),
+    )?;
+    Ok(())
+}
+
+fn build_gobridge() -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    util::run(
+        Command::new(cargo)
+            .args(["build", "-q", "-p", "gobridge"])
+            .current_dir(root()),
+    )?;
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let bin = target.join("debug").join("gobridge");
+    if !bin.exists() {
+        bail!("built gobridge but {} does not exist", bin.display());
+    }
+    Ok(bin)
+}
+
+fn gobridge(bin: &Path, ctx: &Ctx) -> Command {
+    let mut c = Command::new(bin);
+    c.env("GOBRIDGE_GO", &ctx.go);
+    c
+}
+
+fn go(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<()> {
+    util::run(Command::new(&ctx.go).args(args).current_dir(dir)).map(|_| ())
+}
+
+/// Builds `pkg` in `dir` as `lib<name>.a`, links `driver` with cc and runs it.
+fn c_archive_and_run(ctx: &Ctx, dir: &Path, pkg: &str, name: &str, driver: &Path) -> Result<()> {
+    let lib = dir.join("lib");
+    let archive = lib.join(format!("lib{name}.a"));
+    util::run(
+        Command::new(&ctx.go)
+            .args(["build", "-buildmode=c-archive", "-tags", "mochi_wrap", "-o"])
+            .arg(&archive)
+            .arg(pkg)
+            .env("CGO_ENABLED", "1")
+            .current_dir(dir),
+    )?;
+    let exe = lib.join(format!("{name}-driver"));
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    util::run(
+        Command::new(cc)
+            .arg("-O1")
+            .arg("-I")
+            .arg(&lib)
+            .arg(driver)
+            .arg(&archive)
+            .args(["-lpthread", "-o"])
+            .arg(&exe),
+    )
+    .context("linking the C driver against the c-archive")?;
+    let o = util::run(&mut Command::new(&exe))?;
+    print!("{}", String::from_utf8_lossy(&o.stdout));
+    Ok(())
+}
