@@ -64,21 +64,15 @@ func mochiAcquireHandle(v any) uint64 {
 }
 
 // mochiResolveHandle returns the value stored under id; false for 0, unknown and released IDs.
+// It takes no lock and is small enough for the compiler to inline into the shims.
 func mochiResolveHandle(id uint64) (any, bool) {
-	idx := uint32(id)
-	if idx == 0 {
-		return nil, false
+	idx := uint32(id) - 1 // slot part 0 is never issued: it wraps out of range here
+	if dir := mochiHandles.chunks.Load(); dir != nil && uint64(idx/mochiChunkSize) < uint64(len(*dir)) {
+		if e := (*dir)[idx/mochiChunkSize][idx%mochiChunkSize].Load(); e != nil && e.gen == uint32(id>>32) {
+			return e.val, true
+		}
 	}
-	idx--
-	dir := mochiHandles.chunks.Load()
-	if dir == nil || uint64(idx/mochiChunkSize) >= uint64(len(*dir)) {
-		return nil, false
-	}
-	e := (*dir)[idx/mochiChunkSize][idx%mochiChunkSize].Load()
-	if e == nil || e.gen != uint32(id>>32) {
-		return nil, false
-	}
-	return e.val, true
+	return nil, false
 }
 
 // mochiReleaseHandle frees id; false when it is 0, unknown or already released.
