@@ -1,9 +1,11 @@
 //! Sentinel step `bridge`: the live cgo gate of the goroutine bridge (seed 14.5).
 //!
-//! Renders the runtime and a shim file for module `fixture` (channels of `int64`, `float64`,
-//! `bool`, `string` and `*example.com/bridgefixture.Thing` from the fixture module in
-//! `testdata/bridge-fixture`; callbacks with 0, 1 and many results, variadic and handle-typed),
-//! checks byte determinism (10 renders, one SHA-256), then with each Go toolchain:
+//! Reads the fixture module `testdata/bridge-fixture` with go-ingest, requires `needs_runtime`
+//! and exactly the expected `runtime_reasons`, and takes the callback signatures from that
+//! surface (0, 1 and many results, variadic, handle-typed). Renders the runtime and a shim file
+//! for module `fixture` (those callbacks; channels of `int64`, `float64`, `bool`, `string` and
+//! `*example.com/bridgefixture.Thing`), checks byte determinism (10 renders, one SHA-256), then
+//! with each Go toolchain:
 //!
 //! * library form (`package gowrap`): gofmt, `go vet` and `go build` with and without
 //!   `-tags mochi_wrap` (without the tag the rendered files vanish), and the seed's in-process
@@ -23,9 +25,10 @@
 use super::Ctx;
 use crate::util::{root, run as sh, scratch, write};
 use anyhow::{Context, Result, bail};
-use apisurface::{EmitContext, GoType, ParamDecl, Signature};
+use apisurface::{EmitContext, GoType, ParamDecl, Signature, parse_type};
 use goroutine_render::{
-    CallbackShim, ChannelShim, RuntimeOptions, ShimFile, render_runtime, render_shim_file,
+    CallbackShim, ChannelShim, RuntimeOptions, ShimFile, needs_runtime, render_runtime,
+    render_shim_file, runtime_reasons,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -40,8 +43,9 @@ const OLD_GO: &str = "1.21.13";
 const MODULE: &str = "fixture";
 
 pub fn run(ctx: &Ctx) -> Result<()> {
-    let files = render_all()?;
-    determinism()?;
+    let callbacks = fixture_callbacks(&ctx.go)?;
+    let files = render_all(&callbacks)?;
+    determinism(&callbacks)?;
     let Ok(cc) = which::which("cc") else {
         println!("SKIP: bridge live gate: `cc` not found (cgo and the C driver need a C compiler)");
         return Ok(());
@@ -93,7 +97,7 @@ fn p(ty: GoType) -> ParamDecl {
     ParamDecl { name: None, ty }
 }
 
-fn shim_file(package: &str) -> ShimFile {
+fn shim_file(package: &str, callbacks: &[CallbackShim]) -> ShimFile {
     let int64 = || GoType::name("int64");
     let mut f = ShimFile::new(MODULE);
     f.package = package.to_string();
@@ -106,65 +110,83 @@ fn shim_file(package: &str) -> ShimFile {
         ChannelShim::new(MODULE, GoType::name("string")).base("str"),
         ChannelShim::new(MODULE, thing_ptr()).base("thing"),
     ];
-    f.callbacks = vec![
-        CallbackShim::new(MODULE, Signature::default()).base("tick"),
-        CallbackShim::new(
-            MODULE,
-            Signature {
-                type_params: vec![],
-                params: vec![p(int64())],
-                results: vec![p(int64())],
-            },
-        )
-        .base("adder"),
-        CallbackShim::new(
-            MODULE,
-            Signature {
-                type_params: vec![],
-                params: vec![
-                    p(GoType::name("string")),
-                    p(GoType::name("float64")),
-                    p(GoType::name("bool")),
-                ],
-                results: vec![
-                    p(GoType::name("string")),
-                    p(int64()),
-                    p(GoType::name("error")),
-                ],
-            },
-        )
-        .base("describe"),
-        CallbackShim::new(
-            MODULE,
-            Signature {
-                type_params: vec![],
-                params: vec![p(int64()), p(GoType::Variadic(Box::new(int64())))],
-                results: vec![p(int64())],
-            },
-        )
-        .base("sum"),
-        CallbackShim::new(
-            MODULE,
-            Signature {
-                type_params: vec![],
-                params: vec![p(thing_ptr())],
-                results: vec![p(thing_ptr())],
-            },
-        )
-        .base("doubler"),
-    ];
+    f.callbacks = callbacks.to_vec();
     f
 }
 
-fn render_all() -> Result<Rendered> {
-    let ectx = EmitContext::new();
+/// The funcs of the fixture that return callbacks, and the shim base each gets. `MakePanicker`
+/// returns the same type as `MakeAdder`, so the adder shim calls it.
+const CALLBACK_MAKERS: [(&str, &str); 5] = [
+    ("MakeTicker", "tick"),
+    ("MakeAdder", "adder"),
+    ("MakeDescriber", "describe"),
+    ("MakeSummer", "sum"),
+    ("MakeDoubler", "doubler"),
+];
+
+/// Reads the fixture's surface with go-ingest, checks `needs_runtime` on it, and takes the
+/// callback signatures from the surface (the result types of the `Make*` funcs) rather than
+/// writing them by hand.
+fn fixture_callbacks(go: &Path) -> Result<Vec<CallbackShim>> {
+    let dir = root().join("testdata").join("bridge-fixture");
+    let opts = go_ingest::Options::default()
+        .go(go)
+        .dir(&dir)
+        .progress(false);
+    let surface = go_ingest::ingest(&["."], &opts)?.into_surface()?;
+    let pkg = surface
+        .package(FIXTURE)
+        .context("the fixture package is missing from its surface")?;
+    if !needs_runtime(pkg) {
+        bail!("needs_runtime is false for the fixture, whose Make* funcs return funcs");
+    }
+    let why: BTreeSet<String> = runtime_reasons(pkg)
+        .into_iter()
+        .map(|r| format!("{} {:?}", r.symbol, r.position))
+        .collect();
+    let want: BTreeSet<String> = CALLBACK_MAKERS
+        .iter()
+        .map(|(f, _)| *f)
+        .chain(["MakePanicker"])
+        .map(|f| format!("{f} Result(0)"))
+        .collect();
+    if why != want {
+        bail!("runtime_reasons(fixture) = {why:?}, want {want:?}");
+    }
+    let mut out = Vec::new();
+    for (func, base) in CALLBACK_MAKERS {
+        let f = pkg
+            .func(func)
+            .with_context(|| format!("fixture has no {func}"))?;
+        let ts = &f
+            .results
+            .first()
+            .with_context(|| format!("{func} has no result"))?
+            .type_;
+        let sig = match parse_type(ts).with_context(|| format!("{func} result {ts:?}"))? {
+            GoType::Func(sig) => sig,
+            other => bail!("{func} returns {other}, not a func"),
+        };
+        out.push(CallbackShim::new(MODULE, sig).base(base));
+    }
+    println!(
+        "bridge: fixture surface via go-ingest: needs_runtime true ({} reasons); {} callback signatures from it",
+        why.len(),
+        out.len()
+    );
+    Ok(out)
+}
+
+fn render_all(callbacks: &[CallbackShim]) -> Result<Rendered> {
+    // Unqualified names in the surface type strings (`*Thing`) belong to the fixture.
+    let ectx = EmitContext::new().home(FIXTURE);
     let rt = |package: &str| {
         render_runtime(&RuntimeOptions {
             package: package.into(),
             ..RuntimeOptions::default()
         })
     };
-    let lib = shim_file("gowrap");
+    let lib = shim_file("gowrap", callbacks);
     let mut cb_only = ShimFile::new("cbonly");
     cb_only.callbacks = vec![CallbackShim::new(
         "cbonly",
@@ -187,15 +209,15 @@ fn render_all() -> Result<Rendered> {
         runtime_lib: rt("gowrap")?,
         shims_lib: render_shim_file(&lib, &ectx)?,
         runtime_main: rt("main")?,
-        shims_main: render_shim_file(&shim_file("main"), &ectx)?,
+        shims_main: render_shim_file(&shim_file("main", callbacks), &ectx)?,
         symbols: lib.symbols(),
     })
 }
 
-fn determinism() -> Result<()> {
+fn determinism(callbacks: &[CallbackShim]) -> Result<()> {
     let mut hashes = BTreeSet::new();
     for _ in 0..10 {
-        let r = render_all()?;
+        let r = render_all(callbacks)?;
         let mut h = Sha256::new();
         let extra = r.extra_lib.iter().map(|(_, t)| t);
         for part in [&r.runtime_lib, &r.shims_lib, &r.runtime_main, &r.shims_main]
