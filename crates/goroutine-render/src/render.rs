@@ -43,8 +43,9 @@ pub enum RenderError {
         /// Why.
         source: ValidationError,
     },
-    /// A name that becomes part of a C symbol is not plain ASCII.
-    #[error("{what} {value:?} is part of a C symbol and must be ASCII letters, digits and `_`")]
+    /// A name that becomes part of a C symbol (or the package clause) is not a plain ASCII
+    /// name, or is the blank identifier `_`.
+    #[error("{what} {value:?} must be ASCII letters, digits and `_`, and not `_` alone")]
     NotCIdentifier {
         /// Which name.
         what: &'static str,
@@ -822,6 +823,12 @@ fn package_name(p: &str) -> Result<&str, RenderError> {
         value: p.to_string(),
         source: e,
     })?;
+    if p == "_" {
+        return Err(RenderError::NotCIdentifier {
+            what: "package",
+            value: p.to_string(),
+        });
+    }
     Ok(p)
 }
 
@@ -833,7 +840,7 @@ fn check_c_ident(what: &'static str, s: &str) -> Result<(), RenderError> {
         value: s.to_string(),
         source: e,
     })?;
-    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+    if s == "_" || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(RenderError::NotCIdentifier {
             what,
             value: s.to_string(),
@@ -850,5 +857,43 @@ fn emit_err(symbol: &str, e: EmitError) -> RenderError {
     RenderError::Emit {
         symbol: symbol.to_string(),
         source: e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_identifiers_are_ascii_go_identifiers() {
+        for ok in ["lib", "Lib_2", "_x", "a1"] {
+            assert!(check_c_ident("module", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "_", "1a", "a-b", "a b", "func", "é", "a*/", "a\n"] {
+            assert!(check_c_ident("module", bad).is_err(), "{bad:?}");
+        }
+        assert!(matches!(
+            check_c_ident("base", "αβ"),
+            Err(RenderError::NotCIdentifier { what: "base", .. })
+        ));
+    }
+
+    #[test]
+    fn package_names_default_and_validate() {
+        assert_eq!(package_name("").unwrap(), DEFAULT_PACKAGE);
+        assert_eq!(package_name("main").unwrap(), "main");
+        assert!(package_name("a.b").is_err());
+    }
+
+    #[test]
+    fn symbols_follow_the_naming_scheme() {
+        let c = ChannelShim::new("m", GoType::name("int")).base("b");
+        assert_eq!(c.prefix(), "mochi_m_b_chan");
+        assert_eq!(c.symbols()[0], "mochi_m_b_chan_new");
+        let cb = CallbackShim::new("m", Signature::default());
+        assert_eq!(
+            cb.symbols(),
+            ["mochi_m_value_cb_call", "mochi_m_value_cb_release"]
+        );
     }
 }

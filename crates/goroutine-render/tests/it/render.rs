@@ -461,3 +461,39 @@ fn callbacks_only_file_needs_no_reflect() {
         ]
     );
 }
+
+/// Deterministic pseudo-random names (bytes from a small alphabet of hostile characters):
+/// rendering never panics, and a name reaches the output only when it is a valid identifier.
+#[test]
+fn generated_hostile_names_never_reach_go_text() {
+    const ALPHABET: &[u8] = b"aZ_9 */\n\"`\\.:-\x00/go:export";
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..2000 {
+        let len = (next() % 8) as usize;
+        let name: String = (0..len)
+            .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize] as char)
+            .collect();
+        let valid = apisurface::validate::check_identifier(&name).is_ok()
+            && name != "_"
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let mut f = ShimFile::new(name.clone());
+        f.channels = vec![ChannelShim::new(name.clone(), GoType::name("int"))];
+        f.callbacks = vec![CallbackShim::new("x", Signature::default()).base(name.clone())];
+        f.callbacks[0].module = name.clone();
+        let r = render_shim_file(&f, &EmitContext::new());
+        assert_eq!(r.is_ok(), valid, "{name:?}: {r:?}");
+        let rt = render_runtime(&RuntimeOptions {
+            package: name.clone(),
+            ..RuntimeOptions::default()
+        });
+        let pkg_valid = name.is_empty()
+            || (apisurface::validate::check_identifier(&name).is_ok() && name != "_");
+        assert_eq!(rt.is_ok(), pkg_valid, "{name:?}");
+    }
+}
