@@ -125,8 +125,9 @@ pub enum ChanDir {
 /// A function signature (also used for interface methods, without the `func` keyword).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Signature {
-    /// Type parameter groups of a generic signature (`func[K comparable,V any](...)`); go/types
-    /// prints names of one group separated by `,` followed by the shared constraint.
+    /// Type parameter groups of a generic signature (`func[K comparable, V any](...)`); go/types
+    /// (Go 1.26) prints names of one group and the groups themselves separated by `, `, each
+    /// group's shared constraint after its last name.
     pub type_params: Vec<TypeParamGroup>,
     /// Parameters. When `variadic`, the last parameter's type is a [`GoType::Variadic`].
     pub params: Vec<ParamDecl>,

@@ -712,6 +712,15 @@ impl Emitter<'_, '_> {
                 out.push_str(", ");
             }
             if let Some(name) = &p.name {
+                // gc export data names unnamed results `#rv1`, `#rv2`, ...: not Go syntax, and
+                // unnamed in the source, so they become blank names.
+                let rv = name.strip_prefix("#rv");
+                let name =
+                    if rv.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+                        "_"
+                    } else {
+                        name.as_str()
+                    };
                 if name != "_" {
                     check_identifier(name).map_err(|e| EmitError::Invalid {
                         what: "parameter name",
@@ -1083,6 +1092,20 @@ mod tests {
             emit("interface{Read(p []byte) (n int, err error); Close() error}"),
             "interface {\n\tRead(p []byte) (n int, err error)\n\tClose() error\n}"
         );
+    }
+
+    #[test]
+    fn export_data_result_names_become_blank() {
+        let ctx = EmitContext::new();
+        let t = crate::parse_type("func() (#rv1 bool, #rv2 error)").unwrap();
+        assert_eq!(
+            emit_type(&t, &ctx, &mut ImportSet::new()).unwrap(),
+            "func() (_ bool, _ error)"
+        );
+        let bad = crate::parse_type("func() (#x bool)");
+        if let Ok(bad) = bad {
+            assert!(emit_type(&bad, &ctx, &mut ImportSet::new()).is_err());
+        }
     }
 
     #[test]

@@ -268,7 +268,7 @@ mod tests {
             w.line("a := 1");
             w.blank();
             w.block("if a > 0", |w| {
-                write!(w, "return\n").unwrap();
+                writeln!(w, "return").unwrap();
             });
         });
         assert_eq!(

@@ -206,7 +206,7 @@ fn policy(name: &str) -> Result<tinygo_check::Policy, Fail> {
         .map_err(Fail::Error)?
     {
         gobridge::config::PolicyName::Tinygo => Ok(tinygo_check::Policy::tinygo(
-            &tinygo_check::StdTable::newest(),
+            tinygo_check::StdTable::newest(),
         )),
         gobridge::config::PolicyName::Mep74 => Ok(tinygo_check::Policy::mep74()),
     }

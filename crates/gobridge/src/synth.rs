@@ -318,7 +318,7 @@ fn render_err(what: &str, e: impl std::fmt::Display) -> SynthError {
 
 fn policy_for(config: &Config) -> Result<Policy, SynthError> {
     let mut policy = match config.go.policy {
-        PolicyName::Tinygo => Policy::tinygo(&StdTable::newest()),
+        PolicyName::Tinygo => Policy::tinygo(StdTable::newest()),
         PolicyName::Mep74 => Policy::mep74(),
     };
     for (path, reason) in &config.go.bans.packages {
@@ -349,7 +349,7 @@ pub fn flat_name(module: &str) -> String {
         .collect();
     s = s.trim_matches('_').to_string();
     if s.is_empty() || s.as_bytes()[0].is_ascii_digit() {
-        s.insert_str(0, "m");
+        s.insert(0, 'm');
     }
     s
 }

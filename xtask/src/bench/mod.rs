@@ -3,6 +3,7 @@
 mod bridge;
 mod ingest;
 mod pool;
+mod synth;
 mod types;
 
 use anyhow::{Result, bail};
@@ -10,7 +11,13 @@ use anyhow::{Result, bail};
 type Bench = (&'static str, fn(&[String]) -> Result<()>);
 
 /// Every benchmark, by name.
-const BENCHES: &[Bench] = &[("bridge", bridge::run), ("ingest", ingest::run), ("pool", pool::run), ("types", types::run)];
+const BENCHES: &[Bench] = &[
+    ("bridge", bridge::run),
+    ("ingest", ingest::run),
+    ("pool", pool::run),
+    ("synth", synth::run),
+    ("types", types::run),
+];
 
 pub fn run(args: &[String]) -> Result<()> {
     let (name, rest) = match args.split_first() {
@@ -27,7 +34,11 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     if ran == 0 {
         let names: Vec<&str> = BENCHES.iter().map(|(n, _)| *n).collect();
-        bail!("unknown benchmark {:?}; available: {}", name.unwrap_or(""), names.join(", "));
+        bail!(
+            "unknown benchmark {:?}; available: {}",
+            name.unwrap_or(""),
+            names.join(", ")
+        );
     }
     Ok(())
 }
