@@ -2,9 +2,12 @@
 //! `Mutex<HashMap>` design, `sharded-slab` and `slotmap` under a mutex, at 1 and 2 threads.
 //! `cargo xtask bench pool` runs this, adds Go's `runtime/cgo.Handle`, and prints ratios.
 //!
-//! Output: one `RESULT <impl> <op> <threads> <ns/op>` line per measurement (ns per operation
-//! as one thread sees it: with 2 threads each thread runs the loop, and the figure is the
-//! mean per-thread time per iteration), plus `FLOOR` lines for raw atomic costs.
+//! Output: one `RESULT <impl> <op> <threads> <ns/op> <on-cpu ns/op>` line per measurement (ns
+//! per operation as one thread sees it: with 2 threads each thread runs the loop, and the
+//! figure is the mean per-thread time per iteration; the second figure counts only the time the
+//! thread was on a CPU, which filters out other processes preempting it on a busy machine but
+//! still includes cache-line contention between the threads), plus `FLOOR` lines for raw
+//! atomic costs.
 //! The best of several short runs is kept, to filter out other processes on a busy machine.
 //! Set `POOL_BENCH_MS` to change the time per run (default 40 ms); `POOL_BENCH_IMPLS`,
 //! `POOL_BENCH_OPS` and `POOL_BENCH_THREADS` (comma lists) select a subset.
@@ -125,9 +128,39 @@ const OPS: [&str; 4] = ["pair", "resolve-hit", "resolve-stale", "mixed"];
 /// Live handles each thread keeps around (resolve targets; realistic table occupancy).
 const WORKING_SET: usize = 32;
 
-fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> f64 {
+/// This thread's CPU time so far, in ns (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`; `None`
+/// off 64-bit Linux).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn on_cpu_ns() -> Option<u64> {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    unsafe extern "C" {
+        // From the C library std already links; the clock id is Linux's.
+        fn clock_gettime(clock: i32, ts: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable `struct timespec` (two 64-bit fields on 64-bit Linux)
+    // and the clock id is a valid constant; the call writes only `ts`.
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn on_cpu_ns() -> Option<u64> {
+    None
+}
+
+/// Mean per-thread (wall ns/op, on-CPU ns/op).
+fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, f64) {
     let barrier = Barrier::new(threads);
-    let total_ns: f64 = std::thread::scope(|s| {
+    let (wall_ns, cpu_ns): (f64, f64) = std::thread::scope(|s| {
         let hs: Vec<_> = (0..threads)
             .map(|t| {
                 let barrier = &barrier;
@@ -143,6 +176,7 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> f64 {
                         })
                         .collect();
                     barrier.wait();
+                    let cpu0 = on_cpu_ns();
                     let start = Instant::now();
                     match op {
                         "pair" => {
@@ -184,16 +218,22 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> f64 {
                         _ => unreachable!(),
                     }
                     let ns = start.elapsed().as_nanos() as f64 / iters as f64;
+                    let cpu = match (cpu0, on_cpu_ns()) {
+                        (Some(a), Some(b)) => (b - a) as f64 / iters as f64,
+                        _ => ns,
+                    };
                     for id in set {
                         c.release(id);
                     }
-                    ns
+                    (ns, cpu)
                 })
             })
             .collect();
-        hs.into_iter().map(|h| h.join().unwrap()).sum()
+        hs.into_iter()
+            .map(|h| h.join().unwrap())
+            .fold((0.0, 0.0), |(w, c), (a, b)| (w + a, c + b))
     });
-    total_ns / threads as f64
+    (wall_ns / threads as f64, cpu_ns / threads as f64)
 }
 
 fn measure<C: Contender>(make: impl Fn() -> C, budget: Duration) {
@@ -221,10 +261,12 @@ fn measure<C: Contender>(make: impl Fn() -> C, budget: Duration) {
                 }
                 iters *= 4;
             }
-            let best = (0..5)
+            let (wall, cpu) = (0..5)
                 .map(|_| run_once(&c, op, threads, iters))
-                .fold(f64::INFINITY, f64::min);
-            println!("RESULT\t{}\t{op}\t{threads}\t{best:.2}", C::NAME);
+                .fold((f64::INFINITY, f64::INFINITY), |(w, c), (a, b)| {
+                    (w.min(a), c.min(b))
+                });
+            println!("RESULT\t{}\t{op}\t{threads}\t{wall:.2}\t{cpu:.2}", C::NAME);
         }
     }
 }
