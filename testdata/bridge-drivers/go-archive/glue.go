@@ -11,7 +11,11 @@ package main
 */
 import "C"
 
-import "example.com/bridgefixture"
+import (
+	"strings"
+
+	"example.com/bridgefixture"
+)
 
 func main() {}
 
@@ -95,4 +99,13 @@ func fixture_make_doubler() C.uint64_t {
 //export fixture_make_panicker
 func fixture_make_panicker() C.uint64_t {
 	return acquire(bridgefixture.MakePanicker())
+}
+
+// negative_go_string returns a Go string to C, which the C boundary contract forbids: under the
+// default cgocheck the process aborts (SPEC defect 3). The gate runs it from
+// c/negative.c and requires that abort, proving its drivers would see such a shim fail.
+//
+//export negative_go_string
+func negative_go_string(n C.int) string {
+	return strings.Repeat("x", int(n))
 }

