@@ -25,7 +25,15 @@ pub struct Ctx {
 type Step = (&'static str, fn(&Ctx) -> Result<()>);
 
 /// Every sentinel step, in order.
-const STEPS: &[Step] = &[("corpus", corpus::run), ("types", types::run), ("tinygo-std", tinygo_std::run), ("ingest", ingest::run), ("bridge", bridge::run), ("linkname", linkname::run), ("gobridge", gobridge::run)];
+const STEPS: &[Step] = &[
+    ("corpus", corpus::run),
+    ("types", types::run),
+    ("tinygo-std", tinygo_std::run),
+    ("ingest", ingest::run),
+    ("bridge", bridge::run),
+    ("linkname", linkname::run),
+    ("gobridge", gobridge::run),
+];
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut allow_missing_go = false;

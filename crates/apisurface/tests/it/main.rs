@@ -1,5 +1,5 @@
 //! Integration tests for apisurface.
 
 mod model;
-mod types;
 mod proptest_types;
+mod types;
