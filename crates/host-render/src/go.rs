@@ -1,0 +1,325 @@
+//! The Go side of host callbacks: a cgo file with one trampoline per [`HostCallback`].
+
+use crate::model::{HostCallback, HostError, HostFile, Kind, check_c_ident, kind};
+use apisurface::{EmitContext, GoFile, GoType, GoWriter, ImportSet, emit_type};
+use goroutine_render::{BUILD_TAG, DEFAULT_PACKAGE, preamble};
+
+/// Bytes of a host panic message Go keeps (longer messages are cut at a UTF-8 boundary).
+pub const HOST_MSG_CAP: usize = 256;
+
+/// Renders the Go file of `file`'s host callbacks (`mochi_<module>_host.go`, same package and
+/// build tag as the shim file; the runtime and shim file must be in the package too).
+///
+/// Per callback `B` with Go type `func(P...) R` it declares, in the cgo preamble, the C function
+/// pointer type `mochi_M_B_host_fn` (`mochi_status (uint64_t host_id, P-in..., R *r0, char *msg,
+/// size_t msg_cap, size_t *msg_len)`), `mochi_M_B_host_drop_fn` (`void (uint64_t host_id)`) and
+/// static inline helpers that call them; and exports
+///
+/// * `mochi_M_B_host_new(call, drop, host_id, uint64_t *out)`: puts a Go `func(P...) R` that calls
+///   `call(host_id, ...)` into the handle table and writes its ID;
+/// * `mochi_M_B_host_release(id)`: releases that ID and calls `drop(host_id)` once.
+///
+/// A non-OK status from the host (a caught Rust panic, a released closure) becomes a Go panic
+/// whose message names the callback and carries the host's message: Go code that calls the func
+/// sees it like any panicking func (the shims' guards turn it into `MOCHI_PANIC`).
+pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, HostError> {
+    let m = file.shims.module.as_str();
+    check_c_ident("module", m)?;
+    let package = if file.shims.package.is_empty() {
+        DEFAULT_PACKAGE
+    } else {
+        file.shims.package.as_str()
+    };
+    let mut imports = ImportSet::new();
+    for h in &file.host_callbacks {
+        if h.module != m {
+            return Err(HostError::ModuleMismatch {
+                symbol: h.prefix(),
+                expected: m.to_string(),
+                found: h.module.clone(),
+            });
+        }
+        check_c_ident("base", &h.base)?;
+        let p = h.prefix();
+        for s in [
+            format!("{p}Rec"),
+            format!("{p}s"),
+            format!("{p}_new"),
+            format!("{p}_release"),
+        ] {
+            imports.reserve(&s);
+        }
+    }
+    for n in [
+        "r", "res", "st", "id", "out", "f", "v", "ok", "call", "drop", "msg", "n", "sym", "h",
+        "text",
+    ] {
+        imports.reserve(n);
+    }
+    imports.reserve(&format!("mochi_{m}_hostFailure"));
+    for i in 0..16 {
+        imports.reserve(&format!("x{i}"));
+    }
+    let sync = imports.add("sync").map_err(|e| emit_err("file", e))?;
+    let unsafe_ = imports.add("unsafe").map_err(|e| emit_err("file", e))?;
+    let fmt = imports.add("fmt").map_err(|e| emit_err("file", e))?;
+
+    let mut c = preamble();
+    let mut w = GoWriter::new();
+    w.comment(&format!(
+        "mochi_{m}_hostFailure is the panic message of a host callback that did not return\nMOCHI_OK."
+    ));
+    w.block(
+        format!(
+            "func mochi_{m}_hostFailure(sym string, st C.mochi_status, msg *C.char, n C.size_t) string"
+        ),
+        |w| {
+            w.block(format!("if n > {HOST_MSG_CAP}"), |w| {
+                w.line(format!("n = {HOST_MSG_CAP}"));
+            });
+            w.line(format!(
+                "text := string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(msg)), int(n)))"
+            ));
+            w.block("if st == C.MOCHI_PANIC", |w| {
+                w.line(format!(
+                    "return {fmt}.Sprintf(\"%s: the host callback panicked: %s\", sym, text)"
+                ));
+            });
+            w.line(format!(
+                "return {fmt}.Sprintf(\"%s: the host callback returned status %d\", sym, int(st))"
+            ));
+        },
+    );
+    for h in &file.host_callbacks {
+        render_one(h, m, ctx, &mut imports, &mut c, &mut w, &sync)?;
+    }
+    let body = w.finish();
+    GoFile::new(package)
+        .build_tag(BUILD_TAG)
+        .cgo_preamble(c)
+        .imports(imports)
+        .body(body)
+        .render()
+        .map_err(|e| emit_err("file", e))
+}
+
+fn render_one(
+    h: &HostCallback,
+    m: &str,
+    ctx: &EmitContext<'_>,
+    imports: &mut ImportSet,
+    c: &mut String,
+    w: &mut GoWriter,
+    sync: &str,
+) -> Result<(), HostError> {
+    let p = h.prefix();
+    let unsupported = |what: String| HostError::Unsupported {
+        symbol: p.clone(),
+        what,
+    };
+    if !h.sig.type_params.is_empty() || h.sig.is_variadic() {
+        return Err(unsupported(
+            "a host callback cannot be generic or variadic".into(),
+        ));
+    }
+    if h.sig.params.len() > 16 {
+        return Err(unsupported("more than 16 parameters".into()));
+    }
+    // C side.
+    let mut c_params = vec!["uint64_t host_id".to_string()];
+    let mut c_args = vec!["host_id".to_string()];
+    let mut go_params = Vec::new();
+    let mut go_args = vec!["r.call".to_string(), "r.id".to_string()];
+    for (i, prm) in h.sig.params.iter().enumerate() {
+        let ty = emit_type(&prm.ty, ctx, imports).map_err(|e| emit_err(&p, e))?;
+        go_params.push(format!("x{i} {ty}"));
+        match kind(&p, &prm.ty)? {
+            Kind::Scalar { c: ct, .. } => {
+                c_params.push(format!("{ct} a{i}"));
+                c_args.push(format!("a{i}"));
+                go_args.push(format!("C.{ct}(x{i})"));
+            }
+            Kind::Str => {
+                c_params.push(format!("char *a{i}"));
+                c_params.push(format!("size_t a{i}_len"));
+                c_args.push(format!("a{i}"));
+                c_args.push(format!("a{i}_len"));
+                go_args.push(format!(
+                    "(*C.char)(unsafe.Pointer(unsafe.StringData(x{i})))"
+                ));
+                go_args.push(format!("C.size_t(len(x{i}))"));
+            }
+            Kind::Handle => {
+                return Err(unsupported(format!(
+                    "parameter type `{}`: host callbacks take scalars and strings",
+                    prm.ty
+                )));
+            }
+        }
+    }
+    let result = match h.sig.results.as_slice() {
+        [] => None,
+        [r] => match kind(&p, &r.ty)? {
+            Kind::Scalar { c: ct, .. } => Some((
+                ct,
+                emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
+            )),
+            _ => {
+                return Err(unsupported(format!(
+                    "result type `{}`: host callbacks return at most one scalar",
+                    r.ty
+                )));
+            }
+        },
+        _ => {
+            return Err(unsupported(
+                "host callbacks return at most one scalar".into(),
+            ));
+        }
+    };
+    let mut fn_params = c_params.clone();
+    if let Some((ct, _)) = &result {
+        fn_params.push(format!("{ct} *r0"));
+    }
+    fn_params.extend([
+        "char *msg".to_string(),
+        "size_t msg_cap".to_string(),
+        "size_t *msg_len".to_string(),
+    ]);
+    c.push_str(&format!(
+        "\n// Host callback {p}: the host's trampoline and release function.\n"
+    ));
+    c.push_str(&format!(
+        "typedef mochi_status (*{p}_fn)({});\n",
+        fn_params.join(", ")
+    ));
+    c.push_str(&format!("typedef void (*{p}_drop_fn)(uint64_t host_id);\n"));
+    c.push_str(&format!("typedef struct {p}_ret {{\n\tmochi_status st;\n"));
+    if let Some((ct, _)) = &result {
+        c.push_str(&format!("\t{ct} r0;\n"));
+    }
+    c.push_str(&format!(
+        "\tsize_t msg_len;\n\tchar msg[{HOST_MSG_CAP}];\n}} {p}_ret;\n"
+    ));
+    let mut inv_params = vec![format!("{p}_fn f")];
+    inv_params.extend(c_params.iter().cloned());
+    let mut call_args = c_args.clone();
+    if result.is_some() {
+        call_args.push("&r.r0".into());
+    }
+    call_args.extend(["r.msg".into(), "sizeof r.msg".into(), "&r.msg_len".into()]);
+    c.push_str(&format!(
+        "static inline {p}_ret {p}_invoke({}) {{\n\t{p}_ret r;\n\tr.msg_len = 0;\n",
+        inv_params.join(", ")
+    ));
+    if result.is_some() {
+        c.push_str("\tr.r0 = 0;\n");
+    }
+    c.push_str(&format!(
+        "\tr.st = f({});\n\treturn r;\n}}\n",
+        call_args.join(", ")
+    ));
+    c.push_str(&format!(
+        "static inline void {p}_drop({p}_drop_fn f, uint64_t host_id) {{\n\tf(host_id);\n}}\n"
+    ));
+
+    // Go side.
+    let mut unnamed = h.sig.clone();
+    for prm in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
+        prm.name = None;
+    }
+    let func_ty = emit_type(&GoType::Func(unnamed), ctx, imports).map_err(|e| emit_err(&p, e))?;
+    let unsafe_ = imports.local_name("unsafe").unwrap_or("unsafe").to_string();
+    let go_args: Vec<String> = go_args
+        .into_iter()
+        .map(|a| a.replace("unsafe.", &format!("{unsafe_}.")))
+        .collect();
+    w.blank();
+    w.comment(&format!(
+        "{p}Rec is a host closure of Go type {func_ty}, reached through C function pointers."
+    ));
+    w.block(format!("type {p}Rec struct"), |w| {
+        w.line(format!("call C.{p}_fn"));
+        w.line(format!("drop C.{p}_drop_fn"));
+        w.line("id   C.uint64_t");
+    });
+    w.blank();
+    w.comment(&format!(
+        "{p}s maps the handle ID of each live host func of this kind to its record."
+    ));
+    w.line(format!("var {p}s {sync}.Map"));
+    w.blank();
+    w.comment("call runs the host closure; a status other than MOCHI_OK becomes a Go panic.");
+    let ret = result
+        .as_ref()
+        .map(|(_, t)| format!(" {t}"))
+        .unwrap_or_default();
+    w.block(
+        format!("func (r *{p}Rec) call({}){ret}", go_params.join(", ")),
+        |w| {
+            w.line(format!("res := C.{p}_invoke({})", go_args.join(", ")));
+            w.block("if res.st != C.MOCHI_OK", |w| {
+                w.line(format!(
+                    "panic(mochi_{m}_hostFailure(\"{p}\", res.st, &res.msg[0], res.msg_len))"
+                ));
+            });
+            if let Some((_, t)) = &result {
+                w.line(format!("return {t}(res.r0)"));
+            }
+        },
+    );
+    w.blank();
+    w.comment(&format!(
+        "{p}_new puts a Go {func_ty} that calls the host closure host_id through call into the\n\
+         handle table and writes its ID to *out. Releasing the ID calls drop(host_id) once."
+    ));
+    w.line("//");
+    w.line(format!("//export {p}_new"));
+    w.block(
+        format!(
+            "func {p}_new(call C.{p}_fn, drop C.{p}_drop_fn, id C.uint64_t, out *C.uint64_t) C.mochi_status"
+        ),
+        |w| {
+            w.block("if call == nil || drop == nil || out == nil", |w| {
+                w.line("return C.MOCHI_BAD_ARG");
+            });
+            w.line(format!("r := &{p}Rec{{call: call, drop: drop, id: id}}"));
+            w.line(format!("var f {func_ty} = r.call"));
+            w.line("h := mochiAcquireHandle(f)");
+            w.block("if h == 0", |w| {
+                w.line("return C.MOCHI_EXHAUSTED");
+            });
+            w.line(format!("{p}s.Store(h, r)"));
+            w.line("*out = C.uint64_t(h)");
+            w.line("return C.MOCHI_OK");
+        },
+    );
+    w.blank();
+    w.comment(&format!(
+        "{p}_release releases a host func ID of this kind and tells the host to drop its closure.\n\
+         A func value Go code kept still exists; calling it then panics."
+    ));
+    w.line("//");
+    w.line(format!("//export {p}_release"));
+    w.block(
+        format!("func {p}_release(id C.uint64_t) C.mochi_status"),
+        |w| {
+            w.line(format!("v, ok := {p}s.LoadAndDelete(uint64(id))"));
+            w.block("if !ok", |w| {
+                w.line("return C.MOCHI_UNKNOWN_HANDLE");
+            });
+            w.line("mochiReleaseHandle(uint64(id))");
+            w.line(format!("r := v.(*{p}Rec)"));
+            w.line(format!("C.{p}_drop(r.drop, r.id)"));
+            w.line("return C.MOCHI_OK");
+        },
+    );
+    Ok(())
+}
+
+fn emit_err(symbol: &str, e: apisurface::EmitError) -> HostError {
+    HostError::Emit {
+        symbol: symbol.to_string(),
+        source: e,
+    }
+}

@@ -1,0 +1,864 @@
+//! The Rust module renderer.
+
+use crate::model::{GoExport, HostCallback, HostError, HostFile, Kind, camel, check_c_ident, kind};
+use apisurface::{ChanDir, EmitContext, GoType, Signature};
+use goroutine_render::{Status, render_shim_file};
+use std::collections::{BTreeMap, BTreeSet};
+
+const PRELUDE: &str = include_str!("tpl/prelude.rs.tpl");
+const CHAN_CORE: &str = include_str!("tpl/chan_core.rs.tpl");
+const CHAN_SCALAR: &str = include_str!("tpl/chan_scalar.rs.tpl");
+const CHAN_STRING: &str = include_str!("tpl/chan_string.rs.tpl");
+const CHAN_HANDLE: &str = include_str!("tpl/chan_handle.rs.tpl");
+const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
+
+/// rustfmt's default line width.
+const WIDTH: usize = 100;
+
+/// Names the fixed parts of the module declare; a generated name must not take one.
+const RESERVED: [&str; 23] = [
+    "MochiStatus",
+    "Status",
+    "GoError",
+    "GoValue",
+    "GoHandle",
+    "MochiBytes",
+    "MochiSelectCase",
+    "SelSlot",
+    "ChanElem",
+    "GoChan",
+    "Select",
+    "RecvCase",
+    "Selected",
+    "GoCallback",
+    "HostDropFn",
+    "OK",
+    "SELECT_SEND",
+    "SELECT_RECV",
+    "check",
+    "exports",
+    "live",
+    "host_live",
+    "take_string",
+];
+
+/// One `extern "C"` declaration.
+#[derive(Debug, Clone)]
+struct Extern {
+    safe: bool,
+    name: String,
+    params: Vec<String>,
+    ret: Option<String>,
+}
+
+/// Element of a channel, as the host sees it.
+struct Chan<'a> {
+    base: &'a str,
+    elem: &'a GoType,
+    kind: Kind,
+    rust: String,
+}
+
+/// Renders the Rust module of `file`: the `extern "C"` declarations matching the Go shims, the
+/// status enum, and the safe API (`GoChan<T>` per channel element, `Select`, `GoValue`,
+/// `GoCallback` per host callback, a function per export). The module depends on `std` and
+/// `handlepool` only; it is rustfmt-clean and compiles with `-D warnings`.
+pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
+    // The Go side must accept the same description.
+    render_shim_file(&file.shims, &EmitContext::new())?;
+    let m = file.shims.module.as_str();
+    check_c_ident("module", m)?;
+    let mut names: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    let mut declare = |n: String| -> Result<(), HostError> {
+        if names.insert(n.clone()) {
+            Ok(())
+        } else {
+            Err(HostError::Duplicate { name: n })
+        }
+    };
+
+    // Channels.
+    let mut chans: Vec<Chan<'_>> = Vec::new();
+    let mut by_rust: BTreeMap<String, &str> = BTreeMap::new();
+    for c in &file.shims.channels {
+        let k = kind(&c.prefix(), &c.elem)?;
+        let rust = match &k {
+            Kind::Scalar { rust, .. } => rust.to_string(),
+            Kind::Str => "String".to_string(),
+            Kind::Handle => {
+                let n = format!("{}Value", camel(&c.base));
+                declare(n.clone())?;
+                n
+            }
+        };
+        if let Some(first) = by_rust.insert(rust.clone(), &c.base) {
+            return Err(HostError::SameElement {
+                rust,
+                first: first.to_string(),
+                second: c.base.clone(),
+            });
+        }
+        chans.push(Chan {
+            base: &c.base,
+            elem: &c.elem,
+            kind: k,
+            rust,
+        });
+    }
+
+    // Host callbacks.
+    let mut cbs: Vec<Cb<'_>> = Vec::new();
+    let mut by_fn: BTreeMap<String, &str> = BTreeMap::new();
+    for h in &file.host_callbacks {
+        if h.module != *m {
+            return Err(HostError::ModuleMismatch {
+                symbol: h.prefix(),
+                expected: m.to_string(),
+                found: h.module.clone(),
+            });
+        }
+        check_c_ident("base", &h.base)?;
+        let cb = Cb::new(h)?;
+        declare(cb.alias.clone())?;
+        declare(format!("{}CallFn", camel(&h.base)))?;
+        if let Some(first) = by_fn.insert(cb.dyn_ty.clone(), &h.base) {
+            return Err(HostError::SameCallback {
+                rust: cb.dyn_ty,
+                first: first.to_string(),
+                second: h.base.clone(),
+            });
+        }
+        cbs.push(cb);
+    }
+
+    // Externs, in header order.
+    let mut ext: Vec<Extern> = vec![
+        Extern {
+            safe: false,
+            name: format!("mochi_{m}_free"),
+            params: vec!["p: *mut c_void".into()],
+            ret: None,
+        },
+        Extern {
+            safe: true,
+            name: format!("mochi_{m}_release"),
+            params: vec!["id: u64".into()],
+            ret: Some("MochiStatus".into()),
+        },
+        Extern {
+            safe: true,
+            name: format!("mochi_{m}_live"),
+            params: vec![],
+            ret: Some("i64".into()),
+        },
+        Extern {
+            safe: false,
+            name: format!("mochi_{m}_panic_message"),
+            params: vec!["out: *mut *mut u8".into(), "out_len: *mut usize".into()],
+            ret: Some("MochiStatus".into()),
+        },
+    ];
+    if !chans.is_empty() {
+        ext.push(Extern {
+            safe: false,
+            name: format!("mochi_{m}_select"),
+            params: vec![
+                "cases: *mut MochiSelectCase".into(),
+                "n: i32".into(),
+                "nonblocking: bool".into(),
+                "chosen: *mut i32".into(),
+            ],
+            ret: Some("MochiStatus".into()),
+        });
+    }
+    for c in &chans {
+        let p = format!("mochi_{m}_{}_chan", c.base);
+        let (input, output, in_safe): (Vec<String>, Vec<String>, bool) = match &c.kind {
+            Kind::Scalar { rust, .. } => (
+                vec![format!("v: {rust}")],
+                vec![format!("out: *mut {rust}")],
+                true,
+            ),
+            Kind::Str => (
+                vec!["v: *const u8".into(), "v_len: usize".into()],
+                vec!["out: *mut *mut u8".into(), "out_len: *mut usize".into()],
+                false,
+            ),
+            Kind::Handle => (vec!["v: u64".into()], vec!["out: *mut u64".into()], true),
+        };
+        let st = Some("MochiStatus".to_string());
+        ext.push(Extern {
+            safe: false,
+            name: format!("{p}_new"),
+            params: vec!["buffer: i64".into(), "out: *mut u64".into()],
+            ret: st.clone(),
+        });
+        for op in ["send", "try_send"] {
+            let mut params = vec!["id: u64".to_string()];
+            params.extend(input.iter().cloned());
+            ext.push(Extern {
+                safe: in_safe,
+                name: format!("{p}_{op}"),
+                params,
+                ret: st.clone(),
+            });
+        }
+        for op in ["recv", "try_recv"] {
+            let mut params = vec!["id: u64".to_string()];
+            params.extend(output.iter().cloned());
+            ext.push(Extern {
+                safe: false,
+                name: format!("{p}_{op}"),
+                params,
+                ret: st.clone(),
+            });
+        }
+        for op in ["close", "free"] {
+            ext.push(Extern {
+                safe: true,
+                name: format!("{p}_{op}"),
+                params: vec!["id: u64".into()],
+                ret: st.clone(),
+            });
+        }
+    }
+    for cb in &cbs {
+        let p = cb.h.prefix();
+        ext.push(Extern {
+            safe: false,
+            name: format!("{p}_new"),
+            params: vec![
+                format!("call: {}CallFn", camel(&cb.h.base)),
+                "drop: HostDropFn".into(),
+                "id: u64".into(),
+                "out: *mut u64".into(),
+            ],
+            ret: Some("MochiStatus".into()),
+        });
+        ext.push(Extern {
+            safe: true,
+            name: format!("{p}_release"),
+            params: vec!["id: u64".into()],
+            ret: Some("MochiStatus".into()),
+        });
+    }
+    let handle_names = HandleNames {
+        chans: &chans,
+        cbs: &cbs,
+    };
+    let mut exports = Vec::new();
+    for e in &file.exports {
+        check_c_ident("export symbol", &e.symbol)?;
+        declare(e.symbol.clone())?;
+        let x = Export::new(e, &handle_names)?;
+        exports.push(x);
+    }
+    let mut seen = BTreeSet::new();
+    for e in ext.iter().chain(exports.iter().map(|x| &x.ext)) {
+        if !seen.insert(e.name.clone()) {
+            return Err(HostError::Duplicate {
+                name: e.name.clone(),
+            });
+        }
+    }
+
+    // Assemble.
+    let mut variants = String::new();
+    let mut from = String::new();
+    for (i, st) in Status::ALL.iter().enumerate() {
+        let name = camel(&st.c_name()["MOCHI_".len()..].to_ascii_lowercase());
+        if i > 0 {
+            variants.push('\n');
+        }
+        variants.push_str(&format!(
+            "    /// `{}` ({}).\n    {name} = {},\n",
+            st.c_name(),
+            st.value(),
+            st.value()
+        ));
+        from.push_str(&format!(
+            "            {} => Some(Status::{name}),\n",
+            st.value()
+        ));
+    }
+    let mut externs = String::new();
+    for e in &ext {
+        let head = format!("{}fn {}", if e.safe { "safe " } else { "" }, e.name);
+        externs.push_str(&fn_sig(4, &head, &e.params, e.ret.as_deref(), ";"));
+    }
+    let mut out = fill(
+        PRELUDE,
+        &[
+            ("@STATUS_VARIANTS@\n", variants.as_str()),
+            ("@STATUS_FROM@\n", from.as_str()),
+            ("@EXTERNS@\n", externs.as_str()),
+        ],
+        m,
+    );
+    if !chans.is_empty() {
+        out.push('\n');
+        out.push_str(&fill(CHAN_CORE, &[], m));
+    }
+    for c in &chans {
+        out.push('\n');
+        let tpl = match c.kind {
+            Kind::Scalar { .. } => CHAN_SCALAR,
+            Kind::Str => CHAN_STRING,
+            Kind::Handle => CHAN_HANDLE,
+        };
+        let zero = match c.rust.as_str() {
+            "bool" => "false",
+            "f32" | "f64" => "0.0",
+            _ => "0",
+        };
+        let go = c.elem.to_string();
+        let text = fill(
+            tpl,
+            &[
+                ("@R@", c.rust.as_str()),
+                ("@B@", c.base),
+                ("@ZERO@", zero),
+                ("@GO@", go.as_str()),
+            ],
+            m,
+        );
+        out.push_str(&text);
+    }
+    if !cbs.is_empty() {
+        out.push('\n');
+        out.push_str(&fill(CALLBACK_CORE, &[], m));
+        for cb in &cbs {
+            out.push('\n');
+            out.push_str(&cb.render(m));
+        }
+        out.push('\n');
+        out.push_str(
+            "/// How many Rust closures Go can reach (live host-pool entries of every kind).\n",
+        );
+        out.push_str("pub fn host_live() -> usize {\n    ");
+        let sum: Vec<String> = cbs.iter().map(|c| format!("{}.live()", c.pool)).collect();
+        out.push_str(&sum.join(" + "));
+        out.push_str("\n}\n");
+    }
+    if !exports.is_empty() {
+        out.push_str(
+            "\n/// The wrapper's exported Go functions, as cgo declares them.\nmod exports {\n    use super::MochiStatus;\n\n    unsafe extern \"C\" {\n",
+        );
+        for x in &exports {
+            let e = &x.ext;
+            let head = format!(
+                "pub(super) {}fn {}",
+                if e.safe { "safe " } else { "" },
+                e.name
+            );
+            out.push_str(&fn_sig(8, &head, &e.params, e.ret.as_deref(), ";"));
+        }
+        out.push_str("    }\n}\n");
+    }
+    for x in &exports {
+        out.push('\n');
+        out.push_str(&x.render());
+    }
+    Ok(out)
+}
+
+/// Replaces each `(key, value)` and `@M@` (values are validated identifiers or fixed text, and
+/// never contain `@`).
+fn fill(tpl: &str, pairs: &[(&str, &str)], m: &str) -> String {
+    let mut s = tpl.to_string();
+    for (k, v) in pairs {
+        s = s.replace(k, v);
+    }
+    s.replace("@M@", m)
+}
+
+/// A function signature as rustfmt lays it out: on one line when it fits in [`WIDTH`], else one
+/// parameter per line.
+fn fn_sig(indent: usize, head: &str, params: &[String], ret: Option<&str>, end: &str) -> String {
+    let pad = " ".repeat(indent);
+    let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
+    let one = format!("{pad}{head}({}){ret}{end}", params.join(", "));
+    if one.len() <= WIDTH {
+        return one + "\n";
+    }
+    let mut s = format!("{pad}{head}(\n");
+    for p in params {
+        s.push_str(&format!("{pad}    {p},\n"));
+    }
+    s.push_str(&format!("{pad}){ret}{end}\n"));
+    s
+}
+
+/// A host callback, resolved for rendering.
+struct Cb<'a> {
+    h: &'a HostCallback,
+    /// `dyn Fn(...) -> R + Send + Sync`.
+    dyn_ty: String,
+    /// The alias of `dyn_ty`.
+    alias: String,
+    /// The static host pool.
+    pool: String,
+    params: Vec<Kind>,
+    result: Option<&'static str>,
+}
+
+impl<'a> Cb<'a> {
+    fn new(h: &'a HostCallback) -> Result<Cb<'a>, HostError> {
+        let symbol = h.prefix();
+        let unsupported = |what: &str| HostError::Unsupported {
+            symbol: symbol.clone(),
+            what: what.to_string(),
+        };
+        if !h.sig.type_params.is_empty() {
+            return Err(unsupported("a host callback cannot be generic"));
+        }
+        if h.sig.is_variadic() {
+            return Err(unsupported("a variadic host callback is not supported"));
+        }
+        let mut params = Vec::new();
+        let mut rust_params = Vec::new();
+        for p in &h.sig.params {
+            let k = kind(&symbol, &p.ty)?;
+            match &k {
+                Kind::Scalar { rust, .. } => rust_params.push(rust.to_string()),
+                Kind::Str => rust_params.push("&str".to_string()),
+                Kind::Handle => {
+                    return Err(unsupported(&format!(
+                        "parameter type `{}`: host callbacks take scalars and strings",
+                        p.ty
+                    )));
+                }
+            }
+            params.push(k);
+        }
+        let result = match h.sig.results.as_slice() {
+            [] => None,
+            [r] => match kind(&symbol, &r.ty)? {
+                Kind::Scalar { rust, .. } => Some(rust),
+                _ => {
+                    return Err(unsupported(&format!(
+                        "result type `{}`: host callbacks return at most one scalar",
+                        r.ty
+                    )));
+                }
+            },
+            _ => return Err(unsupported("host callbacks return at most one scalar")),
+        };
+        let ret = result.map(|r| format!(" -> {r}")).unwrap_or_default();
+        Ok(Cb {
+            h,
+            dyn_ty: format!("dyn Fn({}){ret} + Send + Sync", rust_params.join(", ")),
+            alias: format!("{}Fn", camel(&h.base)),
+            pool: format!("HOST_{}", h.base.to_ascii_uppercase()),
+            params,
+            result,
+        })
+    }
+
+    /// The C parameter list of the trampoline, with Rust types (named, or unnamed for the
+    /// function-pointer alias).
+    fn c_params(&self, named: bool) -> Vec<String> {
+        let mut v = vec![("host_id", "u64".to_string())];
+        let mut owned: Vec<(String, String)> = Vec::new();
+        for (i, k) in self.params.iter().enumerate() {
+            match k {
+                Kind::Scalar { rust, .. } => owned.push((format!("a{i}"), rust.to_string())),
+                Kind::Str => {
+                    owned.push((format!("a{i}"), "*const u8".into()));
+                    owned.push((format!("a{i}_len"), "usize".into()));
+                }
+                Kind::Handle => {}
+            }
+        }
+        if let Some(r) = self.result {
+            owned.push(("r0".into(), format!("*mut {r}")));
+        }
+        owned.push(("msg".into(), "*mut u8".into()));
+        owned.push(("msg_cap".into(), "usize".into()));
+        owned.push(("msg_len".into(), "*mut usize".into()));
+        let mut out: Vec<String> = Vec::new();
+        for (n, t) in v.drain(..) {
+            out.push(if named { format!("{n}: {t}") } else { t });
+        }
+        for (n, t) in owned {
+            out.push(if named { format!("{n}: {t}") } else { t });
+        }
+        out
+    }
+
+    fn render(&self, m: &str) -> String {
+        let b = &self.h.base;
+        let c = camel(b);
+        let alias = &self.alias;
+        let pool = &self.pool;
+        let go = GoType::Func(unnamed(&self.h.sig)).to_string();
+        let mut s = String::new();
+        s.push_str(&format!(
+            "/// The closure type of host callback `{b}` (Go `{go}`).\npub type {alias} = {};\n\n",
+            self.dyn_ty
+        ));
+        let rhs = format!(
+            "unsafe extern \"C\" fn({}) -> MochiStatus;",
+            self.c_params(false).join(", ")
+        );
+        let alias_fn = if format!("type {c}CallFn = {rhs}").len() <= WIDTH {
+            format!("type {c}CallFn = {rhs}\n")
+        } else if rhs.len() + 4 <= WIDTH {
+            format!("type {c}CallFn =\n    {rhs}\n")
+        } else {
+            fn_sig(
+                0,
+                &format!("type {c}CallFn = unsafe extern \"C\" fn"),
+                &self.c_params(false),
+                Some("MochiStatus"),
+                ";",
+            )
+        };
+        s.push_str("/// The trampoline Go calls for a closure of kind `");
+        s.push_str(b);
+        s.push_str("`.\n");
+        s.push_str(&alias_fn);
+        s.push('\n');
+        let pool_ty = format!("std::sync::LazyLock<handlepool::HandlePool<Box<{alias}>>>");
+        let pool_line = format!(
+            "static {pool}: {pool_ty} = std::sync::LazyLock::new(handlepool::HandlePool::new);"
+        );
+        if pool_line.len() <= WIDTH {
+            s.push_str(&pool_line);
+            s.push('\n');
+        } else {
+            s.push_str(&format!(
+                "static {pool}: {pool_ty} =\n    std::sync::LazyLock::new(handlepool::HandlePool::new);\n"
+            ));
+        }
+        s.push('\n');
+        // Constructor.
+        let impl_bound = self.dyn_ty.trim_start_matches("dyn ").to_string();
+        s.push_str(&format!("impl GoCallback<{alias}> {{\n"));
+        s.push_str(&format!(
+            "    /// Hands `f` to Go as a Go `{go}` (Go calls it from any goroutine, so it is\n    /// `Send + Sync`).\n"
+        ));
+        s.push_str(&fn_sig(
+            4,
+            "pub fn new",
+            &[format!("f: impl {impl_bound} + 'static")],
+            Some("Result<Self, GoError>"),
+            " {",
+        ));
+        s.push_str(&format!(
+            "        let host = {pool}\n            .acquire(Box::new(f))\n            .map_err(|_| GoError::HostExhausted {{\n                op: \"GoCallback::new\",\n            }})?;\n"
+        ));
+        s.push_str("        let mut id = 0;\n");
+        s.push_str(
+            "        // SAFETY: both function pointers are this module's trampolines, which never unwind;\n        // `id` is a live local.\n",
+        );
+        push_let_st(
+            &mut s,
+            8,
+            &format!("mochi_{m}_{b}_host_new(host_{b}_call, host_{b}_drop, host.get(), &mut id)"),
+            true,
+        );
+        s.push_str(&format!(
+            "        if let Err(e) = check(\"GoCallback::new\", st) {{\n            {pool}.release(host);\n            return Err(e);\n        }}\n"
+        ));
+        s.push_str(&format!(
+            "        Ok(GoCallback {{\n            id,\n            release: mochi_{m}_{b}_host_release,\n            _f: std::marker::PhantomData,\n        }})\n    }}\n}}\n\n"
+        ));
+        // Call trampoline.
+        s.push_str(
+            "/// Go → Rust: runs the closure behind `host_id`; a panic is caught and reported as\n/// `Panic` with its message, never unwound into Go.\n",
+        );
+        s.push_str(&fn_sig(
+            0,
+            &format!("extern \"C\" fn host_{b}_call"),
+            &self.c_params(true),
+            Some("MochiStatus"),
+            " {",
+        ));
+        s.push_str(&format!(
+            "    let Some(f) = handlepool::HandleId::new(host_id).and_then(|id| {pool}.resolve(id)) else {{\n        return Status::UnknownHandle.raw();\n    }};\n"
+        ));
+        let mut args = Vec::new();
+        for (i, k) in self.params.iter().enumerate() {
+            match k {
+                Kind::Str => {
+                    s.push_str(&format!(
+                        "    // SAFETY: Go passes `a{i}_len` readable bytes of a live Go string for this call.\n    let a{i} = unsafe {{ host_str(a{i}, a{i}_len) }};\n"
+                    ));
+                    args.push(format!("&a{i}"));
+                }
+                _ => args.push(format!("a{i}")),
+            }
+        }
+        s.push_str(&format!("    let f: &{alias} = &**f;\n"));
+        s.push_str(&format!(
+            "    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f({}))) {{\n",
+            args.join(", ")
+        ));
+        if self.result.is_some() {
+            s.push_str("        Ok(y) => {\n            if r0.is_null() {\n                return Status::BadArg.raw();\n            }\n            // SAFETY: Go passes a writable `r0` for this call (checked non-NULL).\n            unsafe { r0.write(y) };\n            OK\n        }\n");
+        } else {
+            s.push_str("        Ok(()) => OK,\n");
+        }
+        s.push_str("        Err(p) => {\n            host_panic(p, msg, msg_cap, msg_len);\n            Status::Panic.raw()\n        }\n    }\n}\n\n");
+        // Drop trampoline.
+        s.push_str(&format!(
+            "/// Go → Rust: Go released the func of `host_id`; drops the closure (never unwinding).\nextern \"C\" fn host_{b}_drop(host_id: u64) {{\n    if let Some(id) = handlepool::HandleId::new(host_id) {{\n        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {pool}.release(id)));\n    }}\n}}\n"
+        ));
+        s
+    }
+}
+
+fn unnamed(sig: &Signature) -> Signature {
+    let mut s = sig.clone();
+    for p in s.params.iter_mut().chain(s.results.iter_mut()) {
+        p.name = None;
+    }
+    s
+}
+
+/// Rust names of handle-crossing Go types the module knows.
+struct HandleNames<'a> {
+    chans: &'a [Chan<'a>],
+    cbs: &'a [Cb<'a>],
+}
+
+impl HandleNames<'_> {
+    /// The Rust type of a handle parameter (borrowed).
+    fn param(&self, ty: &GoType) -> String {
+        if let GoType::Func(sig) = ty {
+            if let Some(cb) = self.cbs.iter().find(|c| unnamed(&c.h.sig) == unnamed(sig)) {
+                return format!("GoCallback<{}>", cb.alias);
+            }
+        }
+        if let GoType::Chan {
+            dir: ChanDir::Both,
+            elem,
+        } = ty
+        {
+            if let Some(c) = self.chans.iter().find(|c| c.elem == elem.as_ref()) {
+                return format!("GoChan<{}>", c.rust);
+            }
+        }
+        self.result(ty)
+    }
+
+    /// The Rust type of a handle result (owned).
+    fn result(&self, ty: &GoType) -> String {
+        self.chans
+            .iter()
+            .find(|c| c.kind == Kind::Handle && c.elem == ty)
+            .map(|c| c.rust.clone())
+            .unwrap_or_else(|| "GoValue".to_string())
+    }
+}
+
+/// A bound export.
+struct Export {
+    ext: Extern,
+    doc: String,
+    params: Vec<String>,
+    args: Vec<String>,
+    /// (local declarations, out-arguments, value expression, Rust type) per result.
+    results: Vec<(String, Vec<String>, String, String)>,
+}
+
+impl Export {
+    fn new(e: &GoExport, names: &HandleNames<'_>) -> Result<Export, HostError> {
+        let sym = &e.symbol;
+        if !e.sig.type_params.is_empty() || e.sig.is_variadic() {
+            return Err(HostError::Unsupported {
+                symbol: sym.clone(),
+                what: "an export cannot be generic or variadic".into(),
+            });
+        }
+        let mut c_params = Vec::new();
+        let mut params = Vec::new();
+        let mut args = Vec::new();
+        let mut safe = true;
+        for (i, p) in e.sig.params.iter().enumerate() {
+            match kind(sym, &p.ty)? {
+                Kind::Scalar { rust, .. } => {
+                    c_params.push(format!("a{i}: {rust}"));
+                    params.push(format!("a{i}: {rust}"));
+                    args.push(format!("a{i}"));
+                }
+                Kind::Str => {
+                    safe = false;
+                    c_params.push(format!("a{i}: *const u8"));
+                    c_params.push(format!("a{i}_len: usize"));
+                    params.push(format!("a{i}: &str"));
+                    args.push(format!("a{i}.as_ptr()"));
+                    args.push(format!("a{i}.len()"));
+                }
+                Kind::Handle => {
+                    c_params.push(format!("a{i}: u64"));
+                    params.push(format!("a{i}: &{}", names.param(&p.ty)));
+                    args.push(format!("a{i}.handle_id()"));
+                }
+            }
+        }
+        let mut results = Vec::new();
+        for (i, r) in e.sig.results.iter().enumerate() {
+            safe = false;
+            match kind(sym, &r.ty)? {
+                Kind::Scalar { rust, .. } => {
+                    let zero = match rust {
+                        "bool" => "false",
+                        "f32" | "f64" => "0.0",
+                        _ => "0",
+                    };
+                    c_params.push(format!("r{i}: *mut {rust}"));
+                    results.push((
+                        format!("    let mut r{i}: {rust} = {zero};\n"),
+                        vec![format!("&mut r{i}")],
+                        format!("r{i}"),
+                        rust.to_string(),
+                    ));
+                }
+                Kind::Str => {
+                    c_params.push(format!("r{i}: *mut *mut u8"));
+                    c_params.push(format!("r{i}_len: *mut usize"));
+                    results.push((
+                        format!(
+                            "    let mut r{i}: *mut u8 = std::ptr::null_mut();\n    let mut r{i}_len: usize = 0;\n"
+                        ),
+                        vec![format!("&mut r{i}"), format!("&mut r{i}_len")],
+                        format!("take_string(r{i}, r{i}_len)"),
+                        "String".into(),
+                    ));
+                }
+                Kind::Handle => {
+                    let t = names.result(&r.ty);
+                    c_params.push(format!("r{i}: *mut u64"));
+                    let value = if t == "GoValue" {
+                        format!("GoValue::from_owned_id(r{i})")
+                    } else {
+                        format!("{t}(GoValue::from_owned_id(r{i}))")
+                    };
+                    results.push((
+                        format!("    let mut r{i}: u64 = 0;\n"),
+                        vec![format!("&mut r{i}")],
+                        value,
+                        t,
+                    ));
+                }
+            }
+        }
+        let doc = if e.doc.trim().is_empty() {
+            format!("Calls the exported Go function `{sym}`.")
+        } else {
+            e.doc.lines().next().unwrap_or_default().trim().to_string()
+        };
+        Ok(Export {
+            ext: Extern {
+                safe,
+                name: sym.clone(),
+                params: c_params,
+                ret: Some("MochiStatus".into()),
+            },
+            doc,
+            params,
+            args,
+            results,
+        })
+    }
+
+    fn render(&self) -> String {
+        let sym = &self.ext.name;
+        let ret_ty = match self.results.len() {
+            0 => "()".to_string(),
+            1 => self.results[0].3.clone(),
+            _ => format!(
+                "({})",
+                self.results
+                    .iter()
+                    .map(|r| r.3.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut s = format!("/// {}\n", self.doc);
+        s.push_str(&fn_sig(
+            0,
+            &format!("pub fn {sym}"),
+            &self.params,
+            Some(&format!("Result<{ret_ty}, GoError>")),
+            " {",
+        ));
+        for r in &self.results {
+            s.push_str(&r.0);
+        }
+        let mut args = self.args.clone();
+        for r in &self.results {
+            args.extend(r.1.iter().cloned());
+        }
+        let call = format!("exports::{sym}({})", args.join(", "));
+        if self.ext.safe {
+            push_let_st(&mut s, 4, &call, false);
+        } else {
+            s.push_str(
+                "    // SAFETY: string arguments point to their bytes for the call; out-pointers are live\n    // locals of the declared C types.\n",
+            );
+            push_let_st(&mut s, 4, &call, true);
+        }
+        s.push_str(&format!("    check(\"{sym}\", st)?;\n"));
+        let value = match self.results.len() {
+            0 => "()".to_string(),
+            1 => self.results[0].2.clone(),
+            _ => format!(
+                "({})",
+                self.results
+                    .iter()
+                    .map(|r| r.2.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        s.push_str(&format!("    Ok({value})\n}}\n"));
+        s
+    }
+}
+
+/// `let st = [unsafe { ]call[ }];` at `indent`, laid out as rustfmt does.
+fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bool) {
+    let pad = " ".repeat(indent);
+    let expr = if unsafe_ {
+        format!("unsafe {{ {call} }}")
+    } else {
+        call.to_string()
+    };
+    let one = format!("{pad}let st = {expr};");
+    if one.len() <= WIDTH {
+        s.push_str(&one);
+        s.push('\n');
+        return;
+    }
+    if indent + 4 + expr.len() < WIDTH {
+        s.push_str(&format!("{pad}let st =\n{pad}    {expr};\n"));
+        return;
+    }
+    let (head, rest) = call.split_once('(').unwrap_or((call, ")"));
+    let inner = rest.strip_suffix(')').unwrap_or(rest);
+    let args_per_line = |s: &mut String, at: &str| {
+        s.push_str(head);
+        s.push_str("(\n");
+        for a in inner.split(", ") {
+            s.push_str(&format!("{at}    {a},\n"));
+        }
+        s.push_str(&format!("{at})"));
+    };
+    if unsafe_ {
+        s.push_str(&format!("{pad}let st = unsafe {{\n{pad}    "));
+        if indent + 4 + call.len() <= WIDTH {
+            s.push_str(call);
+        } else {
+            args_per_line(s, &format!("{pad}    "));
+        }
+        s.push_str(&format!("\n{pad}}};\n"));
+    } else {
+        s.push_str(&format!("{pad}let st = "));
+        args_per_line(s, &pad);
+        s.push_str(";\n");
+    }
+}

@@ -1,0 +1,56 @@
+impl ChanElem for String {
+    type Arg<'a> = &'a str;
+
+    fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus {
+        // SAFETY: `out` is a live, writable u64.
+        unsafe { mochi_@M@_@B@_chan_new(buffer, out) }
+    }
+
+    fn raw_send(id: u64, v: &str, try_: bool) -> MochiStatus {
+        // SAFETY: `v` points to `v.len()` readable bytes; Go copies them during the call.
+        unsafe {
+            if try_ {
+                mochi_@M@_@B@_chan_try_send(id, v.as_ptr(), v.len())
+            } else {
+                mochi_@M@_@B@_chan_send(id, v.as_ptr(), v.len())
+            }
+        }
+    }
+
+    fn raw_recv(id: u64, out: &mut Option<String>, try_: bool) -> MochiStatus {
+        let mut p: *mut u8 = std::ptr::null_mut();
+        let mut n: usize = 0;
+        // SAFETY: `p` and `n` are live, writable locals.
+        let st = unsafe {
+            if try_ {
+                mochi_@M@_@B@_chan_try_recv(id, &mut p, &mut n)
+            } else {
+                mochi_@M@_@B@_chan_recv(id, &mut p, &mut n)
+            }
+        };
+        if st == OK {
+            *out = Some(take_string(p, n));
+        }
+        st
+    }
+
+    fn raw_close(id: u64) -> MochiStatus {
+        mochi_@M@_@B@_chan_close(id)
+    }
+
+    fn raw_free(id: u64) -> MochiStatus {
+        mochi_@M@_@B@_chan_free(id)
+    }
+
+    fn sel_put(v: &str, slot: &mut SelSlot) {
+        slot.put(MochiBytes {
+            data: v.as_ptr().cast_mut(),
+            len: v.len(),
+        });
+    }
+
+    fn sel_take(slot: &SelSlot) -> String {
+        let b: MochiBytes = slot.get();
+        take_string(b.data, b.len)
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of host-render: snapshots of the generated Rust module and Go trampolines,
+//! rustfmt and `-D warnings` compile checks of the module, and refused inputs.
+
+mod fixture;
+mod render;
+mod snapshots;

@@ -1,0 +1,250 @@
+//! The generated module is rustfmt-clean and compiles with `-D warnings`; bad inputs are typed
+//! errors; output is deterministic.
+
+use crate::fixture::{M, file, sig, thing};
+use apisurface::{EmitContext, GoType};
+use goroutine_render::{ChannelShim, ShimFile};
+use host_render::{
+    HostCallback, HostError, HostFile, check_prototypes, render_host_go, render_rust_module,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("host-render")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The newest `libhandlepool-*.rlib` next to this test binary (handlepool is a dev-dependency).
+fn handlepool_rlib() -> Option<PathBuf> {
+    let deps = std::env::current_exe().ok()?.parent()?.to_path_buf();
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&deps)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("libhandlepool-") && n.ends_with(".rlib"))
+        })
+        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
+        .collect();
+    found.sort();
+    found.pop().map(|(_, p)| p)
+}
+
+fn minimal() -> HostFile {
+    let mut shims = ShimFile::new("mini");
+    shims.channels = vec![ChannelShim::new("mini", GoType::name("int64"))];
+    HostFile::new(shims)
+}
+
+fn callbacks_only() -> HostFile {
+    let mut f = HostFile::new(ShimFile::new("cbs"));
+    f.host_callbacks = vec![HostCallback::new("cbs", "tick", sig(vec![], vec![]))];
+    f
+}
+
+#[test]
+fn module_is_rustfmt_clean() {
+    let Ok(rustfmt) = which_rustfmt() else {
+        println!("SKIP: rustfmt not found");
+        return;
+    };
+    for (name, f) in [
+        ("full", file()),
+        ("minimal", minimal()),
+        ("callbacks", callbacks_only()),
+    ] {
+        let text = render_rust_module(&f).unwrap();
+        let dir = scratch(&format!("fmt-{name}"));
+        let path = dir.join("bindings.rs");
+        std::fs::write(&path, &text).unwrap();
+        let out = Command::new(&rustfmt)
+            .args(["--edition", "2024", "--check"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: rustfmt --check:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+fn which_rustfmt() -> Result<PathBuf, ()> {
+    let out = Command::new("rustfmt")
+        .arg("--version")
+        .output()
+        .map_err(|_| ())?;
+    if out.status.success() {
+        Ok(PathBuf::from("rustfmt"))
+    } else {
+        Err(())
+    }
+}
+
+#[test]
+fn module_compiles_with_deny_warnings() {
+    let Some(rlib) = handlepool_rlib() else {
+        println!("SKIP: no handlepool rlib next to the test binary");
+        return;
+    };
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    for (name, f) in [
+        ("full", file()),
+        ("minimal", minimal()),
+        ("callbacks", callbacks_only()),
+    ] {
+        let dir = scratch(&format!("rustc-{name}"));
+        std::fs::write(dir.join("bindings.rs"), render_rust_module(&f).unwrap()).unwrap();
+        std::fs::write(
+            dir.join("lib.rs"),
+            "//! Test crate.\npub mod bindings {\n    //! Generated.\n    include!(\"bindings.rs\");\n}\n",
+        )
+        .unwrap();
+        let out = Command::new(&rustc)
+            .args([
+                "--edition",
+                "2024",
+                "--crate-type",
+                "lib",
+                "-D",
+                "warnings",
+                "--crate-name",
+                "hostbind",
+            ])
+            .arg("--extern")
+            .arg(format!("handlepool={}", rlib.display()))
+            .arg("-L")
+            .arg(rlib.parent().unwrap())
+            .arg("--out-dir")
+            .arg(&dir)
+            .arg(dir.join("lib.rs"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: rustc -D warnings:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn deterministic() {
+    let a = render_rust_module(&file()).unwrap();
+    let g = render_host_go(&file(), &EmitContext::new()).unwrap();
+    for _ in 0..5 {
+        assert_eq!(render_rust_module(&file()).unwrap(), a);
+        assert_eq!(render_host_go(&file(), &EmitContext::new()).unwrap(), g);
+    }
+}
+
+#[test]
+fn module_declarations_check_against_themselves() {
+    // A header written from the rendered Go file's typedefs and the Rust declarations agree
+    // with themselves; the sentinel checks the real cgo header.
+    let rust = render_rust_module(&file()).unwrap();
+    assert!(
+        check_prototypes("", &rust, &[]).is_err(),
+        "nothing exported: every symbol is missing"
+    );
+}
+
+#[test]
+fn refused_inputs_are_typed_errors() {
+    // Two channels of one Rust element type.
+    let mut f = file();
+    f.shims
+        .channels
+        .push(ChannelShim::new(M, GoType::name("int64")).base("other"));
+    assert!(matches!(
+        render_rust_module(&f),
+        Err(HostError::SameElement { .. })
+    ));
+    // `rune` and `int32` are the same Rust type too.
+    let mut f = minimal();
+    f.shims.channels = vec![
+        ChannelShim::new("mini", GoType::name("int32")).base("a"),
+        ChannelShim::new("mini", GoType::name("rune")).base("b"),
+    ];
+    assert!(matches!(
+        render_rust_module(&f),
+        Err(HostError::SameElement { .. })
+    ));
+    // A host callback with a handle parameter or a string result.
+    for s in [
+        sig(vec![thing()], vec![]),
+        sig(vec![], vec![GoType::name("string")]),
+    ] {
+        let mut f = file();
+        f.host_callbacks = vec![HostCallback::new(M, "bad", s)];
+        assert!(matches!(
+            render_rust_module(&f),
+            Err(HostError::Unsupported { .. })
+        ));
+        assert!(matches!(
+            render_host_go(&f, &EmitContext::new()),
+            Err(HostError::Unsupported { .. })
+        ));
+    }
+    // Bad names and modules.
+    let mut f = file();
+    f.host_callbacks = vec![HostCallback::new(M, "no-t ok", sig(vec![], vec![]))];
+    assert!(matches!(
+        render_rust_module(&f),
+        Err(HostError::BadName { .. })
+    ));
+    assert!(matches!(
+        render_host_go(&f, &EmitContext::new()),
+        Err(HostError::BadName { .. })
+    ));
+    let mut f = file();
+    f.host_callbacks = vec![HostCallback::new("other", "x", sig(vec![], vec![]))];
+    assert!(matches!(
+        render_rust_module(&f),
+        Err(HostError::ModuleMismatch { .. })
+    ));
+    let mut f = file();
+    f.exports[0].symbol = "mochi_fx_live".into();
+    assert!(matches!(
+        render_rust_module(&f),
+        Err(HostError::Duplicate { .. })
+    ));
+    // A base whose newtype would shadow a fixed name.
+    let mut f = minimal();
+    f.shims.channels = vec![ChannelShim::new("mini", thing()).base("go_")];
+    assert!(matches!(
+        render_rust_module(&f),
+        Err(HostError::Duplicate { .. })
+    ));
+    // The Go side's refusals come through (a variadic element).
+    let mut f = minimal();
+    f.shims.channels = vec![ChannelShim::new(
+        "mini",
+        GoType::Variadic(Box::new(GoType::name("int"))),
+    )];
+    assert!(matches!(render_rust_module(&f), Err(HostError::Shim(_))));
+}
+
+#[test]
+fn go_file_has_the_trampolines() {
+    let g = render_host_go(&file(), &EmitContext::new()).unwrap();
+    assert!(g.starts_with("//go:build mochi_wrap\n"));
+    assert!(g.contains("import \"C\""));
+    for s in [
+        "mochi_fx_pred_host_new",
+        "mochi_fx_pred_host_release",
+        "mochi_fx_visit_host_new",
+    ] {
+        assert!(g.contains(&format!("//export {s}\n")), "{s}");
+    }
+    assert!(g.contains("var f func(int64) bool = r.call"));
+    assert!(g.contains("var f func(string, int32) = r.call"));
+}
