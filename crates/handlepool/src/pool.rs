@@ -317,11 +317,13 @@ impl<T> HandlePool<T> {
     /// The cap is exact under concurrency: never more than `max` handles are live, and an
     /// acquire fails only if, at one instant during the call, `max` handles were live (a
     /// release still in progress counts until it returns).
+    #[inline]
     pub fn acquire(&self, value: T) -> Result<HandleId, PoolError> {
         self.try_acquire(value).map_err(|(e, _)| e)
     }
 
     /// Like [`acquire`](Self::acquire), but hands the value back when the pool is full.
+    #[inline]
     pub fn try_acquire(&self, value: T) -> Result<HandleId, (PoolError, T)> {
         let me = crate::sync::thread_number();
         let home = me % SHARDS;
@@ -431,6 +433,7 @@ impl<T> HandlePool<T> {
     /// Releases `id`: it never resolves again, and its value is dropped now, or when the last
     /// [`Ref`] to it goes (never while the pool holds a lock). `false` for unknown, zero,
     /// stale or already released IDs.
+    #[inline]
     pub fn release(&self, id: HandleId) -> bool {
         let Some((slot, generation, index)) = self.lookup(id) else {
             return false;
