@@ -32,5 +32,14 @@ pub fn run(args: &[String]) -> Result<()> {
             .args(["doc", "--workspace", "--no-deps"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    // Every library crate can be depended on piecemeal: package each (path dependencies resolved
+    // through cargo's local overlay registry) and build it from its own tarball.
+    run_inherit(cargo().args([
+        "package",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--allow-dirty",
+    ]))?;
     crate::sentinel::run(args)
 }
