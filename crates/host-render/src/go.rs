@@ -129,7 +129,7 @@ fn render_one(
     let mut c_params = vec!["uint64_t host_id".to_string()];
     let mut c_args = vec!["host_id".to_string()];
     let mut go_params = Vec::new();
-    let mut go_args = vec!["r.call".to_string(), "r.id".to_string()];
+    let mut go_args = vec!["r.hostFn".to_string(), "r.hostID".to_string()];
     for (i, prm) in h.sig.params.iter().enumerate() {
         let ty = emit_type(&prm.ty, ctx, imports).map_err(|e| emit_err(&p, e))?;
         go_params.push(format!("x{i} {ty}"));
@@ -239,9 +239,9 @@ fn render_one(
         "{p}Rec is a host closure of Go type {func_ty}, reached through C function pointers."
     ));
     w.block(format!("type {p}Rec struct"), |w| {
-        w.line(format!("call C.{p}_fn"));
-        w.line(format!("drop C.{p}_drop_fn"));
-        w.line("id   C.uint64_t");
+        w.line(format!("hostFn C.{p}_fn"));
+        w.line(format!("dropFn C.{p}_drop_fn"));
+        w.line("hostID C.uint64_t");
     });
     w.blank();
     w.comment(&format!(
@@ -283,7 +283,7 @@ fn render_one(
             w.block("if call == nil || drop == nil || out == nil", |w| {
                 w.line("return C.MOCHI_BAD_ARG");
             });
-            w.line(format!("r := &{p}Rec{{call: call, drop: drop, id: id}}"));
+            w.line(format!("r := &{p}Rec{{hostFn: call, dropFn: drop, hostID: id}}"));
             w.line(format!("var f {func_ty} = r.call"));
             w.line("h := mochiAcquireHandle(f)");
             w.block("if h == 0", |w| {
@@ -310,7 +310,7 @@ fn render_one(
             });
             w.line("mochiReleaseHandle(uint64(id))");
             w.line(format!("r := v.(*{p}Rec)"));
-            w.line(format!("C.{p}_drop(r.drop, r.id)"));
+            w.line(format!("C.{p}_drop(r.dropFn, r.hostID)"));
             w.line("return C.MOCHI_OK");
         },
     );

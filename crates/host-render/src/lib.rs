@@ -36,7 +36,8 @@
 //! shims.channels.push(ChannelShim::new("lib", GoType::name("int64")).base("nums"));
 //! let rust = render_rust_module(&HostFile::new(shims)).unwrap();
 //! assert!(rust.contains("impl ChanElem for i64 {"));
-//! assert!(rust.contains("fn mochi_lib_nums_chan_send(id: u64, v: i64) -> MochiStatus;"));
+//! assert!(rust.contains("#[link_name = \"mochi_lib_nums_chan_send\"]"));
+//! assert!(rust.contains("pub(super) safe fn send(id: u64, v: i64) -> MochiStatus;"));
 //! ```
 
 #![warn(missing_docs)]

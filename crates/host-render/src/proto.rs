@@ -318,7 +318,7 @@ fn strip_rust(text: &str) -> String {
             None => line,
         };
         let t = l.trim();
-        if t.starts_with("#[") || t.starts_with("#![") {
+        if (t.starts_with("#[") || t.starts_with("#![")) && !t.starts_with("#[link_name") {
             continue;
         }
         out.push_str(l);
@@ -439,7 +439,11 @@ fn parse_rust(text: &str, errs: &mut Vec<Mismatch>) -> Parsed {
                 });
                 continue;
             };
-            let name = decl[..paren].trim().to_string();
+            // `#[link_name = "sym"]` names the C symbol of a declaration.
+            let name = match item.split_once("#[link_name = \"") {
+                Some((_, rest)) => rest.split('"').next().unwrap_or_default().to_string(),
+                None => decl[..paren].trim().to_string(),
+            };
             match parse_rust_sig(&decl[paren..]) {
                 Some(p) => {
                     fns.insert(name, p);
@@ -526,6 +530,25 @@ unsafe extern \"C\" {\n\
         );
         let errs = check_prototypes(HEADER, &rust, &[]).unwrap_err();
         assert!(matches!(&errs[..], [Mismatch::Arity { c: 4, rust: 5, .. }]));
+    }
+
+    #[test]
+    fn link_names_are_the_c_symbols() {
+        let rust = RUST
+            .replace(
+                "fn mochi_m_live()",
+                "#[link_name = \"mochi_m_live\"]\nfn live()",
+            )
+            .replace(
+                "fn mochi_m_free(p: *mut c_void)",
+                "#[link_name = \"mochi_m_free\"]\npub(super) fn free(p: *mut c_void)",
+            );
+        let checked = check_prototypes(HEADER, &rust, &["mochi_m_"]).unwrap();
+        assert!(checked.contains(&"mochi_m_live".to_string()));
+        let rust = rust.replace("\"mochi_m_free\"", "\"mochi_m_freed\"");
+        let errs = check_prototypes(HEADER, &rust, &["mochi_m_"]).unwrap_err();
+        assert!(errs.contains(&Mismatch::NotExported("mochi_m_freed".into())));
+        assert!(errs.contains(&Mismatch::NotDeclared("mochi_m_free".into())));
     }
 
     #[test]

@@ -16,7 +16,7 @@ const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
 const WIDTH: usize = 100;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
-const RESERVED: [&str; 23] = [
+const RESERVED: [&str; 26] = [
     "MochiStatus",
     "Status",
     "GoError",
@@ -32,6 +32,9 @@ const RESERVED: [&str; 23] = [
     "Selected",
     "GoCallback",
     "HostDropFn",
+    "HostPool",
+    "host_release",
+    "ffi",
     "OK",
     "SELECT_SEND",
     "SELECT_RECV",
@@ -46,6 +49,11 @@ const RESERVED: [&str; 23] = [
 #[derive(Debug, Clone)]
 struct Extern {
     safe: bool,
+    /// The nested module that declares it (`ffi`, `chan0`, `host0`, `exports`).
+    group: String,
+    /// The C symbol.
+    link: String,
+    /// The Rust name inside its module.
     name: String,
     params: Vec<String>,
     ret: Option<String>,
@@ -118,7 +126,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             });
         }
         check_c_ident("base", &h.base)?;
-        let cb = Cb::new(h)?;
+        let cb = Cb::new(h, cbs.len())?;
         declare(cb.alias.clone())?;
         declare(format!("{}CallFn", camel(&h.base)))?;
         if let Some(first) = by_fn.insert(cb.dyn_ty.clone(), &h.base) {
@@ -135,25 +143,33 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     let mut ext: Vec<Extern> = vec![
         Extern {
             safe: false,
-            name: format!("mochi_{m}_free"),
+            group: "ffi".into(),
+            link: format!("mochi_{m}_free"),
+            name: "free".into(),
             params: vec!["p: *mut c_void".into()],
             ret: None,
         },
         Extern {
             safe: true,
-            name: format!("mochi_{m}_release"),
+            group: "ffi".into(),
+            link: format!("mochi_{m}_release"),
+            name: "release".into(),
             params: vec!["id: u64".into()],
             ret: Some("MochiStatus".into()),
         },
         Extern {
             safe: true,
-            name: format!("mochi_{m}_live"),
+            group: "ffi".into(),
+            link: format!("mochi_{m}_live"),
+            name: "live".into(),
             params: vec![],
             ret: Some("i64".into()),
         },
         Extern {
             safe: false,
-            name: format!("mochi_{m}_panic_message"),
+            group: "ffi".into(),
+            link: format!("mochi_{m}_panic_message"),
+            name: "panic_message".into(),
             params: vec!["out: *mut *mut u8".into(), "out_len: *mut usize".into()],
             ret: Some("MochiStatus".into()),
         },
@@ -161,7 +177,9 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     if !chans.is_empty() {
         ext.push(Extern {
             safe: false,
-            name: format!("mochi_{m}_select"),
+            group: "ffi".into(),
+            link: format!("mochi_{m}_select"),
+            name: "select".into(),
             params: vec![
                 "cases: *mut MochiSelectCase".into(),
                 "n: i32".into(),
@@ -171,8 +189,9 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ret: Some("MochiStatus".into()),
         });
     }
-    for c in &chans {
+    for (ci, c) in chans.iter().enumerate() {
         let p = format!("mochi_{m}_{}_chan", c.base);
+        let group = format!("chan{ci}");
         let (input, output, in_safe): (Vec<String>, Vec<String>, bool) = match &c.kind {
             Kind::Scalar { rust, .. } => (
                 vec![format!("v: {rust}")],
@@ -189,7 +208,9 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         let st = Some("MochiStatus".to_string());
         ext.push(Extern {
             safe: false,
-            name: format!("{p}_new"),
+            group: group.clone(),
+            link: format!("{p}_new"),
+            name: "new".into(),
             params: vec!["buffer: i64".into(), "out: *mut u64".into()],
             ret: st.clone(),
         });
@@ -198,7 +219,9 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             params.extend(input.iter().cloned());
             ext.push(Extern {
                 safe: in_safe,
-                name: format!("{p}_{op}"),
+                group: group.clone(),
+                link: format!("{p}_{op}"),
+                name: op.into(),
                 params,
                 ret: st.clone(),
             });
@@ -208,7 +231,9 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             params.extend(output.iter().cloned());
             ext.push(Extern {
                 safe: false,
-                name: format!("{p}_{op}"),
+                group: group.clone(),
+                link: format!("{p}_{op}"),
+                name: op.into(),
                 params,
                 ret: st.clone(),
             });
@@ -216,17 +241,22 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         for op in ["close", "free"] {
             ext.push(Extern {
                 safe: true,
-                name: format!("{p}_{op}"),
+                group: group.clone(),
+                link: format!("{p}_{op}"),
+                name: op.into(),
                 params: vec!["id: u64".into()],
                 ret: st.clone(),
             });
         }
     }
-    for cb in &cbs {
+    for (hi, cb) in cbs.iter().enumerate() {
         let p = cb.h.prefix();
+        let group = format!("host{hi}");
         ext.push(Extern {
             safe: false,
-            name: format!("{p}_new"),
+            group: group.clone(),
+            link: format!("{p}_new"),
+            name: "new".into(),
             params: vec![
                 format!("call: {}CallFn", camel(&cb.h.base)),
                 "drop: HostDropFn".into(),
@@ -237,7 +267,9 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         });
         ext.push(Extern {
             safe: true,
-            name: format!("{p}_release"),
+            group: group.clone(),
+            link: format!("{p}_release"),
+            name: "release".into(),
             params: vec!["id: u64".into()],
             ret: Some("MochiStatus".into()),
         });
@@ -255,9 +287,9 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     }
     let mut seen = BTreeSet::new();
     for e in ext.iter().chain(exports.iter().map(|x| &x.ext)) {
-        if !seen.insert(e.name.clone()) {
+        if !seen.insert(e.link.clone()) {
             return Err(HostError::Duplicate {
-                name: e.name.clone(),
+                name: e.link.clone(),
             });
         }
     }
@@ -282,9 +314,32 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         ));
     }
     let mut externs = String::new();
+    let mut groups: Vec<&str> = Vec::new();
     for e in &ext {
-        let head = format!("{}fn {}", if e.safe { "safe " } else { "" }, e.name);
-        externs.push_str(&fn_sig(4, &head, &e.params, e.ret.as_deref(), ";"));
+        if !groups.contains(&e.group.as_str()) {
+            groups.push(&e.group);
+        }
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        if gi > 0 {
+            externs.push('\n');
+        }
+        let doc = if *g == "ffi" {
+            format!("The module-level shims of `{m}`.")
+        } else if let Some(i) = g.strip_prefix("chan") {
+            let c = &chans[i.parse::<usize>().unwrap_or(0)];
+            format!("The shims of channel `{}` (`chan {}`).", c.base, c.elem)
+        } else if let Some(i) = g.strip_prefix("host") {
+            let h = cbs[i.parse::<usize>().unwrap_or(0)].h;
+            format!("The Go trampoline of host callback `{}`.", h.base)
+        } else {
+            String::new()
+        };
+        externs.push_str(&extern_module(
+            g,
+            &doc,
+            ext.iter().filter(|e| e.group == *g),
+        ));
     }
     let mut out = fill(
         PRELUDE,
@@ -297,10 +352,18 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     );
     if !chans.is_empty() {
         out.push('\n');
-        out.push_str(&fill(CHAN_CORE, &[], m));
+        let mut call = String::new();
+        push_let_st(
+            &mut call,
+            8,
+            "ffi::select(self.cases.as_mut_ptr(), n, nonblocking, &mut chosen)",
+            true,
+        );
+        out.push_str(&fill(CHAN_CORE, &[("@SELECT_CALL@", call.as_str())], m));
     }
-    for c in &chans {
+    for (ci, c) in chans.iter().enumerate() {
         out.push('\n');
+        let cm = format!("chan{ci}");
         let tpl = match c.kind {
             Kind::Scalar { .. } => CHAN_SCALAR,
             Kind::Str => CHAN_STRING,
@@ -319,6 +382,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
                 ("@B@", c.base),
                 ("@ZERO@", zero),
                 ("@GO@", go.as_str()),
+                ("@CM@", cm.as_str()),
             ],
             m,
         );
@@ -329,7 +393,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         out.push_str(&fill(CALLBACK_CORE, &[], m));
         for cb in &cbs {
             out.push('\n');
-            out.push_str(&cb.render(m));
+            out.push_str(&cb.render());
         }
         out.push('\n');
         out.push_str(
@@ -341,25 +405,38 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         out.push_str("\n}\n");
     }
     if !exports.is_empty() {
-        out.push_str(
-            "\n/// The wrapper's exported Go functions, as cgo declares them.\nmod exports {\n    use super::MochiStatus;\n\n    unsafe extern \"C\" {\n",
-        );
-        for x in &exports {
-            let e = &x.ext;
-            let head = format!(
-                "pub(super) {}fn {}",
-                if e.safe { "safe " } else { "" },
-                e.name
-            );
-            out.push_str(&fn_sig(8, &head, &e.params, e.ret.as_deref(), ";"));
-        }
-        out.push_str("    }\n}\n");
+        out.push('\n');
+        out.push_str(&extern_module(
+            "exports",
+            "The wrapper's exported Go functions.",
+            exports.iter().map(|x| &x.ext),
+        ));
     }
     for x in &exports {
         out.push('\n');
         out.push_str(&x.render());
     }
     Ok(out)
+}
+
+/// A nested module declaring `items` (each with its C symbol as `link_name` when it differs
+/// from its Rust name), so that call sites use short, fixed names.
+fn extern_module<'e>(name: &str, doc: &str, items: impl Iterator<Item = &'e Extern>) -> String {
+    let mut s =
+        format!("/// {doc}\nmod {name} {{\n    use super::*;\n\n    unsafe extern \"C\" {{\n");
+    for e in items {
+        if e.link != e.name {
+            s.push_str(&format!("        #[link_name = \"{}\"]\n", e.link));
+        }
+        let head = format!(
+            "pub(super) {}fn {}",
+            if e.safe { "safe " } else { "" },
+            e.name
+        );
+        s.push_str(&fn_sig(8, &head, &e.params, e.ret.as_deref(), ";"));
+    }
+    s.push_str("    }\n}\n");
+    s
 }
 
 /// Replaces each `(key, value)` and `@M@` (values are validated identifiers or fixed text, and
@@ -398,12 +475,14 @@ struct Cb<'a> {
     alias: String,
     /// The static host pool.
     pool: String,
+    /// Position among the file's host callbacks (names `host<index>` items).
+    index: usize,
     params: Vec<Kind>,
     result: Option<&'static str>,
 }
 
 impl<'a> Cb<'a> {
-    fn new(h: &'a HostCallback) -> Result<Cb<'a>, HostError> {
+    fn new(h: &'a HostCallback, index: usize) -> Result<Cb<'a>, HostError> {
         let symbol = h.prefix();
         let unsupported = |what: &str| HostError::Unsupported {
             symbol: symbol.clone(),
@@ -449,7 +528,8 @@ impl<'a> Cb<'a> {
             h,
             dyn_ty: format!("dyn Fn({}){ret} + Send + Sync", rust_params.join(", ")),
             alias: format!("{}Fn", camel(&h.base)),
-            pool: format!("HOST_{}", h.base.to_ascii_uppercase()),
+            pool: format!("HOST_POOL_{index}"),
+            index,
             params,
             result,
         })
@@ -486,8 +566,9 @@ impl<'a> Cb<'a> {
         out
     }
 
-    fn render(&self, m: &str) -> String {
+    fn render(&self) -> String {
         let b = &self.h.base;
+        let i = self.index;
         let c = camel(b);
         let alias = &self.alias;
         let pool = &self.pool;
@@ -519,16 +600,15 @@ impl<'a> Cb<'a> {
         s.push_str("`.\n");
         s.push_str(&alias_fn);
         s.push('\n');
-        let pool_ty = format!("std::sync::LazyLock<handlepool::HandlePool<Box<{alias}>>>");
         let pool_line = format!(
-            "static {pool}: {pool_ty} = std::sync::LazyLock::new(handlepool::HandlePool::new);"
+            "static {pool}: HostPool<{alias}> = HostPool::new(handlepool::HandlePool::new);"
         );
         if pool_line.len() <= WIDTH {
             s.push_str(&pool_line);
             s.push('\n');
         } else {
             s.push_str(&format!(
-                "static {pool}: {pool_ty} =\n    std::sync::LazyLock::new(handlepool::HandlePool::new);\n"
+                "static {pool}: HostPool<{alias}> =\n    HostPool::new(handlepool::HandlePool::new);\n"
             ));
         }
         s.push('\n');
@@ -555,14 +635,14 @@ impl<'a> Cb<'a> {
         push_let_st(
             &mut s,
             8,
-            &format!("mochi_{m}_{b}_host_new(host_{b}_call, host_{b}_drop, host.get(), &mut id)"),
+            &format!("host{i}::new(host{i}_call, host{i}_drop, host.get(), &mut id)"),
             true,
         );
         s.push_str(&format!(
             "        if let Err(e) = check(\"GoCallback::new\", st) {{\n            {pool}.release(host);\n            return Err(e);\n        }}\n"
         ));
         s.push_str(&format!(
-            "        Ok(GoCallback {{\n            id,\n            release: mochi_{m}_{b}_host_release,\n            _f: std::marker::PhantomData,\n        }})\n    }}\n}}\n\n"
+            "        Ok(GoCallback {{\n            id,\n            release: host{i}::release,\n            _f: std::marker::PhantomData,\n        }})\n    }}\n}}\n\n"
         ));
         // Call trampoline.
         s.push_str(
@@ -570,13 +650,13 @@ impl<'a> Cb<'a> {
         );
         s.push_str(&fn_sig(
             0,
-            &format!("extern \"C\" fn host_{b}_call"),
+            &format!("extern \"C\" fn host{i}_call"),
             &self.c_params(true),
             Some("MochiStatus"),
             " {",
         ));
         s.push_str(&format!(
-            "    let Some(f) = handlepool::HandleId::new(host_id).and_then(|id| {pool}.resolve(id)) else {{\n        return Status::UnknownHandle.raw();\n    }};\n"
+            "    let id = handlepool::HandleId::new(host_id);\n    let Some(f) = id.and_then(|id| {pool}.resolve(id)) else {{\n        return Status::UnknownHandle.raw();\n    }};\n"
         ));
         let mut args = Vec::new();
         for (i, k) in self.params.iter().enumerate() {
@@ -603,7 +683,7 @@ impl<'a> Cb<'a> {
         s.push_str("        Err(p) => {\n            host_panic(p, msg, msg_cap, msg_len);\n            Status::Panic.raw()\n        }\n    }\n}\n\n");
         // Drop trampoline.
         s.push_str(&format!(
-            "/// Go → Rust: Go released the func of `host_id`; drops the closure (never unwinding).\nextern \"C\" fn host_{b}_drop(host_id: u64) {{\n    if let Some(id) = handlepool::HandleId::new(host_id) {{\n        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {pool}.release(id)));\n    }}\n}}\n"
+            "/// Go → Rust: Go released the func of `host_id`; drops the closure (never unwinding).\nextern \"C\" fn host{i}_drop(host_id: u64) {{\n    host_release(&{pool}, host_id);\n}}\n"
         ));
         s
     }
@@ -753,6 +833,8 @@ impl Export {
         Ok(Export {
             ext: Extern {
                 safe,
+                group: "exports".into(),
+                link: sym.clone(),
                 name: sym.clone(),
                 params: c_params,
                 ret: Some("MochiStatus".into()),

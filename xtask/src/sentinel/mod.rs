@@ -7,6 +7,7 @@
 mod bridge;
 mod corpus;
 mod gobridge;
+pub(crate) mod host;
 mod ingest;
 mod linkname;
 mod tinygo_std;
@@ -31,6 +32,7 @@ const STEPS: &[Step] = &[
     ("tinygo-std", tinygo_std::run),
     ("ingest", ingest::run),
     ("bridge", bridge::run),
+    ("host", host::run),
     ("linkname", linkname::run),
     ("gobridge", gobridge::run),
 ];

@@ -29,6 +29,16 @@ impl<F: ?Sized> GoHandle for GoCallback<F> {
 /// The host side's release of a closure, called by Go when it releases the func's handle.
 type HostDropFn = unsafe extern "C" fn(u64);
 
+/// The host pool of one closure kind.
+type HostPool<F> = std::sync::LazyLock<handlepool::HandlePool<Box<F>>>;
+
+/// Releases a closure of `pool` (from Go's release), never unwinding into Go.
+fn host_release<F: ?Sized>(pool: &HostPool<F>, host_id: u64) {
+    if let Some(id) = handlepool::HandleId::new(host_id) {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.release(id)));
+    }
+}
+
 /// Copies a caught panic's message into Go's buffer, then drops the payload without unwinding.
 fn host_panic(
     payload: Box<dyn std::any::Any + Send>,

@@ -296,8 +296,7 @@ impl<'a> Select<'a> {
         // SAFETY: `cases` holds `n` initialised cases whose `value` points to a live, 8-aligned
         // 16-byte slot (boxed, so it does not move); `chosen` is a live local. Send slots hold
         // C values built from arguments that outlive `'a`.
-        let st = unsafe { mochi_@M@_select(self.cases.as_mut_ptr(), n, nonblocking, &mut chosen) };
-        let index = usize::try_from(chosen).ok();
+@SELECT_CALL@        let index = usize::try_from(chosen).ok();
         match (Status::from_raw(st), index) {
             (Some(Status::WouldBlock), _) if nonblocking => Ok(None),
             (Some(Status::Ok), Some(i)) if i < self.cases.len() => {

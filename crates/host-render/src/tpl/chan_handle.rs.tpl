@@ -26,14 +26,14 @@ impl ChanElem for @R@ {
 
     fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus {
         // SAFETY: `out` is a live, writable u64.
-        unsafe { mochi_@M@_@B@_chan_new(buffer, out) }
+        unsafe { @CM@::new(buffer, out) }
     }
 
     fn raw_send(id: u64, v: &@R@, try_: bool) -> MochiStatus {
         if try_ {
-            mochi_@M@_@B@_chan_try_send(id, v.0.id)
+            @CM@::try_send(id, v.0.id)
         } else {
-            mochi_@M@_@B@_chan_send(id, v.0.id)
+            @CM@::send(id, v.0.id)
         }
     }
 
@@ -42,9 +42,9 @@ impl ChanElem for @R@ {
         // SAFETY: `v` is a live, writable u64.
         let st = unsafe {
             if try_ {
-                mochi_@M@_@B@_chan_try_recv(id, &mut v)
+                @CM@::try_recv(id, &mut v)
             } else {
-                mochi_@M@_@B@_chan_recv(id, &mut v)
+                @CM@::recv(id, &mut v)
             }
         };
         if st == OK {
@@ -54,11 +54,11 @@ impl ChanElem for @R@ {
     }
 
     fn raw_close(id: u64) -> MochiStatus {
-        mochi_@M@_@B@_chan_close(id)
+        @CM@::close(id)
     }
 
     fn raw_free(id: u64) -> MochiStatus {
-        mochi_@M@_@B@_chan_free(id)
+        @CM@::free(id)
     }
 
     fn sel_put(v: &@R@, slot: &mut SelSlot) {

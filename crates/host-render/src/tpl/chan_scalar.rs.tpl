@@ -3,14 +3,14 @@ impl ChanElem for @R@ {
 
     fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus {
         // SAFETY: `out` is a live, writable u64.
-        unsafe { mochi_@M@_@B@_chan_new(buffer, out) }
+        unsafe { @CM@::new(buffer, out) }
     }
 
     fn raw_send(id: u64, v: @R@, try_: bool) -> MochiStatus {
         if try_ {
-            mochi_@M@_@B@_chan_try_send(id, v)
+            @CM@::try_send(id, v)
         } else {
-            mochi_@M@_@B@_chan_send(id, v)
+            @CM@::send(id, v)
         }
     }
 
@@ -19,9 +19,9 @@ impl ChanElem for @R@ {
         // SAFETY: `v` is a live, writable local of the element's C type.
         let st = unsafe {
             if try_ {
-                mochi_@M@_@B@_chan_try_recv(id, &mut v)
+                @CM@::try_recv(id, &mut v)
             } else {
-                mochi_@M@_@B@_chan_recv(id, &mut v)
+                @CM@::recv(id, &mut v)
             }
         };
         if st == OK {
@@ -31,11 +31,11 @@ impl ChanElem for @R@ {
     }
 
     fn raw_close(id: u64) -> MochiStatus {
-        mochi_@M@_@B@_chan_close(id)
+        @CM@::close(id)
     }
 
     fn raw_free(id: u64) -> MochiStatus {
-        mochi_@M@_@B@_chan_free(id)
+        @CM@::free(id)
     }
 
     fn sel_put(v: @R@, slot: &mut SelSlot) {

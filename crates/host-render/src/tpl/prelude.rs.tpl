@@ -103,12 +103,7 @@ impl fmt::Display for GoError {
 
 impl std::error::Error for GoError {}
 
-// The shims of module `@M@`. Functions taking only scalars are `safe`: Go validates every ID and
-// value. Functions taking pointers are unsafe: every pointer must be NULL or valid for the call.
-unsafe extern "C" {
 @EXTERNS@
-}
-
 /// Turns a raw status into `Ok(())` or a typed error (fetching the panic message for `Panic`).
 fn check(op: &'static str, raw: MochiStatus) -> Result<(), GoError> {
     match Status::from_raw(raw) {
@@ -127,7 +122,7 @@ fn take_panic_message() -> String {
     let mut p: *mut u8 = std::ptr::null_mut();
     let mut n: usize = 0;
     // SAFETY: both out-pointers are live locals of the declared C types.
-    let st = unsafe { mochi_@M@_panic_message(&mut p, &mut n) };
+    let st = unsafe { ffi::panic_message(&mut p, &mut n) };
     if st != OK {
         return String::new();
     }
@@ -142,7 +137,7 @@ fn take_string(p: *mut u8, n: usize) -> String {
     // SAFETY: Go returned `p` from C.malloc with `n` readable bytes; they are copied once here.
     let bytes = unsafe { std::slice::from_raw_parts(p, n) }.to_vec();
     // SAFETY: `p` is Go's C allocation for this host and is not used after this call.
-    unsafe { mochi_@M@_free(p.cast()) };
+    unsafe { ffi::free(p.cast()) };
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -151,7 +146,7 @@ fn take_string(p: *mut u8, n: usize) -> String {
 
 /// How many Go-side handles of this module are live.
 pub fn live() -> i64 {
-    mochi_@M@_live()
+    ffi::live()
 }
 
 /// A Go value behind a handle ID (a pointer, struct, slice, map, interface, ...), owned by the
@@ -180,7 +175,7 @@ impl GoValue {
 impl Drop for GoValue {
     fn drop(&mut self) {
         if self.id != 0 {
-            let _ = mochi_@M@_release(self.id);
+            let _ = ffi::release(self.id);
         }
     }
 }

@@ -43,6 +43,27 @@ fn minimal() -> HostFile {
     HostFile::new(shims)
 }
 
+/// Long module and base names push generated lines past rustfmt's width.
+fn long_names() -> HostFile {
+    let m = "a_rather_long_module_name_x";
+    let mut shims = ShimFile::new(m);
+    shims.channels = vec![
+        ChannelShim::new(m, GoType::name("int64")).base("a_long_channel_base_name"),
+        ChannelShim::new(m, GoType::name("string")).base("another_long_string_base"),
+        ChannelShim::new(m, thing()).base("a_long_handle_channel_base"),
+    ];
+    let mut f = HostFile::new(shims);
+    f.host_callbacks = vec![HostCallback::new(
+        m,
+        "a_long_callback_base_name",
+        sig(
+            vec![GoType::name("string"), GoType::name("float64")],
+            vec![GoType::name("uint64")],
+        ),
+    )];
+    f
+}
+
 fn callbacks_only() -> HostFile {
     let mut f = HostFile::new(ShimFile::new("cbs"));
     f.host_callbacks = vec![HostCallback::new("cbs", "tick", sig(vec![], vec![]))];
@@ -59,6 +80,7 @@ fn module_is_rustfmt_clean() {
         ("full", file()),
         ("minimal", minimal()),
         ("callbacks", callbacks_only()),
+        ("long", long_names()),
     ] {
         let text = render_rust_module(&f).unwrap();
         let dir = scratch(&format!("fmt-{name}"));
@@ -100,6 +122,7 @@ fn module_compiles_with_deny_warnings() {
         ("full", file()),
         ("minimal", minimal()),
         ("callbacks", callbacks_only()),
+        ("long", long_names()),
     ] {
         let dir = scratch(&format!("rustc-{name}"));
         std::fs::write(dir.join("bindings.rs"), render_rust_module(&f).unwrap()).unwrap();
