@@ -5,7 +5,7 @@
 #
 # Usage (as root): sh testdata/linkname-fixture/tinygo/install.sh [OUT]   (default target/tinygo)
 # Needs: apt (Debian packages, including deb-src), the Go module proxy, `go` on PATH. ~3 minutes
-# on 2 cores when nothing is cached; nothing here runs in CI.
+# on 2 cores when nothing is cached; .ci/run runs it (best effort) before the tests.
 set -eu
 
 TINYGO_VERSION=v0.40.1  # the newest release on LLVM 19 (Debian bookworm has no LLVM 20)
