@@ -65,21 +65,23 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     let fmt = imports.add("fmt").map_err(|e| emit_err("file", e))?;
 
     let mut c = preamble();
+    c.push_str("#include <string.h>\n");
     let mut w = GoWriter::new();
     w.comment(&format!(
-        "mochi_{m}_hostFailure is the panic message of a host callback that did not return\nMOCHI_OK."
+        "mochi_{m}_hostFailure is the panic message of a host callback that did not return\nMOCHI_OK; it frees msg (C memory the invoke helper allocated, or NULL)."
     ));
     w.block(
         format!(
             "func mochi_{m}_hostFailure(sym string, st C.mochi_status, msg *C.char, n C.size_t) string"
         ),
         |w| {
-            w.block(format!("if n > {HOST_MSG_CAP}"), |w| {
-                w.line(format!("n = {HOST_MSG_CAP}"));
+            w.line("text := \"\"");
+            w.block("if msg != nil", |w| {
+                w.line(format!(
+                    "text = string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(msg)), int(n)))"
+                ));
+                w.line(format!("C.free({unsafe_}.Pointer(msg))"));
             });
-            w.line(format!(
-                "text := string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(msg)), int(n)))"
-            ));
             w.block("if st == C.MOCHI_PANIC", |w| {
                 w.line(format!(
                     "return {fmt}.Sprintf(\"%s: the host callback panicked: %s\", sym, text)"
@@ -198,25 +200,25 @@ fn render_one(
     if let Some((ct, _)) = &result {
         c.push_str(&format!("\t{ct} r0;\n"));
     }
-    c.push_str(&format!(
-        "\tsize_t msg_len;\n\tchar msg[{HOST_MSG_CAP}];\n}} {p}_ret;\n"
-    ));
+    c.push_str(&format!("\tchar *msg;\n\tsize_t msg_len;\n}} {p}_ret;\n"));
     let mut inv_params = vec![format!("{p}_fn f")];
     inv_params.extend(c_params.iter().cloned());
     let mut call_args = c_args.clone();
     if result.is_some() {
         call_args.push("&r.r0".into());
     }
-    call_args.extend(["r.msg".into(), "sizeof r.msg".into(), "&r.msg_len".into()]);
+    call_args.extend(["msg".into(), "sizeof msg".into(), "&n".into()]);
+    // The message buffer lives on the C stack; only a failed call copies it to the heap, so
+    // the struct Go gets back stays small.
     c.push_str(&format!(
-        "static inline {p}_ret {p}_invoke({}) {{\n\t{p}_ret r;\n\tr.msg_len = 0;\n",
+        "static inline {p}_ret {p}_invoke({}) {{\n\t{p}_ret r;\n\tchar msg[{HOST_MSG_CAP}];\n\tsize_t n = 0;\n\tr.msg = NULL;\n\tr.msg_len = 0;\n",
         inv_params.join(", ")
     ));
     if result.is_some() {
         c.push_str("\tr.r0 = 0;\n");
     }
     c.push_str(&format!(
-        "\tr.st = f({});\n\treturn r;\n}}\n",
+        "\tr.st = f({});\n\tif (r.st != MOCHI_OK && n > 0 && n <= sizeof msg) {{\n\t\tr.msg = malloc(n);\n\t\tif (r.msg != NULL) {{\n\t\t\tmemcpy(r.msg, msg, n);\n\t\t\tr.msg_len = n;\n\t\t}}\n\t}}\n\treturn r;\n}}\n",
         call_args.join(", ")
     ));
     c.push_str(&format!(
@@ -260,7 +262,7 @@ fn render_one(
             w.line(format!("res := C.{p}_invoke({})", go_args.join(", ")));
             w.block("if res.st != C.MOCHI_OK", |w| {
                 w.line(format!(
-                    "panic(mochi_{m}_hostFailure(\"{p}\", res.st, &res.msg[0], res.msg_len))"
+                    "panic(mochi_{m}_hostFailure(\"{p}\", res.st, res.msg, res.msg_len))"
                 ));
             });
             if let Some((_, t)) = &result {

@@ -1,6 +1,7 @@
 //! `cargo xtask bench [NAME]`: benchmarks that print side-by-side ratios from one run.
 
 mod bridge;
+mod host;
 mod ingest;
 mod pool;
 mod synth;
@@ -13,6 +14,7 @@ type Bench = (&'static str, fn(&[String]) -> Result<()>);
 /// Every benchmark, by name.
 const BENCHES: &[Bench] = &[
     ("bridge", bridge::run),
+    ("host", host::run),
     ("ingest", ingest::run),
     ("pool", pool::run),
     ("synth", synth::run),
