@@ -16,7 +16,7 @@ const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
 const WIDTH: usize = 100;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
-const RESERVED: [&str; 26] = [
+const RESERVED: [&str; 27] = [
     "MochiStatus",
     "Status",
     "GoError",
@@ -25,6 +25,7 @@ const RESERVED: [&str; 26] = [
     "MochiBytes",
     "MochiSelectCase",
     "SelSlot",
+    "TakeFn",
     "ChanElem",
     "GoChan",
     "Select",
@@ -297,11 +298,8 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     // Assemble.
     let mut variants = String::new();
     let mut from = String::new();
-    for (i, st) in Status::ALL.iter().enumerate() {
+    for st in Status::ALL {
         let name = camel(&st.c_name()["MOCHI_".len()..].to_ascii_lowercase());
-        if i > 0 {
-            variants.push('\n');
-        }
         variants.push_str(&format!(
             "    /// `{}` ({}).\n    {name} = {},\n",
             st.c_name(),
@@ -879,9 +877,16 @@ impl Export {
         if self.ext.safe {
             push_let_st(&mut s, 4, &call, false);
         } else {
-            s.push_str(
-                "    // SAFETY: string arguments point to their bytes for the call; out-pointers are live\n    // locals of the declared C types.\n",
-            );
+            let strings = self.args.iter().any(|a| a.ends_with(".as_ptr()"));
+            s.push_str(match (strings, self.results.is_empty()) {
+                (true, false) => {
+                    "    // SAFETY: string arguments point to their bytes for the call (Go copies them);\n    // out-pointers are live locals of the declared C types.\n"
+                }
+                (true, true) => {
+                    "    // SAFETY: string arguments point to their bytes for the call (Go copies them).\n"
+                }
+                _ => "    // SAFETY: out-pointers are live locals of the declared C types.\n",
+            });
             push_let_st(&mut s, 4, &call, true);
         }
         s.push_str(&format!("    check(\"{sym}\", st)?;\n"));

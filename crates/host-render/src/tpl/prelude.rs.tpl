@@ -104,6 +104,7 @@ impl fmt::Display for GoError {
 impl std::error::Error for GoError {}
 
 @EXTERNS@
+
 /// Turns a raw status into `Ok(())` or a typed error (fetching the panic message for `Panic`).
 fn check(op: &'static str, raw: MochiStatus) -> Result<(), GoError> {
     match Status::from_raw(raw) {

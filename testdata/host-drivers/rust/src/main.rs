@@ -348,7 +348,20 @@ fn concurrent() {
     });
 }
 
+/// The safe types may be shared and moved between threads (every shim may be called from any
+/// thread; closures are `Send + Sync`). Checked at compile time.
+fn auto_traits() {
+    fn both<T: Send + Sync>() {}
+    both::<GoChan<i64>>();
+    both::<GoChan<String>>();
+    both::<GoChan<ThingValue>>();
+    both::<GoValue>();
+    both::<GoCallback<PredFn>>();
+    both::<GoCallback<VisitFn>>();
+}
+
 fn main() {
+    auto_traits();
     scalars();
     strings();
     handles();
