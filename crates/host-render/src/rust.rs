@@ -14,6 +14,8 @@ const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
 
 /// rustfmt's default line width.
 const WIDTH: usize = 100;
+/// rustfmt's default `fn_call_width`: wider argument lists are broken one per line.
+const CALL_WIDTH: usize = 60;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
 const RESERVED: [&str; 27] = [
@@ -889,7 +891,15 @@ impl Export {
             });
             push_let_st(&mut s, 4, &call, true);
         }
-        s.push_str(&format!("    check(\"{sym}\", st)?;\n"));
+        let check = format!("    check(\"{sym}\", st)?;");
+        if check.len() <= WIDTH && sym.len() + 6 <= CALL_WIDTH {
+            s.push_str(&check);
+            s.push('\n');
+        } else {
+            s.push_str(&format!(
+                "    check(\n        \"{sym}\",\n        st,\n    )?;\n"
+            ));
+        }
         let value = match self.results.len() {
             0 => "()".to_string(),
             1 => self.results[0].2.clone(),
@@ -902,50 +912,127 @@ impl Export {
                     .join(", ")
             ),
         };
-        s.push_str(&format!("    Ok({value})\n}}\n"));
+        let line = format!("    Ok({value})");
+        let inner_len =
+            (self.results.iter().map(|r| r.2.len() + 2).sum::<usize>()).saturating_sub(2);
+        if (line.len() <= WIDTH && inner_len <= CALL_WIDTH) || self.results.len() < 2 {
+            s.push_str(&line);
+            s.push('\n');
+        } else {
+            s.push_str("    Ok((\n");
+            for r in &self.results {
+                s.push_str(&format!("        {},\n", r.2));
+            }
+            s.push_str("    ))\n");
+        }
+        s.push_str("}\n");
         s
     }
 }
 
-/// `let st = [unsafe { ]call[ }];` at `indent`, laid out as rustfmt does.
+/// An argument rustfmt counts as simple (a name, possibly borrowed): only lists of those are
+/// put on one line of their own when a call breaks.
+fn simple_arg(a: &str) -> bool {
+    let a = a.strip_prefix("&mut ").unwrap_or(a);
+    !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// `let st = [unsafe { ]call[ }];` at `indent`, laid out as rustfmt does (default
+/// `max_width` 100 and `fn_call_width` 60: a call whose arguments are wider than 60 columns
+/// gets one argument per line).
 fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bool) {
     let pad = " ".repeat(indent);
+    let (head, rest) = call.split_once('(').unwrap_or((call, ")"));
+    let inner = rest.strip_suffix(')').unwrap_or(rest);
+    let narrow = inner.len() <= CALL_WIDTH;
     let expr = if unsafe_ {
         format!("unsafe {{ {call} }}")
     } else {
         call.to_string()
     };
     let one = format!("{pad}let st = {expr};");
-    if one.len() <= WIDTH {
+    if narrow && one.len() <= WIDTH {
         s.push_str(&one);
         s.push('\n');
         return;
     }
-    if indent + 4 + expr.len() < WIDTH {
+    if narrow && indent + 4 + expr.len() < WIDTH {
         s.push_str(&format!("{pad}let st =\n{pad}    {expr};\n"));
         return;
     }
-    let (head, rest) = call.split_once('(').unwrap_or((call, ")"));
-    let inner = rest.strip_suffix(')').unwrap_or(rest);
-    let args_per_line = |s: &mut String, at: &str| {
+    // The call broken at `at`: arguments on one line of their own when they are narrow,
+    // else one per line.
+    let broken = |s: &mut String, at: &str| {
         s.push_str(head);
         s.push_str("(\n");
-        for a in inner.split(", ") {
-            s.push_str(&format!("{at}    {a},\n"));
+        if narrow && inner.split(", ").all(simple_arg) {
+            s.push_str(&format!("{at}    {inner},\n"));
+        } else {
+            for a in inner.split(", ") {
+                s.push_str(&format!("{at}    {a},\n"));
+            }
         }
         s.push_str(&format!("{at})"));
     };
     if unsafe_ {
         s.push_str(&format!("{pad}let st = unsafe {{\n{pad}    "));
-        if indent + 4 + call.len() <= WIDTH {
+        if narrow && indent + 4 + call.len() <= WIDTH {
             s.push_str(call);
         } else {
-            args_per_line(s, &format!("{pad}    "));
+            broken(s, &format!("{pad}    "));
         }
         s.push_str(&format!("\n{pad}}};\n"));
     } else {
         s.push_str(&format!("{pad}let st = "));
-        args_per_line(s, &pad);
+        broken(s, &pad);
         s.push_str(";\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_fit_or_break_one_parameter_per_line() {
+        let short = fn_sig(4, "fn f", &["a: u8".into()], Some("i32"), ";");
+        assert_eq!(short, "    fn f(a: u8) -> i32;\n");
+        let params: Vec<String> = (0..12).map(|i| format!("argument_{i}: u64")).collect();
+        let long = fn_sig(0, "pub fn g", &params, None, " {");
+        assert!(long.starts_with("pub fn g(\n    argument_0: u64,\n"));
+        assert!(long.ends_with("    argument_11: u64,\n) {\n"));
+        assert!(long.lines().all(|l| l.len() <= WIDTH));
+    }
+
+    #[test]
+    fn let_statements_follow_rustfmt_breaks() {
+        let mut s = String::new();
+        push_let_st(&mut s, 4, "f(a, b)", true);
+        assert_eq!(s, "    let st = unsafe { f(a, b) };\n");
+        // Breaks after `=` when the expression then fits.
+        let call = format!("some_function({})", ["x"; 20].join(", "));
+        let mut s = String::new();
+        push_let_st(&mut s, 8, &call, true);
+        assert!(
+            s.starts_with("        let st =\n            unsafe { some_function("),
+            "{s}"
+        );
+        // Otherwise the block opens and the arguments go one per line.
+        let call = format!("some_function({})", ["an_argument"; 12].join(", "));
+        let mut s = String::new();
+        push_let_st(&mut s, 4, &call, true);
+        assert!(s.starts_with(
+            "    let st = unsafe {\n        some_function(\n            an_argument,\n"
+        ));
+        assert!(s.ends_with("        )\n    };\n"), "{s}");
+        let mut s = String::new();
+        push_let_st(&mut s, 4, &call, false);
+        assert!(s.starts_with("    let st = some_function(\n        an_argument,\n"));
+        assert!(s.ends_with("    );\n"), "{s}");
+    }
+
+    #[test]
+    fn fill_replaces_every_placeholder() {
+        assert_eq!(fill("@M@ @X@ @M@", &[("@X@", "x")], "m"), "m x m");
     }
 }

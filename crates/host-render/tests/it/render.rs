@@ -61,6 +61,42 @@ fn long_names() -> HostFile {
             vec![GoType::name("uint64")],
         ),
     )];
+    let long_export = |sym: &str, n: usize, results: Vec<GoType>| host_render::GoExport {
+        symbol: sym.into(),
+        sig: sig(
+            (0..n)
+                .map(|i| GoType::name(if i % 2 == 0 { "string" } else { "int64" }))
+                .collect(),
+            results,
+        ),
+        doc: String::new(),
+    };
+    f.exports = vec![
+        long_export(
+            "a_very_long_exported_function_name_for_layout_tests",
+            5,
+            vec![GoType::name("int64")],
+        ),
+        long_export("short_export", 2, vec![]),
+        long_export(
+            "medium_length_export_name",
+            3,
+            vec![thing(), GoType::name("string")],
+        ),
+        long_export("another_quite_long_exported_function_name_here", 1, vec![]),
+        long_export(
+            "an_exported_function_whose_name_alone_is_longer_than_seventy_columns_of_text",
+            1,
+            vec![GoType::name("bool")],
+        ),
+        long_export("four_results", 0, vec![GoType::name("int64"); 4]),
+        host_render::GoExport {
+            symbol: "an_exported_function_taking_only_integers_whose_name_is_long_as_well".into(),
+            sig: sig(vec![GoType::name("int64"); 2], vec![GoType::name("int64")]),
+            doc: String::new(),
+        },
+        long_export("three_strings", 0, vec![GoType::name("string"); 3]),
+    ];
     f
 }
 
