@@ -5,7 +5,8 @@
 //! `float32/64`, `string`, and `*example.com/hostfixture.Thing` as a handle), the host-callback
 //! trampolines (`func(int64) bool`, `func(string, int32)`) and the Rust module with safe
 //! bindings of those and of the glue's exports (`testdata/host-drivers/go-archive/glue.go`).
-//! Checks byte determinism, gofmt and `go vet`, builds the c-archive, then:
+//! Checks byte determinism; the library form (`package gowrap`: gofmt, vet, build, and nothing
+//! left without the tag); gofmt and `go vet` of the archive package; builds the c-archive, then:
 //!
 //! * compares every `extern "C"` declaration of the Rust module with the prototype cgo wrote in
 //!   `libhost.h` (and every `mochi_fixture_*`/`fixture_*` prototype must be declared in Rust);
@@ -229,6 +230,62 @@ pub fn build_driver(lib_dir: &Path, bindings: &Path, release: bool) -> Result<Pa
     Ok(target.join(if release { "release" } else { "debug" }))
 }
 
+/// The host-callback file in a library package (`package gowrap`, beside the runtime and the
+/// shim file): gofmt, `go vet` and `go build` with the tag, and without it nothing is left.
+fn library_form(go: &Path, dir: &Path) -> Result<()> {
+    let mut f = host_file();
+    f.shims.package = "gowrap".into();
+    let ctx = EmitContext::new();
+    write(
+        &dir.join("go.mod"),
+        format!(
+            "module example.com/gobridge/hostlib\n\ngo 1.21\n\nrequire {FIXTURE} v0.0.0\n\nreplace {FIXTURE} => {}\n",
+            root()
+                .join("testdata")
+                .join("host-drivers")
+                .join("fixture")
+                .display()
+        ),
+    )?;
+    write(
+        &dir.join("mochi_rt.go"),
+        render_runtime(&RuntimeOptions::default())?,
+    )?;
+    write(
+        &dir.join("mochi_fixture.go"),
+        goroutine_render::render_shim_file(&f.shims, &ctx)?,
+    )?;
+    write(
+        &dir.join("mochi_fixture_host.go"),
+        render_host_go(&f, &ctx)?,
+    )?;
+    write(
+        &dir.join("doc.go"),
+        "// Package gowrap holds the generated files under the mochi_wrap tag.\npackage gowrap\n",
+    )?;
+    let gofmt = go.with_file_name("gofmt");
+    let gofmt = if gofmt.exists() {
+        gofmt
+    } else {
+        PathBuf::from("gofmt")
+    };
+    let out = sh(Command::new(gofmt).arg("-l").arg(".").current_dir(dir))?;
+    if !out.stdout.is_empty() {
+        bail!("gofmt -l lists: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    sh(go_cmd(go, dir).args(["vet", "-tags", "mochi_wrap", "."]))?;
+    sh(go_cmd(go, dir).args(["build", "-tags", "mochi_wrap", "."]))?;
+    let listed = sh(go_cmd(go, dir).args(["list", "-f", "{{.GoFiles}} {{.CgoFiles}}", "."]))?;
+    let listed = String::from_utf8_lossy(&listed.stdout).trim().to_string();
+    if listed != "[doc.go] []" {
+        bail!("without the tag only doc.go should be left, go list says {listed}");
+    }
+    println!(
+        "host: library form (package gowrap): gofmt, vet and build clean; gone without the tag"
+    );
+    Ok(())
+}
+
 /// `cargo clippy -D warnings` over the driver crate, which includes the generated module.
 fn clippy_driver(lib_dir: &Path, bindings: &Path) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -279,6 +336,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         hashes.into_iter().next().unwrap_or_default()
     );
     let dir = scratch("sentinel-host")?;
+    library_form(&ctx.go, &dir.join("lib"))?;
     let bindings = dir.join("bindings.rs");
     write(&bindings, &r.rust)?;
 
