@@ -24,6 +24,39 @@
 //! and frees. Types are `Send`/`Sync` only as their contents allow (`GoChan<T>` as `T`; host
 //! closures must be `Send + Sync` because Go calls them from any goroutine).
 //!
+//! # Host callbacks across the boundary
+//!
+//! For a [`HostCallback`] `B` of module `M` with Go type `func(P...) R`:
+//!
+//! * Rust: `GoCallback::<BFn>::new(closure)` puts the boxed closure into a per-kind
+//!   `handlepool::HandlePool` (host ID) and calls `mochi_M_B_host_new(call, drop, host_id, &id)`
+//!   with two `extern "C"` trampolines of the module.
+//! * Go ([`render_host_go`]): `host_new` stores a Go `func(P...) R` in the Go handle table. Calling
+//!   it calls `call(host_id, P..., R *r0, char *msg, size_t msg_cap, size_t *msg_len)` through a
+//!   static inline C helper; strings go in as pointer + length to the Go string's bytes (valid
+//!   for the call only). Any status but `MOCHI_OK` becomes a Go panic naming the callback and
+//!   carrying the host's message, so the shim or glue that called into Go recovers it and the
+//!   Rust caller sees `GoError::Panic` with that text.
+//! * The Rust trampoline resolves the host ID (`UnknownHandle` for a released closure), runs the
+//!   closure under `catch_unwind` and writes the result; a panic becomes `Panic` plus its message
+//!   (at most [`HOST_MSG_CAP`] bytes).
+//! * Dropping the `GoCallback` calls `mochi_M_B_host_release(id)`, which releases the Go handle
+//!   and calls `drop(host_id)` once: both pools go back to where they were. Go code that kept
+//!   the func value and calls it later gets a Go panic (`returned status 5`), never a dangling
+//!   closure.
+//!
+//! # Limits (typed errors, never silent)
+//!
+//! * One channel per Rust element type per module (`GoChan<T>` is keyed by `T`): `rune`/`int32`,
+//!   `byte`/`uint8` and `uint`/`uintptr` are the same Rust types ([`HostError::SameElement`]).
+//!   Handle-typed channels each get their own newtype (`<Base>Value`).
+//! * Host callbacks take scalars and strings and return nothing or one scalar
+//!   ([`HostError::Unsupported`]).
+//! * By the contract only a nil *interface* crosses as ID 0: a typed nil pointer received from Go
+//!   is a (non-nil) handle to Go's nil pointer.
+//! * The panic message of `GoError::Panic` is the module's last recovered panic, which
+//!   concurrent panics on other threads can replace.
+//!
 //! It must never: render a name that is not a validated ASCII identifier, write Go types other
 //! than through `apisurface::emit`, produce output that depends on anything but its input, or
 //! panic on any input.
