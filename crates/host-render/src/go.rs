@@ -60,7 +60,11 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     for i in 0..16 {
         imports.reserve(&format!("x{i}"));
     }
-    let sync = imports.add("sync").map_err(|e| emit_err("file", e))?;
+    let sync = if file.host_callbacks.is_empty() {
+        String::new()
+    } else {
+        imports.add("sync").map_err(|e| emit_err("file", e))?
+    };
     let unsafe_ = imports.add("unsafe").map_err(|e| emit_err("file", e))?;
     let fmt = imports.add("fmt").map_err(|e| emit_err("file", e))?;
 

@@ -293,6 +293,14 @@ fn refused_inputs_are_typed_errors() {
 }
 
 #[test]
+fn go_file_without_host_callbacks_imports_only_what_it_uses() {
+    let g = render_host_go(&minimal(), &EmitContext::new()).unwrap();
+    assert!(!g.contains("\"sync\""), "{g}");
+    assert!(g.contains("\"fmt\"") && g.contains("\"unsafe\""));
+    assert!(!g.contains("//export"));
+}
+
+#[test]
 fn go_file_has_the_trampolines() {
     let g = render_host_go(&file(), &EmitContext::new()).unwrap();
     assert!(g.starts_with("//go:build mochi_wrap\n"));
