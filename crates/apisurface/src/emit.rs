@@ -376,14 +376,7 @@ pub fn emit_type(
     ctx: &EmitContext<'_>,
     imports: &mut ImportSet,
 ) -> Result<String, EmitError> {
-    let mut out = String::new();
-    Emitter {
-        ctx,
-        imports,
-        constraint: false,
-    }
-    .ty(ty, &mut out)?;
-    Ok(out)
+    emit_with(ctx, imports, false, |e, out| e.ty(ty, out))
 }
 
 /// Writes the type of a parameter: like [`emit_type`], but a top-level `...T` is allowed (the
@@ -393,20 +386,13 @@ pub fn emit_param_type(
     ctx: &EmitContext<'_>,
     imports: &mut ImportSet,
 ) -> Result<String, EmitError> {
-    let mut out = String::new();
-    let mut e = Emitter {
-        ctx,
-        imports,
-        constraint: false,
-    };
-    match ty {
+    emit_with(ctx, imports, false, |e, out| match ty {
         GoType::Variadic(elem) => {
             out.push_str("...");
-            e.ty(elem, &mut out)?;
+            e.ty(elem, out)
         }
-        _ => e.ty(ty, &mut out)?,
-    }
-    Ok(out)
+        _ => e.ty(ty, out),
+    })
 }
 
 /// Writes `ty` as a type constraint (unions, `~T`, `comparable` and type-set interfaces allowed).
@@ -415,14 +401,7 @@ pub fn emit_constraint(
     ctx: &EmitContext<'_>,
     imports: &mut ImportSet,
 ) -> Result<String, EmitError> {
-    let mut out = String::new();
-    Emitter {
-        ctx,
-        imports,
-        constraint: true,
-    }
-    .ty(ty, &mut out)?;
-    Ok(out)
+    emit_with(ctx, imports, true, |e, out| e.ty(ty, out))
 }
 
 /// Writes a signature without the `func` keyword: `(a int, b ...string) (int, error)`.
@@ -431,13 +410,25 @@ pub fn emit_signature(
     ctx: &EmitContext<'_>,
     imports: &mut ImportSet,
 ) -> Result<String, EmitError> {
+    emit_with(ctx, imports, false, |e, out| e.signature(sig, out))
+}
+
+/// Runs one emission into a fresh string.
+fn emit_with(
+    ctx: &EmitContext<'_>,
+    imports: &mut ImportSet,
+    constraint: bool,
+    f: impl FnOnce(&mut Emitter<'_, '_>, &mut String) -> Result<(), EmitError>,
+) -> Result<String, EmitError> {
     let mut out = String::new();
-    Emitter {
-        ctx,
-        imports,
-        constraint: false,
-    }
-    .signature(sig, &mut out)?;
+    f(
+        &mut Emitter {
+            ctx,
+            imports,
+            constraint,
+        },
+        &mut out,
+    )?;
     Ok(out)
 }
 

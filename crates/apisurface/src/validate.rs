@@ -46,55 +46,7 @@ pub const KEYWORDS: [&str; 25] = [
     "var",
 ];
 
-/// Predeclared identifiers of the universe block (types, constants, zero value, functions).
-pub const PREDECLARED: [&str; 44] = [
-    "any",
-    "bool",
-    "byte",
-    "comparable",
-    "complex64",
-    "complex128",
-    "error",
-    "float32",
-    "float64",
-    "int",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "rune",
-    "string",
-    "uint",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "uintptr",
-    "true",
-    "false",
-    "iota",
-    "nil",
-    "append",
-    "cap",
-    "clear",
-    "close",
-    "complex",
-    "copy",
-    "delete",
-    "imag",
-    "len",
-    "make",
-    "max",
-    "min",
-    "new",
-    "panic",
-    "print",
-    "println",
-    "real",
-    "recover",
-];
-
-/// Predeclared type names (a subset of [`PREDECLARED`]).
+/// Predeclared type names of the universe block.
 pub const PREDECLARED_TYPES: [&str; 22] = [
     "any",
     "bool",
@@ -118,6 +70,13 @@ pub const PREDECLARED_TYPES: [&str; 22] = [
     "uint32",
     "uint64",
     "uintptr",
+];
+
+/// The other predeclared identifiers: constants, the zero value and the builtin functions.
+/// Together with [`PREDECLARED_TYPES`] they are the universe block.
+pub const PREDECLARED_VALUES: [&str; 22] = [
+    "true", "false", "iota", "nil", "append", "cap", "clear", "close", "complex", "copy", "delete",
+    "imag", "len", "make", "max", "min", "new", "panic", "print", "println", "real", "recover",
 ];
 
 /// A value that must not reach Go source.
@@ -228,7 +187,7 @@ pub fn is_keyword(s: &str) -> bool {
 
 /// True for a predeclared identifier of the universe block (`int`, `nil`, `len`, ...).
 pub fn is_predeclared(s: &str) -> bool {
-    PREDECLARED.contains(&s)
+    PREDECLARED_TYPES.contains(&s) || PREDECLARED_VALUES.contains(&s)
 }
 
 /// True for a predeclared type name (`int`, `error`, `any`, `comparable`, ...).
