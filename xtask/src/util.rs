@@ -103,3 +103,52 @@ pub fn gofmt_check(go: &Path, dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// `go` in `dir` for cgo builds: the local toolchain only, modules resolved as needed, cgo on.
+pub fn go_cmd(go: &Path, dir: &Path) -> Command {
+    let mut c = Command::new(go);
+    c.current_dir(dir)
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod")
+        .env("CGO_ENABLED", "1");
+    c
+}
+
+/// `go build -buildmode=c-archive -tags mochi_wrap -o OUT PKG` in `dir`, with `GOEXPERIMENT` set
+/// when `experiment` is given (`cgocheck2`).
+pub fn build_c_archive(
+    go: &Path,
+    dir: &Path,
+    pkg: &str,
+    out: &Path,
+    experiment: Option<&str>,
+) -> Result<()> {
+    let mut build = go_cmd(go, dir);
+    build
+        .args(["build", "-buildmode=c-archive", "-tags", "mochi_wrap", "-o"])
+        .arg(out)
+        .arg(pkg);
+    if let Some(x) = experiment {
+        build.env("GOEXPERIMENT", x);
+    }
+    run(&mut build).map(|_| ())
+}
+
+/// Parses a benchmark's `--iters N` argument (the only one it takes).
+pub fn parse_iters(bench: &str, args: &[String], default: u64) -> Result<u64> {
+    let mut iters = default;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--iters" => {
+                iters = it
+                    .next()
+                    .context("--iters needs a number")?
+                    .parse()
+                    .context("--iters needs a number")?
+            }
+            other => bail!("bench {bench}: unknown argument `{other}`"),
+        }
+    }
+    Ok(iters)
+}

@@ -8,7 +8,7 @@
 //! Goal: a send+recv pair ≤ 1.3× two bare calls. `--iters N` sets iterations per round.
 
 use crate::util::{root, run as sh, scratch, write};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use apisurface::{EmitContext, GoType, ParamDecl, Signature};
 use goroutine_render::{
     CallbackShim, ChannelShim, RuntimeOptions, ShimFile, render_runtime, render_shim_file,
@@ -18,20 +18,7 @@ use std::path::Path;
 use std::process::Command;
 
 pub fn run(args: &[String]) -> Result<()> {
-    let mut iters: u64 = 1_000_000;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--iters" => {
-                iters = it
-                    .next()
-                    .context("--iters needs a number")?
-                    .parse()
-                    .context("--iters needs a number")?
-            }
-            other => bail!("bench bridge: unknown argument `{other}`"),
-        }
-    }
+    let iters = crate::util::parse_iters("bridge", args, 1_000_000)?;
     let Some(go) = crate::util::find_go() else {
         println!("SKIP: go not found");
         return Ok(());

@@ -14,25 +14,12 @@
 
 use crate::sentinel::host::{build_archive, build_driver, render};
 use crate::util::{run as sh, scratch, write};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::process::Command;
 
 pub fn run(args: &[String]) -> Result<()> {
-    let mut iters: u64 = 200_000;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--iters" => {
-                iters = it
-                    .next()
-                    .context("--iters needs a number")?
-                    .parse()
-                    .context("--iters needs a number")?
-            }
-            other => bail!("bench host: unknown argument `{other}`"),
-        }
-    }
+    let iters = crate::util::parse_iters("host", args, 200_000)?;
     let Some(go) = crate::util::find_go() else {
         println!("SKIP: go not found");
         return Ok(());

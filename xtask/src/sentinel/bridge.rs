@@ -25,7 +25,7 @@
 //! when pip cannot get it the step prints `SKIP: older go: <reason>`.
 
 use super::Ctx;
-use crate::util::{root, run as sh, scratch, write};
+use crate::util::{build_c_archive, go_cmd, root, run as sh, scratch, write};
 use anyhow::{Context, Result, bail};
 use apisurface::{EmitContext, GoType, ParamDecl, Signature, parse_type};
 use goroutine_render::{
@@ -242,15 +242,6 @@ fn go_version(go: &Path) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn go_cmd(go: &Path, dir: &Path) -> Command {
-    let mut c = Command::new(go);
-    c.current_dir(dir)
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
-        .env("CGO_ENABLED", "1");
-    c
-}
-
 fn go_mod(module: &str) -> String {
     let fixture = root().join("testdata").join("bridge-fixture");
     format!(
@@ -320,20 +311,7 @@ fn gate(go: &Path, version: &str, dir: &Path, r: &Rendered, cc: &Path) -> Result
         )?;
         gofmt_check(go, &arch)?;
         sh(go_cmd(go, &arch).args(["vet", "-tags", "mochi_wrap", "."]))?;
-        let mut build = go_cmd(go, &arch);
-        build.args([
-            "build",
-            "-buildmode=c-archive",
-            "-tags",
-            "mochi_wrap",
-            "-o",
-            "libbridge.a",
-            ".",
-        ]);
-        if let Some(x) = experiment {
-            build.env("GOEXPERIMENT", x);
-        }
-        sh(&mut build)?;
+        build_c_archive(go, &arch, ".", Path::new("libbridge.a"), experiment)?;
         let header = std::fs::read_to_string(arch.join("libbridge.h"))?;
         let exported = exported_symbols(&header);
         for s in &r.symbols {

@@ -196,14 +196,7 @@ fn go(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<()> {
 fn c_archive_and_run(ctx: &Ctx, dir: &Path, pkg: &str, name: &str, driver: &Path) -> Result<()> {
     let lib = dir.join("lib");
     let archive = lib.join(format!("lib{name}.a"));
-    util::run(
-        Command::new(&ctx.go)
-            .args(["build", "-buildmode=c-archive", "-tags", "mochi_wrap", "-o"])
-            .arg(&archive)
-            .arg(pkg)
-            .env("CGO_ENABLED", "1")
-            .current_dir(dir),
-    )?;
+    util::build_c_archive(&ctx.go, dir, pkg, &archive, None)?;
     let exe = lib.join(format!("{name}-driver"));
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     util::run(

@@ -20,7 +20,7 @@
 //!   the generated code supports.
 
 use super::Ctx;
-use crate::util::{root, run as sh, scratch, write};
+use crate::util::{build_c_archive, go_cmd, root, run as sh, scratch, write};
 use anyhow::{Context, Result, bail};
 use apisurface::{EmitContext, GoType, ParamDecl, Signature};
 use goroutine_render::{ChannelShim, RuntimeOptions, ShimFile, preamble, render_runtime};
@@ -180,30 +180,7 @@ pub fn build_archive(go: &Path, dir: &Path, r: &Rendered, experiment: Option<&st
         drivers.join("go-archive").join("glue.go"),
         dir.join("glue.go"),
     )?;
-    let mut build = go_cmd(go, dir);
-    build.args([
-        "build",
-        "-buildmode=c-archive",
-        "-tags",
-        "mochi_wrap",
-        "-o",
-        "libhost.a",
-        ".",
-    ]);
-    if let Some(x) = experiment {
-        build.env("GOEXPERIMENT", x);
-    }
-    sh(&mut build)?;
-    Ok(())
-}
-
-pub fn go_cmd(go: &Path, dir: &Path) -> Command {
-    let mut c = Command::new(go);
-    c.current_dir(dir)
-        .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
-        .env("CGO_ENABLED", "1");
-    c
+    build_c_archive(go, dir, ".", Path::new("libhost.a"), experiment)
 }
 
 /// Builds the driver crate (profile `debug` or `release`) against the archive in `lib_dir`.
