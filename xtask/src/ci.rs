@@ -32,6 +32,23 @@ pub fn run(args: &[String]) -> Result<()> {
             .args(["doc", "--workspace", "--no-deps"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    // handlepool's loom model checks (cfg(loom)), in their own target dir so the flag does not
+    // invalidate the main build.
+    let loom_target = root().join("target").join("loom");
+    run_inherit(
+        cargo()
+            .args([
+                "test",
+                "-q",
+                "-p",
+                "handlepool",
+                "--release",
+                "--lib",
+                "loom",
+            ])
+            .env("RUSTFLAGS", "--cfg loom")
+            .env("CARGO_TARGET_DIR", &loom_target),
+    )?;
     // Every library crate can be depended on piecemeal: package each (path dependencies resolved
     // through cargo's local overlay registry) and build it from its own tarball.
     run_inherit(cargo().args([
