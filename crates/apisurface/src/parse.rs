@@ -136,41 +136,107 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Go keywords (a `match` is faster than searching `validate::KEYWORDS`; the test
-/// `keywords_agree_with_validate` keeps the two in step).
-fn is_kw(s: &str) -> bool {
-    // Every keyword is 2..=11 lower-case ASCII letters: most names are rejected right here.
-    if !(2..=11).contains(&s.len()) || !s.as_bytes()[0].is_ascii_lowercase() {
-        return false;
+/// What a word (a token without path characters) means to the parser; [`word_kind`] answers.
+type Kind = u8;
+/// Not a keyword: a name.
+const K_NAME: Kind = 0;
+/// A keyword that cannot start a type (`break`, `var`, ...).
+const K_KEYWORD: Kind = 1;
+const K_MAP: Kind = 2;
+const K_CHAN: Kind = 3;
+const K_FUNC: Kind = 4;
+const K_STRUCT: Kind = 5;
+const K_INTERFACE: Kind = 6;
+/// `untyped`: not a keyword, but `untyped int` etc. are types.
+const K_UNTYPED: Kind = 7;
+
+/// The Go keywords (`keywords_agree_with_validate` keeps this in step with
+/// `validate::KEYWORDS`) and `untyped`, with their [`Kind`].
+const WORDS: [(&str, Kind); 26] = [
+    ("break", K_KEYWORD),
+    ("case", K_KEYWORD),
+    ("chan", K_CHAN),
+    ("const", K_KEYWORD),
+    ("continue", K_KEYWORD),
+    ("default", K_KEYWORD),
+    ("defer", K_KEYWORD),
+    ("else", K_KEYWORD),
+    ("fallthrough", K_KEYWORD),
+    ("for", K_KEYWORD),
+    ("func", K_FUNC),
+    ("go", K_KEYWORD),
+    ("goto", K_KEYWORD),
+    ("if", K_KEYWORD),
+    ("import", K_KEYWORD),
+    ("interface", K_INTERFACE),
+    ("map", K_MAP),
+    ("package", K_KEYWORD),
+    ("range", K_KEYWORD),
+    ("return", K_KEYWORD),
+    ("select", K_KEYWORD),
+    ("struct", K_STRUCT),
+    ("switch", K_KEYWORD),
+    ("type", K_KEYWORD),
+    ("var", K_KEYWORD),
+    ("untyped", K_UNTYPED),
+];
+
+/// Multiplier of the perfect hash over [`WORDS`] (found by search; building [`WORD_TABLE`] fails
+/// to compile if two words ever share a slot).
+const WORD_MUL: u32 = 0x5143_1193;
+
+/// The slot of a word of at least two bytes: a multiplicative hash of its first, second and last
+/// bytes and its length.
+#[inline]
+const fn word_slot(b: &[u8]) -> usize {
+    let n = b.len();
+    let key = b[0] as u32 | (b[1] as u32) << 8 | (b[n - 1] as u32) << 16 | (n as u32) << 24;
+    (key.wrapping_mul(WORD_MUL) >> 26) as usize
+}
+
+/// [`WORDS`] by [`word_slot`]; empty slots hold `""`.
+struct WordTable {
+    words: [&'static [u8]; 64],
+    kinds: [Kind; 64],
+}
+
+static WORD_TABLE: WordTable = {
+    let mut t = WordTable {
+        words: [b""; 64],
+        kinds: [K_NAME; 64],
+    };
+    let mut i = 0;
+    while i < WORDS.len() {
+        let (w, k) = WORDS[i];
+        let slot = word_slot(w.as_bytes());
+        assert!(t.words[slot].is_empty(), "WORD_MUL: two words share a slot");
+        t.words[slot] = w.as_bytes();
+        t.kinds[slot] = k;
+        i += 1;
     }
-    matches!(
-        s,
-        "break"
-            | "case"
-            | "chan"
-            | "const"
-            | "continue"
-            | "default"
-            | "defer"
-            | "else"
-            | "fallthrough"
-            | "for"
-            | "func"
-            | "go"
-            | "goto"
-            | "if"
-            | "import"
-            | "interface"
-            | "map"
-            | "package"
-            | "range"
-            | "return"
-            | "select"
-            | "struct"
-            | "switch"
-            | "type"
-            | "var"
-    )
+    t
+};
+
+/// The [`Kind`] of a word. One hash, one table load and one comparison: no `match` on the
+/// word, whose jump table the branch predictor cannot learn on varied input.
+#[inline]
+fn word_kind(b: &[u8]) -> Kind {
+    if b.len() < 2 {
+        return K_NAME;
+    }
+    let slot = word_slot(b);
+    if WORD_TABLE.words[slot] == b {
+        WORD_TABLE.kinds[slot]
+    } else {
+        K_NAME
+    }
+}
+
+/// True for a Go keyword.
+#[inline]
+fn is_kw(s: &str) -> bool {
+    let k = word_kind(s.as_bytes());
+    k != K_NAME && k != K_UNTYPED
 }
 
 /// Fast check of an import path as [`check_import_path`] would accept it (ASCII only; elements
@@ -197,6 +263,8 @@ fn path_looks_valid(path: &[u8]) -> bool {
 }
 
 impl<'a> Parser<'a> {
+    #[cold]
+    #[inline(never)]
     fn err(&self, offset: usize, expected: impl Into<String>) -> ParseError {
         ParseError {
             offset,
@@ -205,18 +273,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
 
+    #[inline]
     fn peek_at(&self, i: usize) -> Option<u8> {
         self.b.get(self.pos + i).copied()
     }
 
+    #[inline]
     fn starts_with(&self, s: &[u8]) -> bool {
         self.b[self.pos..].starts_with(s)
     }
 
+    #[inline]
     fn eat(&mut self, s: &[u8]) -> bool {
         if self.starts_with(s) {
             self.pos += s.len();
@@ -226,6 +298,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn expect(&mut self, s: &str, what: &str) -> R<()> {
         if self.eat(s.as_bytes()) {
             Ok(())
@@ -236,7 +309,32 @@ impl<'a> Parser<'a> {
 
     /// Length in bytes of the plain identifier (letters and digits, first a letter) at `at`,
     /// or 0.
+    #[inline]
     fn ident_len_at(&self, at: usize) -> usize {
+        // ASCII fast path; the first non-ASCII byte hands over to the general scan from `at`.
+        let rest = self.b.get(at..).unwrap_or(&[]);
+        match rest.first() {
+            Some(&c) if CLASS[c as usize] & LETTER != 0 => {}
+            Some(&c) if CLASS[c as usize] & HIGH != 0 => return self.ident_len_general(at),
+            _ => return 0,
+        }
+        let mut i = 1;
+        while let Some(&c) = rest.get(i) {
+            let cls = CLASS[c as usize];
+            if cls & (LETTER | DIGIT) != 0 {
+                i += 1;
+            } else if cls & HIGH != 0 {
+                return self.ident_len_general(at);
+            } else {
+                break;
+            }
+        }
+        i
+    }
+
+    /// [`Parser::ident_len_at`] for identifiers that may contain non-ASCII letters and digits.
+    #[inline(never)]
+    fn ident_len_general(&self, at: usize) -> usize {
         let mut i = at;
         while let Some(&c) = self.b.get(i) {
             let cls = CLASS[c as usize];
@@ -314,6 +412,14 @@ impl<'a> Parser<'a> {
     /// A type, possibly a union of terms (`~int | ~string`): allowed at the top level, as an
     /// interface element and as a constraint.
     fn union_or_type(&mut self) -> R<GoType> {
+        if self.peek() != Some(b'~') {
+            // The common case: one plain type, no union.
+            let ty = self.ty()?;
+            if !self.starts_with(b" | ") {
+                return Ok(ty);
+            }
+            return self.union_from(Term { tilde: false, ty });
+        }
         let first = self.term()?;
         if !self.starts_with(b" | ") {
             return Ok(if first.tilde {
@@ -322,6 +428,11 @@ impl<'a> Parser<'a> {
                 first.ty
             });
         }
+        self.union_from(first)
+    }
+
+    /// The rest of a union after its first term, at ` | `.
+    fn union_from(&mut self, first: Term) -> R<GoType> {
         let mut terms = vec![first];
         while self.eat(b" | ") {
             terms.push(self.term()?);
@@ -383,27 +494,28 @@ impl<'a> Parser<'a> {
                 if n == 0 {
                     return Err(self.err(start, "a type"));
                 }
-                let tok = &self.src[start..start + n];
+                let mut kind = K_NAME;
                 if tk.last_path.is_none() {
-                    match tok {
-                        "map" => return self.map(),
-                        "chan" => return self.chan(),
-                        "func" => {
+                    kind = word_kind(&self.b[start..start + n]);
+                    if kind > K_KEYWORD {
+                        if kind == K_FUNC {
                             self.pos += n;
                             return Ok(GoType::Func(self.signature(true)?));
+                        } else if kind == K_MAP {
+                            return self.map();
+                        } else if kind == K_CHAN {
+                            return self.chan();
+                        } else if kind == K_STRUCT {
+                            return self.structure();
+                        } else if kind == K_INTERFACE {
+                            return self.interface();
+                        } else if let Some(k) = self.untyped_kind(start + n) {
+                            self.pos = start + n + 1 + k.as_str().len();
+                            return Ok(GoType::Untyped(k));
                         }
-                        "struct" => return self.structure(),
-                        "interface" => return self.interface(),
-                        "untyped" => {
-                            if let Some(k) = self.untyped_kind(start + n) {
-                                self.pos = start + n + 1 + k.as_str().len();
-                                return Ok(GoType::Untyped(k));
-                            }
-                        }
-                        _ => {}
                     }
                 }
-                self.named(start, tk)
+                self.named(start, tk, kind)
             }
             None => Err(self.err(start, "a type")),
         }
@@ -484,8 +596,9 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// A (possibly qualified, possibly instantiated) name whose token `tk` starts at `start`.
-    fn named(&mut self, start: usize, tk: Token) -> R<GoType> {
+    /// A (possibly qualified, possibly instantiated) name whose token `tk` starts at `start`;
+    /// `kind` is the token's [`word_kind`] when it has no path characters.
+    fn named(&mut self, start: usize, tk: Token, kind: Kind) -> R<GoType> {
         let n = tk.len;
         let tok = &self.src[start..start + n];
         let (package, name, name_at) = match tk.last_dot {
@@ -527,7 +640,13 @@ impl<'a> Parser<'a> {
             };
             return Err(self.err(bad, what));
         }
-        if is_kw(name) {
+        // An unqualified name that got this far is the whole token, whose kind is known.
+        let keyword = if package.is_some() {
+            is_kw(name)
+        } else {
+            kind == K_KEYWORD
+        };
+        if keyword {
             return Err(self.err(name_at, format!("a type name (not the keyword `{name}`)")));
         }
         self.pos = start + n;
@@ -925,8 +1044,48 @@ mod tests {
         for k in crate::validate::KEYWORDS {
             assert!(is_kw(k), "{k}");
         }
-        for s in ["int", "chan_", "Map", "funcs", ""] {
+        for s in [
+            "int", "chan_", "Map", "funcs", "", "untyped", "selecs", "strucT", "i",
+        ] {
             assert!(!is_kw(s), "{s}");
+        }
+        // Near misses of every keyword (one byte changed, dropped or added) agree too.
+        for k in crate::validate::KEYWORDS {
+            for i in 0..=k.len() {
+                for c in ['a', 'e', 't', 'z', '_', 'Q', '0'] {
+                    let mut changed = k.to_string();
+                    if i < k.len() {
+                        changed.replace_range(i..=i, &c.to_string());
+                    }
+                    let mut added = k.to_string();
+                    added.insert(i, c);
+                    for w in [changed, added] {
+                        assert_eq!(is_kw(&w), crate::validate::is_keyword(&w), "{w}");
+                    }
+                }
+                if i < k.len() {
+                    let mut dropped = k.to_string();
+                    dropped.remove(i);
+                    assert_eq!(
+                        is_kw(&dropped),
+                        crate::validate::is_keyword(&dropped),
+                        "{dropped}"
+                    );
+                }
+            }
+        }
+        let kinds = [
+            ("map", K_MAP),
+            ("chan", K_CHAN),
+            ("func", K_FUNC),
+            ("struct", K_STRUCT),
+            ("interface", K_INTERFACE),
+            ("untyped", K_UNTYPED),
+            ("select", K_KEYWORD),
+            ("Thing", K_NAME),
+        ];
+        for (w, k) in kinds {
+            assert_eq!(word_kind(w.as_bytes()), k, "{w}");
         }
     }
 
