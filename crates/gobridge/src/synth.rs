@@ -8,6 +8,7 @@
 //! | `cgo/mochi_rt.go` | target `cgo` and some standard-profile package needs the runtime | the handle runtime (`package main`: a c-archive must be) |
 //! | `cgo/mochi_shims.go` | same | every channel and callback shim, with `import "C"` |
 //! | `cgo/main.go` | same | the empty `func main()` a c-archive needs |
+//! | `rust/mochi_<module>.rs` | same | the safe Rust API over the shims (`host-render`): `GoChan<T>`, `GoValue`, ... |
 //! | `linkname/<pkg>/mochi_linkname.go` | embedded-profile package | `//go:linkname` wrappers (`!mochi_no_linkname`) |
 //! | `linkname/<pkg>/mochi_fallback.go` | same | the same API under `mochi_no_linkname` |
 //! | `wasm/<pkg>/main.go` | embedded-profile package and target `wasip1` | `//go:wasmexport` of every wasm-ABI wrapper |
@@ -274,6 +275,16 @@ pub fn synthesize(
             .render()
             .map_err(|e| render_err("cgo/main.go", e))?;
         add_file(&mut out, "cgo/main.go", "c-archive main", main);
+        // The safe Rust API over the same shims, for Rust hosts (host-render).
+        let rust_path = format!("rust/mochi_{module_flat}.rs");
+        match host_render::render_rust_module(&host_render::HostFile::new(shims.clone())) {
+            Ok(text) => add_file(&mut out, &rust_path, "rust host module", text),
+            Err(e) => out.report.skipped.push(Skipped {
+                symbol: rust_path,
+                go_type: String::new(),
+                reason: format!("Rust host module not rendered: {e}"),
+            }),
+        }
         for c in &shims.channels {
             out.report
                 .channels

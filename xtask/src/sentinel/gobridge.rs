@@ -8,6 +8,8 @@
 //!    driver links and runs (channel round trips with the configured buffer, close-then-drain,
 //!    bad IDs); the linkname package builds with and without `mochi_no_linkname`; the wasip1
 //!    module builds and runs under node:wasi.
+//!    The generated Rust module is rustfmt-clean and a Rust program using only its safe API
+//!    (`GoChan<i64>`, `Select`) runs against the same archive.
 //! 3. A third-party module from the module proxy (`golang.org/x/sync/singleflight`, which has a
 //!    channel- and a callback-using API) goes through the same generate → c-archive → C driver.
 
@@ -96,6 +98,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         );
     }
     c_archive_and_run(ctx, &out, "./cgo", "example", &e2e.join("example.c"))?;
+    rust_host(&out, &e2e)?;
     let wasm = out.join("tiny.wasm");
     util::run(
         Command::new(&ctx.go)
@@ -163,6 +166,34 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         "singleflight",
         &e2e.join("singleflight.c"),
     )?;
+    Ok(())
+}
+
+/// The generated Rust module is rustfmt-clean and, linked against the example's c-archive, lets
+/// a Rust program use the Go channels through the safe API only.
+fn rust_host(out: &Path, e2e: &Path) -> Result<()> {
+    let module = out.join("rust/mochi_example.rs");
+    util::run(
+        Command::new("rustfmt")
+            .args(["--check", "--edition", "2024"])
+            .arg(&module),
+    )
+    .context("the generated Rust module must be rustfmt-clean")?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = root().join("target/xtask/gobridge-e2e-rust");
+    util::run(
+        Command::new(cargo)
+            .args(["build", "--quiet", "--manifest-path"])
+            .arg(e2e.join("rust/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .env("GOBRIDGE_E2E_LIB_DIR", out.join("lib"))
+            .env("GOBRIDGE_E2E_BINDINGS", &module)
+            .env("RUSTFLAGS", "-D warnings")
+            .env_remove("CARGO_TARGET_DIR"),
+    )?;
+    let o = util::run(&mut Command::new(target.join("debug/gobridge-e2e-rust")))?;
+    print!("{}", String::from_utf8_lossy(&o.stdout));
     Ok(())
 }
 

@@ -38,6 +38,7 @@ fn example_synthesis_snapshot() {
             "go.mod",
             "linkname/tiny/mochi_fallback.go",
             "linkname/tiny/mochi_linkname.go",
+            "rust/mochi_example.rs",
             "wasm/tiny/main.go",
         ]
     );
