@@ -422,8 +422,8 @@ fn explain(symbol: &str, patterns: &[String], dir: &Path) -> Result<(), Fail> {
         }
         for r in &reasons {
             println!(
-                "  needs the goroutine runtime: {:?} {}: {:?}",
-                r.position, r.type_string, r.why
+                "  needs the goroutine runtime: {}",
+                gobridge::synth::reason_text(r)
             );
         }
         let type_name = name.split('.').next().unwrap_or(name);

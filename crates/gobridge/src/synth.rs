@@ -297,7 +297,8 @@ pub fn synthesize(
     Ok(out)
 }
 
-fn reason_text(r: &goroutine_render::Reason) -> String {
+/// A readable line for why a symbol needs the runtime: `Ticks result 0: <-chan int64 (a chan)`.
+pub fn reason_text(r: &goroutine_render::Reason) -> String {
     let pos = match r.position {
         goroutine_render::Position::Param(i) => format!("param {i}"),
         goroutine_render::Position::Result(i) => format!("result {i}"),

@@ -297,3 +297,64 @@ fn cli_help_everywhere() {
         );
     }
 }
+
+fn go_present() -> bool {
+    let found = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("SKIP: go not found");
+    }
+    found
+}
+
+#[test]
+fn cli_explain_and_check_on_the_example() {
+    if !go_present() {
+        return;
+    }
+    let o = gobridge()
+        .args(["explain", "Ticks", "--dir"])
+        .arg(example_dir())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("Ticks result 0: <-chan int64 (a chan)"),
+        "{text}"
+    );
+    let o = gobridge()
+        .args(["explain", "Double", "--dir"])
+        .arg(example_dir())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("needs no goroutine runtime"));
+    let o = gobridge()
+        .args(["explain", "Nope", "--dir"])
+        .arg(example_dir())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+
+    // TinyGo's table accepts the example; the seed's MEP-74 list flags its transitive unsafe.
+    let o = gobridge()
+        .args(["check", "--dir"])
+        .arg(example_dir())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gobridge()
+        .args(["check", "--policy", "mep74", "--json", "--dir"])
+        .arg(example_dir())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.as_array().is_some_and(|a| a.iter().any(|x| {
+        x["violation"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("unsafe"))
+    })));
+}
