@@ -239,6 +239,26 @@ fn is_kw(s: &str) -> bool {
     k != K_NAME && k != K_UNTYPED
 }
 
+/// How many of the bytes of `w`, lowest first, are ASCII letters, digits or `_` before the first
+/// one that is not (8 when all are). Byte-parallel range checks on the low seven bits, which
+/// cannot carry into the next byte.
+#[inline]
+fn ident_bytes(w: u64) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let x = w & !HIGH_BITS;
+    // High bit of each byte set where the byte's low seven bits are `>= lo` / `<= hi`.
+    let ge = |v: u64, lo: u64| (v + (0x80 - lo) * ONES) & HIGH_BITS;
+    let le = |v: u64, hi: u64| !(v + (0x7f - hi) * ONES) & HIGH_BITS;
+    let folded = x | (0x20 * ONES); // ASCII letters to lower case
+    let letter = ge(folded, b'a' as u64) & le(folded, b'z' as u64);
+    let digit = ge(x, b'0' as u64) & le(x, b'9' as u64);
+    let under = ge(x, b'_' as u64) & le(x, b'_' as u64);
+    let ok = (letter | digit | under) & !w & HIGH_BITS;
+    let stop = !ok & HIGH_BITS;
+    (stop.trailing_zeros() / 8) as usize
+}
+
 /// Fast check of an import path as [`check_import_path`] would accept it (ASCII only; elements
 /// non-empty, not starting or ending with `.`). Anything it refuses goes to the full check for a
 /// precise message, so the two agree on what is valid.
@@ -318,18 +338,42 @@ impl<'a> Parser<'a> {
             Some(&c) if CLASS[c as usize] & HIGH != 0 => return self.ident_len_general(at),
             _ => return 0,
         }
-        let mut i = 1;
-        while let Some(&c) = rest.get(i) {
-            let cls = CLASS[c as usize];
-            if cls & (LETTER | DIGIT) != 0 {
+        let end = self.ascii_run(at + 1);
+        if self.b.get(end).is_some_and(|&c| c >= 0x80) {
+            return self.ident_len_general(at);
+        }
+        end - at
+    }
+
+    /// The end of the run of ASCII letters, digits and `_` starting at `i` (`i` itself when
+    /// there is none), found eight bytes at a time: the loop runs once for most names, so its
+    /// exit is predictable, unlike a byte loop's.
+    #[inline]
+    fn ascii_run(&self, mut i: usize) -> usize {
+        let len = self.b.len();
+        if len < 8 {
+            while self
+                .b
+                .get(i)
+                .is_some_and(|&c| CLASS[c as usize] & (LETTER | DIGIT) != 0)
+            {
                 i += 1;
-            } else if cls & HIGH != 0 {
-                return self.ident_len_general(at);
-            } else {
+            }
+            return i;
+        }
+        while i < len {
+            // The 8 bytes at `i`, zero-filled past the end (zero is not an identifier byte).
+            let j = i.min(len - 8);
+            let mut chunk = [0u8; 8];
+            chunk.copy_from_slice(&self.b[j..j + 8]);
+            let w = u64::from_le_bytes(chunk) >> (8 * (i - j));
+            let n = ident_bytes(w);
+            i += n;
+            if n < 8 {
                 break;
             }
         }
-        i
+        i.min(len)
     }
 
     /// [`Parser::ident_len_at`] for identifiers that may contain non-ASCII letters and digits.
@@ -358,7 +402,9 @@ impl<'a> Parser<'a> {
     /// The qualified token (identifier and path characters) at the cursor.
     fn token(&self) -> Token {
         let start = self.pos;
-        let mut i = start;
+        // Letters and digits need no bookkeeping: skip them in bulk, then go byte by byte only
+        // for path characters and non-ASCII.
+        let mut i = self.ascii_run(start);
         let mut last_dot = None;
         let mut last_path = None;
         while let Some(&c) = self.b.get(i) {
@@ -1087,6 +1133,45 @@ mod tests {
         for (w, k) in kinds {
             assert_eq!(word_kind(w.as_bytes()), k, "{w}");
         }
+    }
+
+    #[test]
+    fn ident_bytes_agrees_with_the_class_table() {
+        for c in 0..=255u8 {
+            let ident = CLASS[c as usize] & (LETTER | DIGIT) != 0;
+            for pos in 0..8 {
+                let mut w = *b"aZ_09zA9";
+                w[pos] = c;
+                let want = if ident { 8 } else { pos };
+                assert_eq!(ident_bytes(u64::from_le_bytes(w)), want, "{c:#x} at {pos}");
+            }
+            let want = if ident { 8 } else { 0 };
+            assert_eq!(ident_bytes(u64::from_le_bytes([c; 8])), want, "{c:#x}");
+        }
+    }
+
+    #[test]
+    fn bulk_scans_stop_at_the_right_byte_near_the_end() {
+        // Tokens ending exactly at, and a few bytes before, the end of inputs of 8+ bytes, and
+        // inputs shorter than one word.
+        assert_eq!(
+            rt("*Abcdefg"),
+            GoType::Pointer(Box::new(GoType::name("Abcdefg")))
+        );
+        assert_eq!(
+            rt("[]Abcdefghij"),
+            GoType::Slice(Box::new(GoType::name("Abcdefghij")))
+        );
+        rt("map[K]Abcdefgh_0123456789");
+        rt("func(abcdefghijklmnop int)");
+        rt("T");
+        rt("*T");
+        rt("func(a T)");
+        rt("a.b/c_d.Efghijklmno");
+        rt("Abécdefghij");
+        rt("func(xéyéz int)");
+        bad("*Abcdefg!", 8);
+        bad("func(abcdefgh!)", 13);
     }
 
     #[test]
