@@ -4,8 +4,8 @@
 //! stdlib-only Go helper once per toolchain into a cache directory, and runs it in the module
 //! directory. The helper runs `go list -e -json -export -deps` once, loads every requested package
 //! from the export data `go list` compiled (never type-checking from source), and prints one
-//! [`Surface`] document. This side checks that document against the `apisurface` model byte for
-//! byte, and caches the result keyed on the toolchain, environment, patterns and a fingerprint of
+//! [`Surface`] document, a package per line as each is built. This side checks every line against
+//! the `apisurface` model byte for byte while the helper is still loading later packages, and caches the result keyed on the toolchain, environment, patterns and a fingerprint of
 //! every package directory, so an unchanged re-run costs a few file `stat`s.
 //!
 //! It must never: edit the module it reads (no `go get`, no `go.mod` writes), present a partial
@@ -63,8 +63,8 @@ mod error;
 pub use cache::default_cache_dir;
 pub use error::IngestError;
 
-use apisurface::{SCHEMA_VERSION, Surface};
-use std::io::{BufRead, BufReader, IsTerminal, Read};
+use apisurface::{Package, SCHEMA_VERSION, Surface};
+use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -316,8 +316,7 @@ pub fn ingest<S: AsRef<str>>(patterns: &[S], opts: &Options) -> Result<Ingested,
         .nth(2)
         .unwrap_or_default()
         .to_string();
-    let (header, body) = run_helper(&helper, &go, &go_version, &dir, &patterns, opts)?;
-    let (surface, json) = parse_surface(&body)?;
+    let (header, surface, json) = run_helper(&helper, &go, &go_version, &dir, &patterns, opts)?;
 
     if let Some(path) = &result_path {
         let mut inputs = header.inputs;
@@ -536,7 +535,7 @@ fn run_helper(
     dir: &Path,
     patterns: &[&str],
     opts: &Options,
-) -> Result<(Header, String), IngestError> {
+) -> Result<(Header, Surface, String), IngestError> {
     let show_progress = opts.progress && std::io::stderr().is_terminal();
     let mut cmd = Command::new(helper);
     cmd.current_dir(dir).arg("-go").arg(go).args([
@@ -587,39 +586,166 @@ fn run_helper(
         }
         kept
     });
-    let mut stdout = String::new();
-    let read = child
-        .stdout
-        .take()
-        .map(|mut s| s.read_to_string(&mut stdout));
+    let stdout = child.stdout.take();
+    let read = stdout.map(|out| read_output(BufReader::with_capacity(1 << 16, out)));
     let status = child.wait().map_err(|e| IngestError::Helper {
         message: e.to_string(),
     })?;
     let stderr_text = err_thread.join().unwrap_or_default();
-    if let Some(Err(e)) = read {
-        return Err(IngestError::Helper {
-            message: format!("reading helper output: {e}"),
-        });
-    }
+    let out = match read {
+        Some(Ok(out)) => out,
+        Some(Err(e)) => {
+            return Err(IngestError::Helper {
+                message: format!("reading helper output: {e}"),
+            });
+        }
+        None => Output::default(),
+    };
     if !status.success() {
         return Err(IngestError::Helper {
             message: format!("{status}: {}", stderr_text.trim()),
         });
     }
-    let (head, body) = stdout.split_once('\n').ok_or_else(|| IngestError::Helper {
+    let head = out.header.ok_or_else(|| IngestError::Helper {
         message: format!(
             "no header line in helper output; stderr: {}",
             stderr_text.trim()
         ),
     })?;
-    let header: Header = serde_json::from_str(head).map_err(|e| IngestError::Helper {
+    let header: Header = serde_json::from_str(&head).map_err(|e| IngestError::Helper {
         message: format!("bad header line: {e}"),
     })?;
     if let Some(f) = header.error {
         return Err(failure_error(f, dir, patterns));
     }
-    let body = body.strip_suffix('\n').unwrap_or(body).to_string();
-    Ok((header, body))
+    let (Some(doc), Some(trailer)) = (out.surface, out.trailer) else {
+        return Err(IngestError::Helper {
+            message: format!("helper output ended early; stderr: {}", stderr_text.trim()),
+        });
+    };
+    let trailer: Header = serde_json::from_str(&trailer).map_err(|e| IngestError::Helper {
+        message: format!("bad trailer line: {e}"),
+    })?;
+    if let Some(f) = trailer.error {
+        return Err(failure_error(f, dir, patterns));
+    }
+    let (mut surface, head_json) = parse_surface(&doc)?;
+    let Some(prefix) = head_json
+        .strip_suffix("[]}")
+        .filter(|_| surface.packages.is_empty())
+    else {
+        return Err(IngestError::SchemaMismatch {
+            detail: "/packages: the surface line lists packages of its own".to_string(),
+        });
+    };
+    let mut json = String::with_capacity(
+        prefix.len()
+            + 2
+            + out
+                .packages
+                .iter()
+                .map(|p| p.as_ref().map_or(0, |(_, j)| j.len() + 1))
+                .sum::<usize>(),
+    );
+    json.push_str(prefix);
+    json.push('[');
+    surface.packages.reserve(out.packages.len());
+    for (i, checked) in out.packages.into_iter().enumerate() {
+        let (package, text) = checked?;
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&text);
+        surface.packages.push(package);
+    }
+    json.push_str("]}");
+    Ok((header, surface, json))
+}
+
+/// The helper's output lines: header, surface (without packages), packages (already checked,
+/// in order) and trailer.
+#[derive(Default)]
+struct Output {
+    header: Option<String>,
+    surface: Option<String>,
+    packages: Vec<Result<(Package, String), IngestError>>,
+    trailer: Option<String>,
+}
+
+/// Threads that check package lines while the helper still writes later ones.
+const CHECK_THREADS: usize = 2;
+
+/// Reads the helper's output to the end, checking each package line against the model on a
+/// few threads as it arrives. The last line after the surface is the trailer; a line is known
+/// to be a package once another follows it.
+fn read_output(mut reader: impl BufRead) -> std::io::Result<Output> {
+    let mut out = Output::default();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, String)>();
+    let rx = std::sync::Mutex::new(rx);
+    std::thread::scope(|scope| {
+        let checkers: Vec<_> = (0..CHECK_THREADS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let next = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((i, line)) = next else { break };
+                        done.push((
+                            i,
+                            check_json(&line, &format!("/packages/{i}"), |_: &Package| Ok(())),
+                        ));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut pending: Option<String> = None;
+        let mut count = 0;
+        let read = loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) => break Ok(()),
+                Ok(_) => {}
+                Err(e) => break Err(e),
+            }
+            if line.ends_with('\n') {
+                line.pop();
+            }
+            if out.header.is_none() {
+                out.header = Some(line);
+            } else if out.surface.is_none() {
+                out.surface = Some(line);
+            } else if let Some(prev) = pending.replace(line) {
+                // A send fails only when every checker is gone, which happens only on a panic.
+                let _ = tx.send((count, prev));
+                count += 1;
+            }
+        };
+        drop(tx);
+        out.trailer = pending;
+        let mut slots: Vec<Option<Result<(Package, String), IngestError>>> =
+            (0..count).map(|_| None).collect();
+        for checker in checkers {
+            for (i, r) in checker.join().unwrap_or_default() {
+                slots[i] = Some(r);
+            }
+        }
+        out.packages = slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.unwrap_or_else(|| {
+                    Err(IngestError::Helper {
+                        message: format!("package line {i} was not checked"),
+                    })
+                })
+            })
+            .collect();
+        read.map(|()| out)
+    })
 }
 
 fn failure_error(f: Failure, dir: &Path, patterns: &[&str]) -> IngestError {
@@ -675,35 +801,49 @@ fn failure_error(f: Failure, dir: &Path, patterns: &[&str]) -> IngestError {
 /// and serializing the parsed model gives back the same JSON (no unknown, missing or mistyped
 /// field). Returns the model and the canonical JSON.
 fn parse_surface(json: &str) -> Result<(Surface, String), IngestError> {
-    let surface: Surface = serde_json::from_str(json).map_err(|e| IngestError::SchemaMismatch {
-        detail: e.to_string(),
-    })?;
-    if surface.schema_version != SCHEMA_VERSION {
-        return Err(IngestError::SchemaMismatch {
-            detail: format!(
-                "schema_version {} but apisurface reads {SCHEMA_VERSION}",
-                surface.schema_version
-            ),
-        });
-    }
-    let canonical = serde_json::to_string(&surface).map_err(|e| IngestError::SchemaMismatch {
-        detail: e.to_string(),
-    })?;
+    check_json(json, "", |surface: &Surface| {
+        if surface.schema_version != SCHEMA_VERSION {
+            return Err(IngestError::SchemaMismatch {
+                detail: format!(
+                    "schema_version {} but apisurface reads {SCHEMA_VERSION}",
+                    surface.schema_version
+                ),
+            });
+        }
+        Ok(())
+    })
+}
+
+/// Parses `json` (the part of the document at JSON pointer `at`) as `T`, runs `validate` on it,
+/// and checks it is exactly the model: re-serializing gives back the same JSON, or differs only
+/// in string escaping.
+fn check_json<T>(
+    json: &str,
+    at: &str,
+    validate: impl FnOnce(&T) -> Result<(), IngestError>,
+) -> Result<(T, String), IngestError>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let mismatch = |e: serde_json::Error| IngestError::SchemaMismatch {
+        detail: if at.is_empty() {
+            e.to_string()
+        } else {
+            format!("{at}: {e}")
+        },
+    };
+    let value: T = serde_json::from_str(json).map_err(mismatch)?;
+    validate(&value)?;
+    let canonical = serde_json::to_string(&value).map_err(mismatch)?;
     if canonical != json {
         // Slow path: the texts differ; decide whether only string escaping differs.
-        let a: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| IngestError::SchemaMismatch {
-                detail: e.to_string(),
-            })?;
-        let b: serde_json::Value =
-            serde_json::from_str(&canonical).map_err(|e| IngestError::SchemaMismatch {
-                detail: e.to_string(),
-            })?;
-        if let Some(detail) = first_difference(&a, &b, String::new()) {
+        let a: serde_json::Value = serde_json::from_str(json).map_err(mismatch)?;
+        let b: serde_json::Value = serde_json::from_str(&canonical).map_err(mismatch)?;
+        if let Some(detail) = first_difference(&a, &b, at.to_string()) {
             return Err(IngestError::SchemaMismatch { detail });
         }
     }
-    Ok((surface, canonical))
+    Ok((value, canonical))
 }
 
 /// The JSON pointer of the first place where `got` (helper) and `model` (re-serialized) differ.
@@ -786,6 +926,60 @@ mod tests {
         let (s, canonical) = parse_surface(json).unwrap();
         assert_eq!(s.module, "a<b");
         assert!(canonical.contains("\"a<b\""));
+    }
+
+    fn output(text: &str) -> Output {
+        read_output(std::io::Cursor::new(text.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn output_lines_are_split_and_packages_checked_in_order() {
+        let p = |name: &str| {
+            serde_json::to_string(&Package {
+                import_path: name.to_string(),
+                ..Package::default()
+            })
+            .unwrap()
+        };
+        let text = format!(
+            "{{\"inputs\":{{}}}}\nSURFACE\n{}\n{}\n{{}}\n",
+            p("a"),
+            p("b")
+        );
+        let out = output(&text);
+        assert_eq!(out.header.as_deref(), Some("{\"inputs\":{}}"));
+        assert_eq!(out.surface.as_deref(), Some("SURFACE"));
+        assert_eq!(out.trailer.as_deref(), Some("{}"));
+        let names: Vec<String> = out
+            .packages
+            .into_iter()
+            .map(|r| r.unwrap().0.import_path)
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn output_package_line_with_unknown_field_is_a_mismatch_at_its_index() {
+        let good = serde_json::to_string(&Package::default()).unwrap();
+        let bad = good.replacen('{', "{\"extra\":1,", 1);
+        let out = output(&format!("H\nS\n{good}\n{bad}\n{{}}"));
+        assert!(out.packages[0].is_ok());
+        let err = out.packages[1].as_ref().unwrap_err();
+        assert!(
+            matches!(err, IngestError::SchemaMismatch { detail } if detail.starts_with("/packages/1/extra")),
+            "{err}"
+        );
+        assert_eq!(out.trailer.as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn output_without_trailer_has_no_packages() {
+        let out = output("H\nS\n");
+        assert!(out.packages.is_empty());
+        assert!(out.trailer.is_none());
+        let out = output("H\nS\n{}\n");
+        assert!(out.packages.is_empty());
+        assert_eq!(out.trailer.as_deref(), Some("{}"));
     }
 
     #[test]

@@ -4,9 +4,17 @@
 //
 // It runs `go list -e -json -export -deps` once for the requested patterns, loads every target
 // package from the export data that `go list` compiled (it never type-checks from source), and
-// writes two lines to stdout: a header object (an error, or the inputs that fingerprint the
-// result) and then one apisurface Surface document in compact JSON, in exactly the field order
-// and shape the Rust model serializes. Go source files are only read to find doc comments.
+// writes lines to stdout, in compact JSON with exactly the field order and shape the Rust model
+// serializes:
+//
+//  1. a header object: an error (and nothing more follows), or the inputs that fingerprint the
+//     result;
+//  2. the apisurface Surface document with an empty package list;
+//  3. one Package object per line, in import path order, each written as soon as it is built so
+//     that the reader can check it while later packages are still loading;
+//  4. a trailer object: `{}`, or an error that voids everything before it.
+//
+// Go source files are only read to find doc comments.
 //
 // Usage: go-ingest-helper -go GO [-keep-going] [-progress] [-tags T] [-go-version V]
 // [-generated-by G] PATTERN...
@@ -32,7 +40,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -182,22 +189,18 @@ func main() {
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(1 << 30)
 
-	out := bufio.NewWriterSize(os.Stdout, 1<<20)
+	out := bufio.NewWriterSize(os.Stdout, 1<<16)
 	defer out.Flush()
-	surface, inputs, fail := run(*goBin, *tags, patterns, *keepGoing, *progress)
+	job, fail := plan(*goBin, *tags, patterns, *keepGoing)
 	if fail != nil {
 		writeJSON(out, Header{Error: fail})
 		return
 	}
-	surface.GoVersion = *goVersion
-	surface.GeneratedBy = *generatedBy
-	writeJSON(out, Header{Inputs: inputs})
-	buf := surface.appendJSON(make([]byte, 0, 1<<22))
-	buf = append(buf, '\n')
-	if _, err := out.Write(buf); err != nil {
-		fmt.Fprintf(os.Stderr, "go-ingest-helper: writing output: %v\n", err)
-		os.Exit(3)
-	}
+	job.surface.GoVersion = *goVersion
+	job.surface.GeneratedBy = *generatedBy
+	writeJSON(out, Header{Inputs: job.inputs})
+	job.start(*progress)
+	writeJSON(out, job.stream(out, *keepGoing))
 }
 
 func writeJSON(w io.Writer, v any) {
@@ -262,9 +265,19 @@ func classify(msg string) string {
 	return "compile"
 }
 
-func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surface, *Inputs, *Failure) {
+// work is what is left after go list: the targets in output order and their result slots.
+type work struct {
+	surface *Surface // head fields only; packages are streamed
+	inputs  *Inputs
+	targets []*listPackage
+	slots   []slot
+	exports map[string]string
+}
+
+// plan runs go list and decides the targets; a failure here is reported before any output.
+func plan(goBin, tags string, patterns []string, keepGoing bool) (*work, *Failure) {
 	if len(patterns) == 0 {
-		return nil, nil, &Failure{Kind: "no_match", Message: "no package patterns given"}
+		return nil, &Failure{Kind: "no_match", Message: "no package patterns given"}
 	}
 	args := []string{"list", "-e", "-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Export,Match,DepOnly,Standard,Deps,Module,Error,DepsErrors", "-export", "-deps"}
 	if tags != "" {
@@ -290,7 +303,7 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 		if errText == "" {
 			errText = err.Error()
 		}
-		return nil, nil, &Failure{Kind: kind, Pattern: strings.Join(patterns, " "), Message: errText}
+		return nil, &Failure{Kind: kind, Pattern: strings.Join(patterns, " "), Message: errText}
 	}
 	// go list reports a pattern without packages only as a warning on stderr.
 	for _, line := range strings.Split(errText, "\n") {
@@ -301,7 +314,7 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 					pat = line[i+1 : i+1+j]
 				}
 			}
-			return nil, nil, &Failure{Kind: "no_match", Pattern: pat, Message: strings.TrimSpace(line)}
+			return nil, &Failure{Kind: "no_match", Pattern: pat, Message: strings.TrimSpace(line)}
 		}
 	}
 
@@ -312,7 +325,7 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 		if err := dec.Decode(p); err == io.EOF {
 			break
 		} else if err != nil {
-			return nil, nil, &Failure{Kind: "internal", Message: "decoding go list output: " + err.Error()}
+			return nil, &Failure{Kind: "internal", Message: "decoding go list output: " + err.Error()}
 		}
 		all = append(all, p)
 	}
@@ -340,7 +353,7 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 		targets = append(targets, p)
 	}
 	if len(targets) == 0 {
-		return nil, nil, &Failure{Kind: "no_match", Pattern: strings.Join(patterns, " "), Message: "patterns matched no packages: " + strings.Join(patterns, " ")}
+		return nil, &Failure{Kind: "no_match", Pattern: strings.Join(patterns, " "), Message: "patterns matched no packages: " + strings.Join(patterns, " ")}
 	}
 	sort.Slice(targets, func(i, j int) bool { return targets[i].ImportPath < targets[j].ImportPath })
 
@@ -351,7 +364,7 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 		if p.Error != nil {
 			msg = strings.TrimSpace(p.Error.Err)
 			if kind := classify(msg); kind != "compile" {
-				return nil, nil, &Failure{Kind: kind, Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
+				return nil, &Failure{Kind: kind, Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
 			}
 		} else if p.Export == "" && p.ImportPath != "unsafe" {
 			var parts []string
@@ -364,26 +377,32 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 			}
 		}
 		if msg != "" && !keepGoing {
-			return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
+			return nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: msg}
 		}
 		slots[i].err = msg
+		slots[i].done = make(chan struct{})
 	}
+	s := &Surface{SchemaVersion: schemaVersion, Packages: []Package{}}
+	setModule(s, targets)
+	in := &Inputs{Dirs: sortedKeys(dirSet), Files: sortedKeys(fileSet)}
+	return &work{surface: s, inputs: in, targets: targets, slots: slots, exports: exports}, nil
+}
 
+// start loads the targets in the background.
+func (j *work) start(progress bool) {
+	targets, slots, exports := j.targets, j.slots, j.exports
 	// Pass 2: load export data and build packages on a few workers. Each worker has its own
 	// importer (go/types objects are never shared between workers) and takes runs of
 	// neighbouring targets, which tend to share dependencies. Doc comments are read by the
 	// same worker right after.
 	const chunk = 8
 	var next, loaded atomic.Int64
-	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	if workers > 4 {
 		workers = 4
 	}
 	for w := 0; w < workers; w++ {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			fset := token.NewFileSet()
 			imp := importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
 				f, ok := exports[path]
@@ -399,6 +418,7 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 				}
 				for i := lo; i < lo+chunk && i < len(targets); i++ {
 					loadSlot(&slots[i], targets[i], imp, fset)
+					close(slots[i].done)
 					if progress {
 						fmt.Fprintf(os.Stderr, "progress %d %d\n", loaded.Add(1), len(targets))
 					}
@@ -406,33 +426,52 @@ func run(goBin, tags string, patterns []string, keepGoing, progress bool) (*Surf
 			}
 		}()
 	}
-	wg.Wait()
+}
 
-	// Pass 3: assemble in target order.
-	s := &Surface{SchemaVersion: schemaVersion, Packages: make([]Package, 0, len(targets))}
-	for i, p := range targets {
-		sl := &slots[i]
+// stream writes the surface head, then each target's package as soon as it and all before it
+// are loaded, and returns the trailer.
+func (j *work) stream(out *bufio.Writer, keepGoing bool) Header {
+	buf := j.surface.appendJSON(make([]byte, 0, 1<<16))
+	for i, p := range j.targets {
+		mustWrite(out.Write(append(buf, '\n')))
+		sl := &j.slots[i]
+		select {
+		case <-sl.done:
+		default:
+			// Hand the reader what is ready before waiting.
+			mustWrite(0, out.Flush())
+			<-sl.done
+		}
+		var pk Package
 		if sl.err != "" {
 			if !keepGoing {
-				return nil, nil, &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: sl.err}
+				return Header{Error: &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: sl.err}}
 			}
-			s.Packages = append(s.Packages, skippedPackage(p, sl.err))
-			continue
+			pk = skippedPackage(p, sl.err)
+		} else {
+			sl.job.fill(&sl.pkg)
+			pk = sl.pkg
 		}
-		sl.job.fill(&sl.pkg)
-		s.Packages = append(s.Packages, sl.pkg)
+		buf = pk.appendJSON(buf[:0])
+		sl.pkg, sl.job = Package{}, nil
 	}
-	setModule(s, targets)
+	mustWrite(out.Write(append(buf, '\n')))
+	return Header{}
+}
 
-	in := &Inputs{Dirs: sortedKeys(dirSet), Files: sortedKeys(fileSet)}
-	return s, in, nil
+func mustWrite(_ int, err error) {
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "go-ingest-helper: writing output: %v\n", err)
+		os.Exit(3)
+	}
 }
 
 // slot is one target's result.
 type slot struct {
-	pkg Package
-	job *docJob
-	err string
+	pkg  Package
+	job  *docJob
+	err  string
+	done chan struct{} // closed once the slot is final
 }
 
 // loadSlot loads one target from export data and builds its surface and docs, unless go list

@@ -202,7 +202,14 @@ fn helper_writes_the_models_own_bytes() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    let body = text.lines().nth(1).expect("second line");
+    // Lines: header, the surface without packages, one line per package, trailer `{}`.
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 4, "{text}");
+    assert_eq!(lines[lines.len() - 1], "{}");
+    let head = lines[1]
+        .strip_suffix("[]}")
+        .expect("the surface line has an empty package list");
+    let body = format!("{head}[{}]}}", lines[2..lines.len() - 1].join(","));
     assert!(body.contains("naïve “string”"));
     assert_eq!(body, via_lib.json());
 }
