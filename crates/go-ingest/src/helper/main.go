@@ -265,6 +265,36 @@ func classify(msg string) string {
 	return "compile"
 }
 
+// runList runs go list and decodes its packages while it is still writing them. It returns the
+// packages, a decoding error, and go list's own error.
+func runList(goBin string, args []string, stderr *bytes.Buffer) ([]*listPackage, error, error) {
+	cmd := exec.Command(goBin, args...)
+	cmd.Stderr = stderr
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	var all []*listPackage
+	var decodeErr error
+	dec := json.NewDecoder(pipe)
+	for {
+		p := new(listPackage)
+		if err := dec.Decode(p); err == io.EOF {
+			break
+		} else if err != nil {
+			decodeErr = err
+			// Let go list finish writing.
+			_, _ = io.Copy(io.Discard, pipe)
+			break
+		}
+		all = append(all, p)
+	}
+	return all, decodeErr, cmd.Wait()
+}
+
 // work is what is left after go list: the targets in output order and their result slots.
 type work struct {
 	surface *Surface // head fields only; packages are streamed
@@ -284,11 +314,8 @@ func plan(goBin, tags string, patterns []string, keepGoing bool) (*work, *Failur
 		args = append(args, "-tags="+tags)
 	}
 	args = append(args, patterns...)
-	cmd := exec.Command(goBin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	err := cmd.Run()
+	var stderr bytes.Buffer
+	all, decodeErr, err := runList(goBin, args, &stderr)
 	errText := strings.TrimSpace(stderr.String())
 	if err != nil {
 		kind := "list"
@@ -318,16 +345,8 @@ func plan(goBin, tags string, patterns []string, keepGoing bool) (*work, *Failur
 		}
 	}
 
-	var all []*listPackage
-	dec := json.NewDecoder(&stdout)
-	for {
-		p := new(listPackage)
-		if err := dec.Decode(p); err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, &Failure{Kind: "internal", Message: "decoding go list output: " + err.Error()}
-		}
-		all = append(all, p)
+	if decodeErr != nil {
+		return nil, &Failure{Kind: "internal", Message: "decoding go list output: " + decodeErr.Error()}
 	}
 
 	exports := make(map[string]string, len(all))
@@ -915,6 +934,8 @@ type docJob struct {
 	pkgDoc  string
 	results []string
 	files   map[string]*srcFile
+	// synopses caches synopsis by comment text while the job runs.
+	synopses map[string]string
 }
 
 // srcFile is a source file read once per package for its doc comments.
@@ -950,12 +971,13 @@ func (d *docJob) request(file string, line int) string {
 
 func (d *docJob) run() {
 	d.files = map[string]*srcFile{}
+	d.synopses = map[string]string{}
 	d.pkgDoc = d.packageDoc()
 	d.results = make([]string, len(d.reqs))
 	for i, r := range d.reqs {
 		d.results[i] = d.synopsisAt(r.file, r.line)
 	}
-	d.files = nil
+	d.files, d.synopses = nil, nil
 }
 
 // fill replaces the placeholders in pk with the synopses.
@@ -1024,7 +1046,13 @@ func (d *docJob) synopsisAt(file string, line int) string {
 	if text == "" {
 		return ""
 	}
-	return synopsis(text)
+	// Declarations in a group share its comment.
+	syn, ok := d.synopses[text]
+	if !ok {
+		syn = synopsis(text)
+		d.synopses[text] = syn
+	}
+	return syn
 }
 
 // commentAbove returns the text of the comment lines ending right above index i.
