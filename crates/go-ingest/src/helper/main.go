@@ -582,6 +582,7 @@ type builder struct {
 	fset    *token.FileSet
 	qual    types.Qualifier
 	imports map[string]bool
+	strs    map[types.Type]string // type strings already written, by type identity
 	docs    *docJob
 }
 
@@ -593,6 +594,7 @@ func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) (Pac
 		pkg:     tpkg,
 		fset:    fset,
 		imports: map[string]bool{},
+		strs:    map[types.Type]string{},
 		docs:    &docJob{path: p.ImportPath, list: p},
 	}
 	b.qual = func(other *types.Package) string {
@@ -634,7 +636,14 @@ func buildPackage(p *listPackage, tpkg *types.Package, fset *token.FileSet) (Pac
 	return out, b.docs
 }
 
-func (b *builder) str(t types.Type) string { return types.TypeString(t, b.qual) }
+func (b *builder) str(t types.Type) string {
+	s, ok := b.strs[t]
+	if !ok {
+		s = types.TypeString(t, b.qual)
+		b.strs[t] = s
+	}
+	return s
+}
 
 func (b *builder) position(obj types.Object) string {
 	pos := b.fset.Position(obj.Pos())
@@ -911,7 +920,7 @@ func (d *docJob) packageDoc() string {
 		if src == nil {
 			continue
 		}
-		f, err := parser.ParseFile(fset, filepath.Join(p.Dir, name), src.text, parser.PackageClauseOnly|parser.ParseComments)
+		f, err := parser.ParseFile(fset, filepath.Join(p.Dir, name), src.data, parser.PackageClauseOnly|parser.ParseComments)
 		if err != nil || f.Doc == nil {
 			continue
 		}
@@ -940,8 +949,37 @@ type docJob struct {
 
 // srcFile is a source file read once per package for its doc comments.
 type srcFile struct {
-	text  string
-	lines []string // split on first use
+	data   []byte
+	starts []int // where each line starts; indexed on first use
+}
+
+// lineCount is the number of lines, counting the text after the last newline as one.
+func (f *srcFile) lineCount() int {
+	if f.starts == nil {
+		f.starts = make([]int, 1, 1+len(f.data)/32)
+		for i := 0; ; {
+			k := bytes.IndexByte(f.data[i:], '\n')
+			if k < 0 {
+				break
+			}
+			i += k + 1
+			f.starts = append(f.starts, i)
+		}
+	}
+	return len(f.starts)
+}
+
+// line is line i (0-based) without its newline.
+func (f *srcFile) line(i int) []byte {
+	return f.data[f.starts[i]:f.lineEnd(i)]
+}
+
+// lineEnd is the offset just past line i's text (before its newline).
+func (f *srcFile) lineEnd(i int) int {
+	if i+1 < len(f.starts) {
+		return f.starts[i+1] - 1
+	}
+	return len(f.data)
 }
 
 // source reads a file of the package once; nil when it cannot be read.
@@ -951,7 +989,7 @@ func (d *docJob) source(name string) *srcFile {
 	}
 	var f *srcFile
 	if data, err := os.ReadFile(filepath.Join(d.list.Dir, name)); err == nil {
-		f = &srcFile{text: string(data)}
+		f = &srcFile{data: data}
 	}
 	d.files[name] = f
 	return f
@@ -1021,24 +1059,20 @@ func (d *docJob) synopsisAt(file string, line int) string {
 	if src == nil {
 		return ""
 	}
-	if src.lines == nil {
-		src.lines = strings.Split(src.text, "\n")
-	}
-	lines := src.lines
-	if line < 1 || line > len(lines) {
+	if line < 1 || line > src.lineCount() {
 		return ""
 	}
-	text := commentAbove(lines, line-1)
+	text := commentAbove(src, line-1)
 	if text == "" {
 		// Inside a group without a comment of its own: take the group's comment. Walk up over
 		// indented lines to the unindented `const (`, `var (` or `type (` line.
 		for i := line - 2; i >= 0; i-- {
-			l := lines[i]
-			if l == "" || l[0] == '\t' || l[0] == ' ' {
+			l := src.line(i)
+			if len(l) == 0 || l[0] == '\t' || l[0] == ' ' {
 				continue
 			}
-			if t := strings.TrimSpace(l); t == "const (" || t == "var (" || t == "type (" {
-				text = commentAbove(lines, i)
+			if t := string(bytes.TrimSpace(l)); t == "const (" || t == "var (" || t == "type (" {
+				text = commentAbove(src, i)
 			}
 			break
 		}
@@ -1055,42 +1089,38 @@ func (d *docJob) synopsisAt(file string, line int) string {
 	return syn
 }
 
-// commentAbove returns the text of the comment lines ending right above index i.
-func commentAbove(lines []string, i int) string {
+// commentAbove returns the text of the comment lines ending right above line i (0-based).
+func commentAbove(src *srcFile, i int) string {
 	j := i - 1
 	if j < 0 {
 		return ""
 	}
-	last := strings.TrimSpace(lines[j])
-	if strings.HasSuffix(last, "*/") && !strings.HasPrefix(last, "//") {
-		var block []string
+	last := bytes.TrimSpace(src.line(j))
+	if bytes.HasSuffix(last, []byte("*/")) && !bytes.HasPrefix(last, []byte("//")) {
+		// A block comment: from the line that opens it through line j.
 		for ; j >= 0; j-- {
-			l := lines[j]
-			block = append([]string{l}, block...)
-			if strings.Contains(l, "/*") {
+			if bytes.Contains(src.line(j), []byte("/*")) {
 				break
 			}
 		}
 		if j < 0 {
 			return ""
 		}
-		text := strings.Join(block, "\n")
-		text = strings.TrimSpace(text)
-		text = strings.TrimPrefix(text, "/*")
-		text = strings.TrimSuffix(text, "*/")
-		return strings.TrimSpace(text)
+		text := bytes.TrimSpace(src.data[src.starts[j]:src.lineEnd(i-1)])
+		text = bytes.TrimPrefix(text, []byte("/*"))
+		text = bytes.TrimSuffix(text, []byte("*/"))
+		return string(bytes.TrimSpace(text))
 	}
-	var got []string
+	top := j + 1 // the first line of the run of line comments
 	for ; j >= 0; j-- {
-		l := strings.TrimSpace(lines[j])
-		if !strings.HasPrefix(l, "//") {
+		if !bytes.HasPrefix(bytes.TrimSpace(src.line(j)), []byte("//")) {
 			break
 		}
-		got = append(got, l)
+		top = j
 	}
 	var sb strings.Builder
-	for k := len(got) - 1; k >= 0; k-- {
-		l := got[k]
+	for k := top; k < i; k++ {
+		l := string(bytes.TrimSpace(src.line(k)))
 		if strings.HasPrefix(l, "//go:") || strings.HasPrefix(l, "//line ") || strings.HasPrefix(l, "//export ") || strings.HasPrefix(l, "//extern ") {
 			continue
 		}
