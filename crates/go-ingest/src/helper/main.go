@@ -412,8 +412,8 @@ func (j *work) start(progress bool) {
 	targets, slots, exports := j.targets, j.slots, j.exports
 	// Pass 2: load export data and build packages on a few workers. Each worker has its own
 	// importer (go/types objects are never shared between workers) and takes runs of
-	// neighbouring targets, which tend to share dependencies. Doc comments are read by the
-	// same worker right after.
+	// neighbouring targets, which tend to share dependencies. The same worker then reads the
+	// doc comments and writes the package's JSON.
 	const chunk = 8
 	var next, loaded atomic.Int64
 	workers := runtime.GOMAXPROCS(0)
@@ -450,9 +450,8 @@ func (j *work) start(progress bool) {
 // stream writes the surface head, then each target's package as soon as it and all before it
 // are loaded, and returns the trailer.
 func (j *work) stream(out *bufio.Writer, keepGoing bool) Header {
-	buf := j.surface.appendJSON(make([]byte, 0, 1<<16))
+	mustWrite(out.Write(append(j.surface.appendJSON(nil), '\n')))
 	for i, p := range j.targets {
-		mustWrite(out.Write(append(buf, '\n')))
 		sl := &j.slots[i]
 		select {
 		case <-sl.done:
@@ -461,20 +460,13 @@ func (j *work) stream(out *bufio.Writer, keepGoing bool) Header {
 			mustWrite(0, out.Flush())
 			<-sl.done
 		}
-		var pk Package
-		if sl.err != "" {
-			if !keepGoing {
-				return Header{Error: &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: sl.err}}
-			}
-			pk = skippedPackage(p, sl.err)
-		} else {
-			sl.job.fill(&sl.pkg)
-			pk = sl.pkg
+		if sl.err != "" && !keepGoing {
+			return Header{Error: &Failure{Kind: "compile", Pattern: firstMatch(p), Package: p.ImportPath, Message: sl.err}}
 		}
-		buf = pk.appendJSON(buf[:0])
-		sl.pkg, sl.job = Package{}, nil
+		mustWrite(out.Write(sl.json))
+		mustWrite(0, out.WriteByte('\n'))
+		sl.json = nil
 	}
-	mustWrite(out.Write(append(buf, '\n')))
 	return Header{}
 }
 
@@ -487,30 +479,36 @@ func mustWrite(_ int, err error) {
 
 // slot is one target's result.
 type slot struct {
-	pkg  Package
-	job  *docJob
+	json []byte // the package's output line: its surface, or its skipped form when err is set
 	err  string
 	done chan struct{} // closed once the slot is final
 }
 
-// loadSlot loads one target from export data and builds its surface and docs, unless go list
-// already reported an error for it.
+// loadSlot loads one target from export data, builds its surface and docs and writes its JSON,
+// unless go list already reported an error for it.
 func loadSlot(sl *slot, p *listPackage, imp types.Importer, fset *token.FileSet) {
-	if sl.err != "" {
-		return
+	if sl.err == "" {
+		sl.json, sl.err = packageJSON(p, imp, fset)
 	}
-	var tpkg *types.Package
-	if p.ImportPath == "unsafe" {
-		tpkg = types.Unsafe
-	} else {
+	if sl.err != "" {
+		pk := skippedPackage(p, sl.err)
+		sl.json = pk.appendJSON(nil)
+	}
+}
+
+// packageJSON loads one package and returns its surface as JSON, or why it could not be loaded.
+func packageJSON(p *listPackage, imp types.Importer, fset *token.FileSet) ([]byte, string) {
+	tpkg := types.Unsafe
+	if p.ImportPath != "unsafe" {
 		var err error
 		if tpkg, err = imp.Import(p.ImportPath); err != nil {
-			sl.err = "loading export data: " + err.Error()
-			return
+			return nil, "loading export data: " + err.Error()
 		}
 	}
-	sl.pkg, sl.job = buildPackage(p, tpkg, fset)
-	sl.job.run()
+	pkg, docs := buildPackage(p, tpkg, fset)
+	docs.run()
+	docs.fill(&pkg)
+	return pkg.appendJSON(make([]byte, 0, 1<<12)), ""
 }
 
 func sortedKeys(m map[string]bool) []string {
