@@ -327,21 +327,7 @@ pub fn render_file(
     specs: &[LinknameSpec],
     opts: &RenderOptions,
 ) -> Result<String, RenderError> {
-    let checked = check_all(pkg, specs, opts)?;
-    let mut imports = reserved_imports(specs, &checked, &[]);
-    imports.add_blank("unsafe")?;
-    let mut w = GoWriter::new();
-    for (i, (spec, c)) in specs.iter().zip(&checked).enumerate() {
-        if i > 0 {
-            w.blank();
-        }
-        linkname_decl(&mut w, spec, c, opts, &mut imports).map_err(|e| spec_err(i, spec, e))?;
-    }
-    Ok(GoFile::new(pkg)
-        .build_tag(LINKNAME_BUILD_TAG)
-        .imports(imports)
-        .body(w.finish())
-        .render()?)
+    render_decls(pkg, specs, opts, LINKNAME_BUILD_TAG, true, linkname_decl)
 }
 
 /// Renders the fallback file: the same package API under `//go:build mochi_no_linkname`, so
@@ -355,17 +341,39 @@ pub fn render_fallback_file(
     specs: &[LinknameSpec],
     opts: &RenderOptions,
 ) -> Result<String, RenderError> {
+    render_decls(pkg, specs, opts, FALLBACK_BUILD_TAG, false, fallback_decl)
+}
+
+/// One file of declarations, one per spec (separated by blank lines), under `build_tag`; the
+/// linkname file also imports `unsafe` for its side effect.
+fn render_decls(
+    pkg: &str,
+    specs: &[LinknameSpec],
+    opts: &RenderOptions,
+    build_tag: &str,
+    blank_unsafe: bool,
+    decl: fn(
+        &mut GoWriter,
+        &LinknameSpec,
+        &Checked,
+        &RenderOptions,
+        &mut ImportSet,
+    ) -> Result<(), SpecError>,
+) -> Result<String, RenderError> {
     let checked = check_all(pkg, specs, opts)?;
     let mut imports = reserved_imports(specs, &checked, &[]);
+    if blank_unsafe {
+        imports.add_blank("unsafe")?;
+    }
     let mut w = GoWriter::new();
     for (i, (spec, c)) in specs.iter().zip(&checked).enumerate() {
         if i > 0 {
             w.blank();
         }
-        fallback_decl(&mut w, spec, c, opts, &mut imports).map_err(|e| spec_err(i, spec, e))?;
+        decl(&mut w, spec, c, opts, &mut imports).map_err(|e| spec_err(i, spec, e))?;
     }
     Ok(GoFile::new(pkg)
-        .build_tag(FALLBACK_BUILD_TAG)
+        .build_tag(build_tag)
         .imports(imports)
         .body(w.finish())
         .render()?)
