@@ -1,18 +1,8 @@
 // Drives the c-archive that `gobridge generate` builds from testdata/example: the int64 channel
 // shims (with the buffer of 4 set in gobridge.toml), close-then-drain, and the bad-ID statuses.
 #include <stdio.h>
-#include <stdlib.h>
 #include "libexample.h"
-
-static int failures = 0;
-#define CHECK(what, got, want)                                                      \
-	do {                                                                            \
-		long long g_ = (long long)(got), w_ = (long long)(want);                    \
-		if (g_ != w_) {                                                             \
-			fprintf(stderr, "FAIL %s: got %lld, want %lld\n", what, g_, w_);        \
-			failures++;                                                             \
-		}                                                                           \
-	} while (0)
+#include "check.h"
 
 int main(void) {
 	uint64_t ch = 0;

@@ -2,16 +2,7 @@
 // third-party module from the module proxy): its DoChan result channel and callback shims.
 #include <stdio.h>
 #include "libsingleflight.h"
-
-static int failures = 0;
-#define CHECK(what, got, want)                                                      \
-	do {                                                                            \
-		long long g_ = (long long)(got), w_ = (long long)(want);                    \
-		if (g_ != w_) {                                                             \
-			fprintf(stderr, "FAIL %s: got %lld, want %lld\n", what, g_, w_);        \
-			failures++;                                                             \
-		}                                                                           \
-	} while (0)
+#include "check.h"
 
 int main(void) {
 	uint64_t ch = 0, v = 0;

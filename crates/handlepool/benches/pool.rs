@@ -28,29 +28,14 @@ trait Contender: Sync {
     fn release(&self, id: Self::Id);
 }
 
-struct Ours(HandlePool<u64>);
-impl Contender for Ours {
+struct Ours<const UNBOUNDED: bool>(HandlePool<u64>);
+impl<const UNBOUNDED: bool> Contender for Ours<UNBOUNDED> {
     type Id = HandleId;
-    const NAME: &'static str = "handlepool";
-    #[inline]
-    fn acquire(&self, v: u64) -> HandleId {
-        self.0.acquire(v).unwrap()
-    }
-    #[inline]
-    fn resolve(&self, id: HandleId) -> Option<u64> {
-        self.0.resolve(id).map(|r| *r)
-    }
-    #[inline]
-    fn release(&self, id: HandleId) {
-        self.0.release(id);
-    }
-}
-
-/// The same pool without a cap (`HandlePool::unbounded()`).
-struct OursUnbounded(HandlePool<u64>);
-impl Contender for OursUnbounded {
-    type Id = HandleId;
-    const NAME: &'static str = "handlepool-unbounded";
+    const NAME: &'static str = if UNBOUNDED {
+        "handlepool-unbounded"
+    } else {
+        "handlepool"
+    };
     #[inline]
     fn acquire(&self, v: u64) -> HandleId {
         self.0.acquire(v).unwrap()
@@ -317,8 +302,9 @@ fn main() {
         .unwrap_or(40);
     let budget = Duration::from_millis(ms);
     floors(budget);
-    measure(|| Ours(HandlePool::new()), budget);
-    measure(|| OursUnbounded(HandlePool::unbounded()), budget);
+    measure(|| Ours::<false>(HandlePool::new()), budget);
+    // The same pool without a cap (`HandlePool::unbounded()`).
+    measure(|| Ours::<true>(HandlePool::unbounded()), budget);
     measure(|| SeedMap(Mutex::new((0, HashMap::new()))), budget);
     measure(|| Slab(sharded_slab::Slab::new()), budget);
     measure(|| SlotMap(Mutex::new(slotmap::SlotMap::new())), budget);

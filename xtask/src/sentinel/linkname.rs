@@ -267,18 +267,7 @@ fn wasm_gate(ctx: &Ctx, dir: &Path, fixture_dir: &Path) -> Result<()> {
         println!("SKIP: wasm run: node not found (the module built: {size} bytes)");
         return Ok(());
     };
-    let runner = fixture_dir.join("wasi-run.mjs");
-    let out = run_cmd(
-        Command::new(node)
-            .arg("--no-warnings")
-            .arg(&runner)
-            .arg(&module),
-    )?;
-    let line = expect_line(
-        &String::from_utf8_lossy(&out.stdout),
-        "wasi: ",
-        " checks ok",
-    )?;
+    let line = run_wasi(&node, fixture_dir, &module)?;
     println!(
         "linkname: wasm: wasip1 reactor built ({size} bytes), node:wasi {line} through \
          //go:wasmexport"
@@ -346,17 +335,7 @@ fn tinygo_gate(
             println!("SKIP: tinygo: {target}: node not found to run the module");
             continue;
         };
-        let out = run_cmd(
-            Command::new(node)
-                .arg("--no-warnings")
-                .arg(fixture_dir.join("wasi-run.mjs"))
-                .arg(&module),
-        )?;
-        let line = expect_line(
-            &String::from_utf8_lossy(&out.stdout),
-            "wasi: ",
-            " checks ok",
-        )?;
+        let line = run_wasi(node, fixture_dir, &module)?;
         println!(
             "linkname: tinygo: {version}: {how}: module with TinyGo symbol forms ran under \
              node: {line}"
@@ -632,4 +611,20 @@ fn expect_line(out: &str, prefix: &str, suffix: &str) -> Result<String> {
 fn copy(from: &Path, to: &Path) -> Result<()> {
     let text = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
     write(to, text)
+}
+
+/// Runs `module` with the fixture's node runner (`wasi-run.mjs`) and returns its
+/// `wasi: N checks ok` line.
+fn run_wasi(node: &Path, fixture_dir: &Path, module: &Path) -> Result<String> {
+    let out = run_cmd(
+        Command::new(node)
+            .arg("--no-warnings")
+            .arg(fixture_dir.join("wasi-run.mjs"))
+            .arg(module),
+    )?;
+    expect_line(
+        &String::from_utf8_lossy(&out.stdout),
+        "wasi: ",
+        " checks ok",
+    )
 }

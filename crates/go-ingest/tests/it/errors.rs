@@ -80,11 +80,9 @@ const GOOD: &str = "package good\n\n// G is fine.\nfunc G() int { return 1 }\n";
 const USES: &str =
     "package usesbad\n\nimport \"example.com/m/bad\"\n\n// X uses bad.\nvar X = bad.F()\n";
 
-#[test]
-fn compile_errors_name_the_package_and_carry_gos_message() {
-    if !have_go() {
-        return;
-    }
+/// A module with a package that does not compile (`bad`), one that does (`good`) and one that
+/// imports the broken one (`usesbad`).
+fn bad_module() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     write_module(
         tmp.path(),
@@ -95,6 +93,15 @@ fn compile_errors_name_the_package_and_carry_gos_message() {
             ("usesbad/u.go", USES),
         ],
     );
+    tmp
+}
+
+#[test]
+fn compile_errors_name_the_package_and_carry_gos_message() {
+    if !have_go() {
+        return;
+    }
+    let tmp = bad_module();
     let o = opts(&shared_cache()).dir(tmp.path()).result_cache(false);
     match ingest(&["./..."], &o) {
         Err(IngestError::Compile { package, message }) => {
@@ -118,16 +125,7 @@ fn keep_going_records_skip_notes() {
     if !have_go() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    write_module(
-        tmp.path(),
-        "example.com/m",
-        &[
-            ("bad/bad.go", BAD),
-            ("good/g.go", GOOD),
-            ("usesbad/u.go", USES),
-        ],
-    );
+    let tmp = bad_module();
     let o = opts(&shared_cache()).dir(tmp.path()).keep_going(true);
     let s = ingest(&["./..."], &o).unwrap().into_surface().unwrap();
     let bad = s.package("example.com/m/bad").unwrap();
