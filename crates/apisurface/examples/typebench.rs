@@ -1,12 +1,13 @@
-//! Throughput of [`apisurface::parse_type`] and `Display` over a type corpus; run by
-//! `cargo xtask bench types` in release mode (this is not a usage example).
+//! Throughput of [`apisurface::TypeTree::parse`], [`apisurface::parse_type`] and `Display` over
+//! a type corpus; run by `cargo xtask bench types` in release mode (this is not a usage example).
 //!
 //! Usage: `typebench FILE [MIN_MILLIS]`. Reads one type string per line (lines starting with `#`
-//! are skipped), checks each round-trips, then repeats parsing (and printing) the whole list until
-//! at least `MIN_MILLIS` (default 1000) have passed, and prints one line per operation:
-//! `parse types=N bytes=B ns_per_type=X mb_per_s=Y`.
+//! are skipped), checks each round-trips and that both parsers agree, then repeats each operation
+//! over the whole list until at least `MIN_MILLIS` (default 1000) have passed, and prints one line
+//! per operation: `parse types=N bytes=B ns_per_type=X mb_per_s=Y`, where `parse` is the flat
+//! tree, `parse_owned` the owned `GoType` and `print` is `Display`.
 
-use apisurface::{GoType, parse_type};
+use apisurface::{GoType, TypeTree, parse_type};
 use std::fmt::Write;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -42,15 +43,26 @@ fn run() -> Result<(), String> {
         if t.to_string() != *l {
             return Err(format!("{l}: does not round-trip"));
         }
+        let tree = TypeTree::parse(l).map_err(|e| format!("{l}: {e}"))?;
+        if tree.to_go_type() != t || tree.root().text() != *l {
+            return Err(format!("{l}: TypeTree and parse_type disagree"));
+        }
         trees.push(t);
     }
+
+    let (n, took) = repeat(min, || {
+        for l in &lines {
+            black_box(TypeTree::parse(black_box(l)).ok());
+        }
+    });
+    report("parse", lines.len(), bytes, n, took);
 
     let (n, took) = repeat(min, || {
         for l in &lines {
             black_box(parse_type(black_box(l)).ok());
         }
     });
-    report("parse", lines.len(), bytes, n, took);
+    report("parse_owned", lines.len(), bytes, n, took);
 
     let mut buf = String::with_capacity(4096);
     let (n, took) = repeat(min, || {

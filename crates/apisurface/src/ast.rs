@@ -5,6 +5,8 @@
 //! order, and a top-level `...T` (variadic parameter) or union (`~int | ~string`, a constraint)
 //! is representable because go/types prints those too.
 
+pub use crate::name::Name;
+
 /// A Go type as go/types prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GoType {
@@ -59,9 +61,9 @@ pub enum GoType {
 pub struct TypeName {
     /// Full import path of the declaring package; `None` for predeclared names, type parameters
     /// and the names of the package the type string belongs to.
-    pub package: Option<String>,
+    pub package: Option<Name>,
     /// The identifier.
-    pub name: String,
+    pub name: Name,
     /// Type arguments of an instantiated generic type; empty when not instantiated.
     pub type_args: Vec<GoType>,
 }
@@ -146,7 +148,7 @@ impl Signature {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TypeParamGroup {
     /// Names, at least one.
-    pub names: Vec<String>,
+    pub names: Vec<Name>,
     /// The shared constraint.
     pub constraint: GoType,
 }
@@ -155,7 +157,7 @@ pub struct TypeParamGroup {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ParamDecl {
     /// Name; `None` when unnamed.
-    pub name: Option<String>,
+    pub name: Option<Name>,
     /// Type (for the variadic last parameter: [`GoType::Variadic`]).
     pub ty: GoType,
 }
@@ -164,7 +166,7 @@ pub struct ParamDecl {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StructField {
     /// Field name; `None` for an embedded field (printed as its type alone).
-    pub name: Option<String>,
+    pub name: Option<Name>,
     /// Field type.
     pub ty: GoType,
     /// The tag exactly as printed: a quoted Go string literal (`"json:\"a\""`), or `None`.
@@ -177,7 +179,7 @@ pub enum InterfaceElem {
     /// An explicit method: `Name(params) results`.
     Method {
         /// Method name.
-        name: String,
+        name: Name,
         /// Signature (never has type parameters).
         sig: Signature,
     },
@@ -239,7 +241,7 @@ pub type Visitor<'a> = dyn FnMut(&'a GoType) -> Walk + 'a;
 
 impl GoType {
     /// Shorthand for an unqualified, uninstantiated name (`int`, `T`, `Thing`).
-    pub fn name(name: impl Into<String>) -> GoType {
+    pub fn name(name: impl Into<Name>) -> GoType {
         GoType::Named(TypeName {
             package: None,
             name: name.into(),
@@ -248,7 +250,7 @@ impl GoType {
     }
 
     /// Shorthand for a qualified, uninstantiated name (`encoding/json`, `RawMessage`).
-    pub fn qualified(package: impl Into<String>, name: impl Into<String>) -> GoType {
+    pub fn qualified(package: impl Into<Name>, name: impl Into<Name>) -> GoType {
         GoType::Named(TypeName {
             package: Some(package.into()),
             name: name.into(),

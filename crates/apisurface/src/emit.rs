@@ -16,7 +16,7 @@
 //! assert_eq!(src, "map[string]*golib.Thing");
 //! ```
 
-use crate::ast::{ChanDir, GoType, InterfaceElem, ParamDecl, Signature, TypeName};
+use crate::ast::{ChanDir, GoType, InterfaceElem, Name, ParamDecl, Signature, TypeName};
 use crate::layout::{ElemText, FieldText, interface_literal, struct_literal};
 use crate::validate::{
     ValidationError, check_conventional_tag, check_identifier, check_import_path, check_struct_tag,
@@ -516,7 +516,7 @@ impl Emitter<'_, '_> {
                     let mut t = String::new();
                     self.value(&f.ty, &mut t)?;
                     rows.push(FieldText {
-                        name: f.name.clone(),
+                        name: f.name.as_ref().map(Name::to_string),
                         ty: t,
                         tag: f.tag.clone(),
                     });
@@ -539,7 +539,7 @@ impl Emitter<'_, '_> {
                             self.member_visible("method", name)?;
                             let mut s = String::new();
                             self.signature(sig, &mut s)?;
-                            rows.push(ElemText::Method(name.clone(), s));
+                            rows.push(ElemText::Method(name.to_string(), s));
                         }
                         InterfaceElem::Embedded(t) => {
                             let saved = self.constraint;
@@ -610,14 +610,16 @@ impl Emitter<'_, '_> {
             Some(p) => Some(p.as_str()),
             None if is_predeclared_type(&n.name) => {
                 if n.name == "comparable" && !self.constraint {
-                    return Err(EmitError::ConstraintOnly { ty: n.name.clone() });
+                    return Err(EmitError::ConstraintOnly {
+                        ty: n.name.to_string(),
+                    });
                 }
                 None
             }
             None if self.ctx.type_params.contains(&n.name.as_str()) => {
                 if !self.ctx.type_params_in_scope {
                     return Err(EmitError::FreeTypeParam {
-                        name: n.name.clone(),
+                        name: n.name.to_string(),
                     });
                 }
                 None
@@ -626,7 +628,7 @@ impl Emitter<'_, '_> {
                 Some(h) => Some(h),
                 None => {
                     return Err(EmitError::UnresolvedName {
-                        name: n.name.clone(),
+                        name: n.name.to_string(),
                     });
                 }
             },
@@ -643,7 +645,7 @@ impl Emitter<'_, '_> {
                 if !is_exported(&n.name) {
                     return Err(EmitError::Unexported {
                         package: p.to_string(),
-                        name: n.name.clone(),
+                        name: n.name.to_string(),
                     });
                 }
                 check_importable(p, self.ctx.target)?;

@@ -22,8 +22,10 @@ mod ast;
 pub mod emit;
 mod layout;
 mod model;
+mod name;
 mod parse;
 mod print;
+mod tree;
 pub mod validate;
 pub mod writer;
 
@@ -39,6 +41,8 @@ pub use model::{
     Field, Func, Package, Param, SCHEMA_VERSION, SkipNote, Surface, SurfaceError, Type, TypeParam,
     Value,
 };
+pub use name::Name;
 pub use parse::{MAX_DEPTH, MAX_INPUT_LEN, ParseError, parse_type};
+pub use tree::{Children, Node, NodeKind, TypeTree};
 pub use validate::ValidationError;
 pub use writer::{GENERATED_LINE, GoFile, GoWriter};

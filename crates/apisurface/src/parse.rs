@@ -28,10 +28,8 @@
 //! Nesting is bounded by [`MAX_DEPTH`] (depth-counted recursion), input length by
 //! [`MAX_INPUT_LEN`]; both give a [`ParseError`], never a stack overflow or a panic.
 
-use crate::ast::{
-    ChanDir, GoType, InterfaceElem, ParamDecl, Signature, StructField, Term, TypeName,
-    TypeParamGroup, UntypedKind,
-};
+use crate::ast::{ChanDir, GoType, UntypedKind};
+use crate::tree::{Raw, build_go_type, chan_flag, raw};
 use crate::validate::{check_import_path, is_digit, is_letter};
 
 /// Longest input [`parse_type`] accepts, in bytes.
@@ -67,6 +65,14 @@ pub struct ParseError {
 /// assert_eq!(e.offset, 5);
 /// ```
 pub fn parse_type(input: &str) -> Result<GoType, ParseError> {
+    let mut nodes = Vec::new();
+    parse_into(input, &mut nodes)?;
+    Ok(build_go_type(input, &nodes))
+}
+
+/// Parses `input` into the flat node list of a [`TypeTree`] (`nodes` is cleared first).
+pub(crate) fn parse_into(input: &str, nodes: &mut Vec<Raw>) -> Result<(), ParseError> {
+    nodes.clear();
     if input.len() > MAX_INPUT_LEN {
         return Err(ParseError {
             offset: MAX_INPUT_LEN,
@@ -74,22 +80,27 @@ pub fn parse_type(input: &str) -> Result<GoType, ParseError> {
             found: format!("{} bytes", input.len()),
         });
     }
+    // About one node per three bytes covers typical signatures without regrowing.
+    nodes.reserve((input.len() / 3 + 4).min(4096));
     let mut p = Parser {
         src: input,
         b: input.as_bytes(),
         pos: 0,
         depth: 0,
+        nodes,
     };
-    let t = if p.starts_with(b"...") {
+    if p.starts_with(b"...") {
+        let v = p.open(raw::VARIADIC, 0, 0);
         p.pos += 3;
-        GoType::Variadic(Box::new(p.ty()?))
+        p.ty()?;
+        p.close(v);
     } else {
-        p.union_or_type()?
-    };
+        p.union_or_type()?;
+    }
     if p.pos != p.b.len() {
         return Err(p.err(p.pos, "end of input"));
     }
-    Ok(t)
+    Ok(())
 }
 
 /// A qualified token's shape (offsets relative to its start).
@@ -105,6 +116,7 @@ struct Parser<'a> {
     b: &'a [u8],
     pos: usize,
     depth: usize,
+    nodes: &'a mut Vec<Raw>,
 }
 
 type R<T> = Result<T, ParseError>;
@@ -293,6 +305,40 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Starts a node of `kind` whose text begins at `start`; [`Parser::close`] finishes it.
+    #[inline]
+    fn open(&mut self, kind: u8, flag: u8, start: usize) -> usize {
+        let i = self.nodes.len();
+        self.nodes.push(Raw {
+            kind,
+            flag,
+            start: start as u32,
+            end: 0,
+            a: 0,
+            b: 0,
+            size: 0,
+        });
+        i
+    }
+
+    /// Ends node `i` at the cursor: everything pushed since it opened is its subtree.
+    #[inline]
+    fn close(&mut self, i: usize) {
+        let size = (self.nodes.len() - i) as u32;
+        let end = self.pos as u32;
+        let r = &mut self.nodes[i];
+        r.end = end;
+        r.size = size;
+    }
+
+    /// Records the name span `a..b` of node `i`.
+    #[inline]
+    fn set_name(&mut self, i: usize, a: usize, b: usize) {
+        let r = &mut self.nodes[i];
+        r.a = a as u32;
+        r.b = b as u32;
+    }
+
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
@@ -409,13 +455,14 @@ impl<'a> Parser<'a> {
         let mut last_path = None;
         while let Some(&c) = self.b.get(i) {
             let cls = CLASS[c as usize];
-            if cls & (LETTER | DIGIT) != 0 {
-                i += 1;
-            } else if cls & PATH != 0 {
+            if cls & PATH != 0 {
                 last_path = Some(i - start);
                 if c == b'.' {
                     last_dot = Some(i - start);
                 }
+                // The next path element or name, in bulk.
+                i = self.ascii_run(i + 1);
+            } else if cls & (LETTER | DIGIT) != 0 {
                 i += 1;
             } else if cls & HIGH != 0 {
                 let Some(ch) = self.src.get(i..).and_then(|r| r.chars().next()) else {
@@ -437,13 +484,13 @@ impl<'a> Parser<'a> {
     }
 
     /// A plain identifier at the cursor that is not a keyword; consumed.
-    fn ident(&mut self, what: &str) -> R<String> {
+    fn ident(&mut self, what: &str) -> R<()> {
         let n = self.ident_len_at(self.pos);
         self.ident_of_len(n, what)
     }
 
     /// Like [`Parser::ident`] when the identifier's length `n` is already known.
-    fn ident_of_len(&mut self, n: usize, what: &str) -> R<String> {
+    fn ident_of_len(&mut self, n: usize, what: &str) -> R<()> {
         if n == 0 {
             return Err(self.err(self.pos, what));
         }
@@ -452,50 +499,57 @@ impl<'a> Parser<'a> {
             return Err(self.err(self.pos, format!("{what} (not the keyword `{s}`)")));
         }
         self.pos += n;
-        Ok(s.to_string())
+        Ok(())
     }
 
     /// A type, possibly a union of terms (`~int | ~string`): allowed at the top level, as an
     /// interface element and as a constraint.
-    fn union_or_type(&mut self) -> R<GoType> {
-        if self.peek() != Some(b'~') {
+    fn union_or_type(&mut self) -> R<()> {
+        let start = self.pos;
+        let u = if self.peek() != Some(b'~') {
             // The common case: one plain type, no union.
-            let ty = self.ty()?;
+            let first = self.nodes.len();
+            self.ty()?;
             if !self.starts_with(b" | ") {
-                return Ok(ty);
+                return Ok(());
             }
-            return self.union_from(Term { tilde: false, ty });
-        }
-        let first = self.term()?;
-        if !self.starts_with(b" | ") {
-            return Ok(if first.tilde {
-                GoType::Union(vec![first])
-            } else {
-                first.ty
-            });
-        }
-        self.union_from(first)
-    }
-
-    /// The rest of a union after its first term, at ` | `.
-    fn union_from(&mut self, first: Term) -> R<GoType> {
-        let mut terms = vec![first];
+            // A union after all: put the union and the first term's node above the type.
+            let size = (self.nodes.len() - first) as u32;
+            let wrap = |kind, size| Raw {
+                kind,
+                flag: 0,
+                start: start as u32,
+                end: self.pos as u32,
+                a: 0,
+                b: 0,
+                size,
+            };
+            let (union, term) = (wrap(raw::UNION, 0), wrap(raw::TERM, size + 1));
+            self.nodes.splice(first..first, [union, term]);
+            first
+        } else {
+            let u = self.open(raw::UNION, 0, start);
+            self.term()?;
+            u
+        };
         while self.eat(b" | ") {
-            terms.push(self.term()?);
+            self.term()?;
         }
-        Ok(GoType::Union(terms))
+        self.close(u);
+        Ok(())
     }
 
-    fn term(&mut self) -> R<Term> {
+    fn term(&mut self) -> R<()> {
+        let start = self.pos;
         let tilde = self.eat(b"~");
-        Ok(Term {
-            tilde,
-            ty: self.ty()?,
-        })
+        let t = self.open(raw::TERM, tilde as u8, start);
+        self.ty()?;
+        self.close(t);
+        Ok(())
     }
 
     /// One type (no union, no `...`); the only recursive entry point, so depth is counted here.
-    fn ty(&mut self) -> R<GoType> {
+    fn ty(&mut self) -> R<()> {
         if self.depth >= MAX_DEPTH {
             return Err(self.err(
                 self.pos,
@@ -508,31 +562,32 @@ impl<'a> Parser<'a> {
         r
     }
 
-    fn ty_inner(&mut self) -> R<GoType> {
+    /// A node of `kind` around one type that follows the cursor after `skip` bytes.
+    #[inline]
+    fn wrap_one(&mut self, kind: u8, flag: u8, start: usize, skip: usize) -> R<()> {
+        let i = self.open(kind, flag, start);
+        self.pos += skip;
+        self.ty()?;
+        self.close(i);
+        Ok(())
+    }
+
+    fn ty_inner(&mut self) -> R<()> {
         let start = self.pos;
         match self.peek() {
-            Some(b'*') => {
-                self.pos += 1;
-                Ok(GoType::Pointer(Box::new(self.ty()?)))
-            }
+            Some(b'*') => self.wrap_one(raw::POINTER, 0, start, 1),
             Some(b'[') => {
                 self.pos += 1;
                 if self.eat(b"]") {
-                    return Ok(GoType::Slice(Box::new(self.ty()?)));
+                    return self.wrap_one(raw::SLICE, 0, start, 0);
                 }
-                let len = self.array_len()?;
+                self.array_len()?;
                 self.expect("]", "`]` after the array length")?;
-                Ok(GoType::Array {
-                    len,
-                    elem: Box::new(self.ty()?),
-                })
+                self.wrap_one(raw::ARRAY, 0, start, 0)
             }
             Some(b'<') => {
                 self.expect("<-chan ", "`<-chan ` (a receive-only channel)")?;
-                Ok(GoType::Chan {
-                    dir: ChanDir::Recv,
-                    elem: Box::new(self.ty()?),
-                })
+                self.wrap_one(raw::CHAN, chan_flag(ChanDir::Recv), start, 0)
             }
             Some(_) => {
                 let tk = self.token();
@@ -545,8 +600,11 @@ impl<'a> Parser<'a> {
                     kind = word_kind(&self.b[start..start + n]);
                     if kind > K_KEYWORD {
                         if kind == K_FUNC {
+                            let f = self.open(raw::FUNC, 0, start);
                             self.pos += n;
-                            return Ok(GoType::Func(self.signature(true)?));
+                            self.signature(true)?;
+                            self.close(f);
+                            return Ok(());
                         } else if kind == K_MAP {
                             return self.map();
                         } else if kind == K_CHAN {
@@ -556,8 +614,10 @@ impl<'a> Parser<'a> {
                         } else if kind == K_INTERFACE {
                             return self.interface();
                         } else if let Some(k) = self.untyped_kind(start + n) {
+                            let u = self.open(raw::UNTYPED, k as u8, start);
                             self.pos = start + n + 1 + k.as_str().len();
-                            return Ok(GoType::Untyped(k));
+                            self.close(u);
+                            return Ok(());
                         }
                     }
                 }
@@ -594,25 +654,22 @@ impl<'a> Parser<'a> {
             .map_err(|_| self.err(start, "an array length that fits in 64 bits"))
     }
 
-    fn map(&mut self) -> R<GoType> {
+    fn map(&mut self) -> R<()> {
+        let m = self.open(raw::MAP, 0, self.pos);
         self.pos += 3;
         self.expect("[", "`[` after `map`")?;
-        let key = self.ty()?;
+        self.ty()?;
         self.expect("]", "`]` after the map key type")?;
-        let value = self.ty()?;
-        Ok(GoType::Map {
-            key: Box::new(key),
-            value: Box::new(value),
-        })
+        self.ty()?;
+        self.close(m);
+        Ok(())
     }
 
-    fn chan(&mut self) -> R<GoType> {
+    fn chan(&mut self) -> R<()> {
+        let start = self.pos;
         self.pos += 4;
         if self.eat(b"<- ") {
-            return Ok(GoType::Chan {
-                dir: ChanDir::Send,
-                elem: Box::new(self.ty()?),
-            });
+            return self.wrap_one(raw::CHAN, chan_flag(ChanDir::Send), start, 0);
         }
         self.expect(" ", "` ` or `<- ` after `chan`")?;
         let at = self.pos;
@@ -623,12 +680,11 @@ impl<'a> Parser<'a> {
                     "a parenthesised element only when it is a receive-only channel `(<-chan T)`",
                 ));
             }
-            let elem = self.ty()?;
+            let c = self.open(raw::CHAN, chan_flag(ChanDir::Both), start);
+            self.ty()?;
             self.expect(")", "`)` after the parenthesised channel element")?;
-            return Ok(GoType::Chan {
-                dir: ChanDir::Both,
-                elem: Box::new(elem),
-            });
+            self.close(c);
+            return Ok(());
         }
         if self.starts_with(b"<-") {
             return Err(self.err(
@@ -636,18 +692,15 @@ impl<'a> Parser<'a> {
                 "`(` (go/types parenthesises a receive-only channel element of `chan`)",
             ));
         }
-        Ok(GoType::Chan {
-            dir: ChanDir::Both,
-            elem: Box::new(self.ty()?),
-        })
+        self.wrap_one(raw::CHAN, chan_flag(ChanDir::Both), start, 0)
     }
 
     /// A (possibly qualified, possibly instantiated) name whose token `tk` starts at `start`;
     /// `kind` is the token's [`word_kind`] when it has no path characters.
-    fn named(&mut self, start: usize, tk: Token, kind: Kind) -> R<GoType> {
+    fn named(&mut self, start: usize, tk: Token, kind: Kind) -> R<()> {
         let n = tk.len;
         let tok = &self.src[start..start + n];
-        let (package, name, name_at) = match tk.last_dot {
+        let (qualified, name, name_at) = match tk.last_dot {
             Some(dot) => {
                 let path = &tok[..dot];
                 if !path_looks_valid(path.as_bytes()) {
@@ -661,9 +714,9 @@ impl<'a> Parser<'a> {
                     let why = e.map_or_else(|| "an import path".to_string(), |e| e.to_string());
                     return Err(self.err(start + off, format!("an import path ({why})")));
                 }
-                (Some(path.to_string()), &tok[dot + 1..], start + dot + 1)
+                (true, &tok[dot + 1..], start + dot + 1)
             }
-            None => (None, tok, start),
+            None => (false, tok, start),
         };
         // After the last `.` (or in a token without path characters) there are only letters and
         // digits, so the name is an identifier unless it is empty or starts with a digit.
@@ -679,7 +732,7 @@ impl<'a> Parser<'a> {
         };
         if id == 0 || name_at + id != start + n {
             let bad = if id == 0 { name_at } else { name_at + id };
-            let what = if package.is_some() {
+            let what = if qualified {
                 "an identifier after the package path's last `.`"
             } else {
                 "a type name"
@@ -687,7 +740,7 @@ impl<'a> Parser<'a> {
             return Err(self.err(bad, what));
         }
         // An unqualified name that got this far is the whole token, whose kind is known.
-        let keyword = if package.is_some() {
+        let keyword = if qualified {
             is_kw(name)
         } else {
             kind == K_KEYWORD
@@ -696,119 +749,127 @@ impl<'a> Parser<'a> {
             return Err(self.err(name_at, format!("a type name (not the keyword `{name}`)")));
         }
         self.pos = start + n;
-        let mut type_args = Vec::new();
+        let i = self.open(raw::NAMED, 0, start);
+        self.set_name(i, name_at, start + n);
         if self.eat(b"[") {
             loop {
-                type_args.push(self.ty()?);
+                self.ty()?;
                 if self.eat(b"]") {
                     break;
                 }
                 self.expect(", ", "`, ` or `]` in a type argument list")?;
             }
         }
-        Ok(GoType::Named(TypeName {
-            package,
-            name: name.to_string(),
-            type_args,
-        }))
+        self.close(i);
+        Ok(())
     }
 
     /// After `func` (or a method name): `[tparams](params) results`.
-    fn signature(&mut self, allow_type_params: bool) -> R<Signature> {
-        let mut sig = Signature::default();
+    /// Pushes the signature's nodes (type-parameter groups, parameters, results) as children
+    /// of the enclosing `FUNC` or `METHOD` node.
+    fn signature(&mut self, allow_type_params: bool) -> R<()> {
         if allow_type_params && self.eat(b"[") {
-            sig.type_params = self.type_params()?;
+            self.type_params()?;
         }
         self.expect("(", "`(` opening the parameter list")?;
-        sig.params = self.params(true)?;
+        self.params(true)?;
         // Results follow after one space unless what follows the space belongs to the enclosing
         // construct (a struct tag or the next union term).
         if self.peek() == Some(b' ') && !matches!(self.peek_at(1), Some(b'"' | b'|')) {
             self.pos += 1;
             let at = self.pos;
             if self.eat(b"(") {
-                let results = self.params(false)?;
-                if results.is_empty() {
+                let first = self.nodes.len();
+                let count = self.params(false)?;
+                if count == 0 {
                     return Err(self.err(at, "a result list (no results print nothing)"));
                 }
-                if results.len() == 1 && results[0].name.is_none() {
+                let r = &self.nodes[first];
+                if count == 1 && r.a == r.b {
                     return Err(self.err(at, "a single unnamed result without parentheses"));
                 }
-                sig.results = results;
             } else {
-                sig.results = vec![ParamDecl {
-                    name: None,
-                    ty: self.ty()?,
-                }];
+                let r = self.open(raw::RESULT, 0, at);
+                self.set_name(r, at, at);
+                self.ty()?;
+                self.close(r);
             }
         }
-        Ok(sig)
+        Ok(())
     }
 
     /// After `[`: `P C, Q, R D]`.
-    fn type_params(&mut self) -> R<Vec<TypeParamGroup>> {
-        let mut groups = Vec::new();
-        let mut names = Vec::new();
+    fn type_params(&mut self) -> R<()> {
+        let mut group = self.open(raw::TYPE_PARAMS, 0, self.pos);
         loop {
-            names.push(self.ident("a type parameter name")?);
+            self.ident("a type parameter name")?;
             if self.eat(b", ") {
                 continue;
             }
+            let names_end = self.pos;
             self.expect(
                 " ",
                 "`, ` or ` ` and a constraint after a type parameter name",
             )?;
-            let constraint = self.union_or_type()?;
-            groups.push(TypeParamGroup {
-                names: std::mem::take(&mut names),
-                constraint,
-            });
+            let names_start = self.nodes[group].start as usize;
+            self.set_name(group, names_start, names_end);
+            self.union_or_type()?;
+            self.close(group);
             if self.eat(b"]") {
-                return Ok(groups);
+                return Ok(());
             }
             self.expect(", ", "`, ` or `]` after a type parameter constraint")?;
+            group = self.open(raw::TYPE_PARAMS, 0, self.pos);
         }
     }
 
-    /// After `(`: parameters up to and including `)`.
-    fn params(&mut self, allow_variadic: bool) -> R<Vec<ParamDecl>> {
-        let mut out = Vec::new();
+    /// After `(`: parameters (results when not `allow_variadic`) up to and including `)`, as
+    /// `PARAM` (`RESULT`) nodes; returns how many.
+    fn params(&mut self, allow_variadic: bool) -> R<usize> {
         if self.eat(b")") {
-            return Ok(out);
+            return Ok(0);
         }
+        let kind = if allow_variadic {
+            raw::PARAM
+        } else {
+            raw::RESULT
+        };
+        let mut count = 0;
         loop {
+            count += 1;
+            let start = self.pos;
+            let p = self.open(kind, 0, start);
             let n = self.ident_len_at(self.pos);
-            let name = if n > 0
+            if n > 0
                 && self.b.get(self.pos + n) == Some(&b' ')
                 && &self.src[self.pos..self.pos + n] != "chan"
             {
-                let name = self.ident_of_len(n, "a parameter name")?;
+                self.ident_of_len(n, "a parameter name")?;
+                self.set_name(p, start, start + n);
                 self.pos += 1;
-                Some(name)
             } else if let Some(n) = self.generated_name_len() {
-                let name = self.src[self.pos..self.pos + n].to_string();
+                self.set_name(p, start, start + n);
                 self.pos += n + 1;
-                Some(name)
             } else {
-                None
-            };
+                self.set_name(p, start, start);
+            }
             let at = self.pos;
             if self.eat(b"...") {
                 if !allow_variadic {
                     return Err(self.err(at, "a result type (results are never variadic)"));
                 }
-                let ty = GoType::Variadic(Box::new(self.ty()?));
-                out.push(ParamDecl { name, ty });
+                let v = self.open(raw::VARIADIC, 0, at);
+                self.ty()?;
+                self.close(v);
+                self.close(p);
                 return self
                     .expect(")", "`)` after the variadic parameter (it must be last)")
-                    .map(|()| out);
+                    .map(|()| count);
             }
-            out.push(ParamDecl {
-                name,
-                ty: self.ty()?,
-            });
+            self.ty()?;
+            self.close(p);
             if self.eat(b")") {
-                return Ok(out);
+                return Ok(count);
             }
             self.expect(", ", "`, ` or `)` in a parameter list")?;
         }
@@ -829,65 +890,61 @@ impl<'a> Parser<'a> {
     }
 
     /// `struct{...}`
-    fn structure(&mut self) -> R<GoType> {
+    fn structure(&mut self) -> R<()> {
+        let s = self.open(raw::STRUCT, 0, self.pos);
         self.pos += 6;
         self.expect("{", "`{` after `struct`")?;
-        let mut fields = Vec::new();
         if self.eat(b"}") {
-            return Ok(GoType::Struct(fields));
+            self.close(s);
+            return Ok(());
         }
         loop {
+            let start = self.pos;
+            let f = self.open(raw::FIELD, 0, start);
             let n = self.ident_len_at(self.pos);
             let named = n > 0
                 && self.b.get(self.pos + n) == Some(&b' ')
                 && self.b.get(self.pos + n + 1) != Some(&b'"');
-            let field = if named {
-                let name = self.ident_of_len(n, "a field name")?;
+            if named {
+                self.ident_of_len(n, "a field name")?;
+                self.set_name(f, start, start + n);
                 self.pos += 1;
-                StructField {
-                    name: Some(name),
-                    ty: self.ty()?,
-                    tag: None,
-                }
+                self.ty()?;
             } else {
-                let at = self.pos;
-                let ty = self.ty()?;
-                let base = match &ty {
-                    GoType::Pointer(e) => e.as_ref(),
-                    t => t,
+                self.set_name(f, start, start);
+                self.ty()?;
+                // An embedded field is `T`, `*T` or `pkg.T`, possibly instantiated.
+                let base = match self.nodes[f + 1].kind {
+                    raw::POINTER => f + 2,
+                    _ => f + 1,
                 };
-                if !matches!(base, GoType::Named(_)) {
+                if self.nodes[base].kind != raw::NAMED {
                     return Err(self.err(
-                        at,
+                        start,
                         "a field name or an embedded type name (`T`, `*T`, `pkg.T`)",
                     ));
                 }
-                StructField {
-                    name: None,
-                    ty,
-                    tag: None,
-                }
-            };
-            let mut field = field;
+            }
             if self.starts_with(b" \"") {
                 self.pos += 1;
-                field.tag = Some(self.tag()?);
+                self.tag()?;
+                self.nodes[f].flag = raw::HAS_TAG;
             }
-            fields.push(field);
+            self.close(f);
             if self.eat(b"}") {
-                return Ok(GoType::Struct(fields));
+                self.close(s);
+                return Ok(());
             }
             self.expect("; ", "`; ` or `}` after a struct field")?;
         }
     }
 
-    /// An interpreted string literal at the cursor (a struct tag), returned verbatim.
+    /// An interpreted string literal at the cursor (a struct tag), checked and consumed.
     ///
     /// Accepted: `"` ... `"` with Go's escapes (`\a \b \f \n \r \t \v \\ \"`, `\xHH`, `\ooo`,
     /// `\uHHHH`, `\UHHHHHHHH` naming a valid code point), no raw control characters (strconv.Quote
     /// never writes them; this also refuses NUL and newlines).
-    fn tag(&mut self) -> R<String> {
-        let start = self.pos;
+    fn tag(&mut self) -> R<()> {
         self.pos += 1; // opening quote
         loop {
             let at = self.pos;
@@ -897,7 +954,7 @@ impl<'a> Parser<'a> {
             match c {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(self.src[start..self.pos].to_string());
+                    return Ok(());
                 }
                 b'\\' => {
                     let (digits, radix) = match self.peek_at(1) {
@@ -943,27 +1000,32 @@ impl<'a> Parser<'a> {
     }
 
     /// `interface{...}`
-    fn interface(&mut self) -> R<GoType> {
+    fn interface(&mut self) -> R<()> {
+        let it = self.open(raw::INTERFACE, 0, self.pos);
         self.pos += 9;
         self.expect("{", "`{` after `interface`")?;
-        let mut elems = Vec::new();
         if self.eat(b"}") {
-            return Ok(GoType::Interface(elems));
+            self.close(it);
+            return Ok(());
         }
         loop {
+            let start = self.pos;
             let n = self.ident_len_at(self.pos);
             if n > 0
                 && self.b.get(self.pos + n) == Some(&b'(')
                 && !is_kw(&self.src[self.pos..self.pos + n])
             {
-                let name = self.ident_of_len(n, "a method name")?;
-                let sig = self.signature(false)?;
-                elems.push(InterfaceElem::Method { name, sig });
+                let m = self.open(raw::METHOD, 0, start);
+                self.ident_of_len(n, "a method name")?;
+                self.set_name(m, start, start + n);
+                self.signature(false)?;
+                self.close(m);
             } else {
-                elems.push(InterfaceElem::Embedded(self.union_or_type()?));
+                self.union_or_type()?;
             }
             if self.eat(b"}") {
-                return Ok(GoType::Interface(elems));
+                self.close(it);
+                return Ok(());
             }
             self.expect("; ", "`; ` or `}` after an interface element")?;
         }

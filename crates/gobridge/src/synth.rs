@@ -383,7 +383,7 @@ fn qualify(ty: &mut GoType, home: &str, type_params: &[&str]) {
                 && !validate::is_predeclared_type(name)
                 && !type_params.contains(&name.as_str())
             {
-                *package = Some(home.to_string());
+                *package = Some(home.into());
             }
             type_args
                 .iter_mut()

@@ -129,7 +129,7 @@ fn why_type(pkg: &Package, t: &GoType, seen: &mut BTreeSet<String>) -> Option<Wh
         match n {
             GoType::Chan { .. } => why = Some(Why::Chan),
             GoType::Func(_) => why = Some(Why::Func),
-            GoType::Named(tn) if tn.package.is_none() && seen.insert(tn.name.clone()) => {
+            GoType::Named(tn) if tn.package.is_none() && seen.insert(tn.name.to_string()) => {
                 if let Some(decl) = pkg.type_(&tn.name) {
                     let under = if decl.alias_of.is_empty() {
                         &decl.underlying
@@ -148,7 +148,7 @@ fn why_type(pkg: &Package, t: &GoType, seen: &mut BTreeSet<String>) -> Option<Wh
                         };
                         if inner.is_some() {
                             why = Some(Why::ViaNamed {
-                                name: tn.name.clone(),
+                                name: tn.name.to_string(),
                             });
                         }
                     }

@@ -4,13 +4,17 @@
 
 use apisurface::validate::is_keyword;
 use apisurface::{
-    ChanDir, GoType, InterfaceElem, ParamDecl, Signature, StructField, Term, TypeName,
-    TypeParamGroup, UntypedKind, parse_type,
+    ChanDir, GoType, InterfaceElem, Name, ParamDecl, Signature, StructField, Term, TypeName,
+    TypeParamGroup, TypeTree, UntypedKind, parse_type,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-fn ident() -> impl Strategy<Value = String> {
+fn ident() -> impl Strategy<Value = Name> {
+    ident_string().prop_map(Name::from)
+}
+
+fn ident_string() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => "[a-zA-Z_][a-zA-Z0-9_]{0,5}",
         1 => Just("int".to_string()),
@@ -21,7 +25,11 @@ fn ident() -> impl Strategy<Value = String> {
     .prop_filter("not a keyword", |s| !is_keyword(s))
 }
 
-fn import_path() -> impl Strategy<Value = String> {
+fn import_path() -> impl Strategy<Value = Name> {
+    import_path_string().prop_map(Name::from)
+}
+
+fn import_path_string() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("io".to_string()),
         Just("unsafe".to_string()),
@@ -57,7 +65,7 @@ fn leaf() -> impl Strategy<Value = GoType> {
     ]
 }
 
-fn name_list() -> impl Strategy<Value = Vec<String>> {
+fn name_list() -> impl Strategy<Value = Vec<Name>> {
     vec(ident(), 1..3)
 }
 
@@ -235,7 +243,18 @@ proptest! {
         let s = t.to_string();
         let back = parse_type(&s).map_err(|e| TestCaseError::fail(format!("{s:?}: {e}")))?;
         prop_assert_eq!(&back, &t, "{}", s);
-        prop_assert_eq!(back.to_string(), s);
+        prop_assert_eq!(back.to_string(), s.as_str());
+        // The flat tree's type nodes are the owned tree's sub-types, each spanning exactly its
+        // canonical string.
+        let tree = TypeTree::parse(&s).map_err(|e| TestCaseError::fail(format!("{s:?}: {e}")))?;
+        let flat: Vec<String> = tree
+            .root()
+            .descendants()
+            .filter(|n| n.kind().is_type())
+            .map(|n| n.text().to_string())
+            .collect();
+        let walked: Vec<String> = t.descendants().iter().map(|d| d.to_string()).collect();
+        prop_assert_eq!(flat, walked);
     }
 
     /// Arbitrary strings: never a panic; anything accepted prints back byte for byte.

@@ -2,8 +2,9 @@
 //! offsets, and the committed corpora under `testdata/types/` (100% round trip required).
 
 use apisurface::{
-    ChanDir, GoType, InterfaceElem, MAX_DEPTH, MAX_INPUT_LEN, ParamDecl, ParseError, Signature,
-    StructField, Term, TypeName, TypeParamGroup, UntypedKind, parse_type,
+    ChanDir, GoType, InterfaceElem, MAX_DEPTH, MAX_INPUT_LEN, Node, NodeKind, ParamDecl,
+    ParseError, Signature, StructField, Term, TypeName, TypeParamGroup, TypeTree, UntypedKind,
+    parse_type,
 };
 use std::path::PathBuf;
 
@@ -544,4 +545,120 @@ fn corpus_round_trips_completely() {
     );
     assert!(files.len() >= 2, "expected std.txt and edge.txt");
     assert!(total > 1000, "corpus too small: {total}");
+}
+
+/// The flat tree and the owned tree are the same tree: for every corpus line, the type nodes of
+/// the `TypeTree` in stored order are the owned tree's sub-types in walk order, each node's text
+/// is exactly its sub-type's canonical string, and names, packages, tags and lengths agree.
+#[test]
+fn type_tree_nodes_are_the_owned_tree() {
+    let dir = corpus_dir();
+    let mut checked = 0usize;
+    for entry in std::fs::read_dir(&dir).expect("corpus dir") {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_none_or(|x| x != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("corpus file is UTF-8");
+        for line in text
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            check_tree(line);
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "corpus too small: {checked}");
+}
+
+fn check_tree(line: &str) {
+    let tree = TypeTree::parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+    let owned = parse_type(line).expect("parse_type agrees");
+    assert_eq!(tree.root().text(), line);
+    assert_eq!(tree.to_string(), line);
+    assert_eq!(tree.to_go_type(), owned, "{line}");
+    let flat: Vec<Node<'_>> = tree
+        .root()
+        .descendants()
+        .filter(|n| n.kind().is_type())
+        .collect();
+    let walked = owned.descendants();
+    assert_eq!(flat.len(), walked.len(), "{line}");
+    for (n, t) in flat.iter().zip(&walked) {
+        assert_eq!(n.text(), t.to_string(), "{line}");
+        assert_eq!(n.to_go_type().as_ref(), Some(*t), "{line}");
+        match t {
+            GoType::Named(tn) => {
+                assert_eq!(n.kind(), NodeKind::Named);
+                assert_eq!(n.name(), Some(tn.name.as_str()));
+                assert_eq!(n.package(), tn.package.as_deref());
+                assert_eq!(n.children().count(), tn.type_args.len());
+            }
+            GoType::Array { len, .. } => assert_eq!(n.array_len(), Some(*len)),
+            GoType::Struct(fields) => {
+                let got: Vec<(Option<&str>, Option<&str>)> =
+                    n.children().map(|f| (f.name(), f.tag())).collect();
+                let want: Vec<(Option<&str>, Option<&str>)> = fields
+                    .iter()
+                    .map(|f| (f.name.as_deref(), f.tag.as_deref()))
+                    .collect();
+                assert_eq!(got, want, "{line}");
+            }
+            GoType::Func(sig) => {
+                let params: Vec<Option<&str>> = n
+                    .children()
+                    .filter(|c| matches!(c.kind(), NodeKind::Param | NodeKind::Result))
+                    .map(|c| c.name())
+                    .collect();
+                let want: Vec<Option<&str>> = sig
+                    .params
+                    .iter()
+                    .chain(&sig.results)
+                    .map(|p| p.name.as_deref())
+                    .collect();
+                assert_eq!(params, want, "{line}");
+                let groups: Vec<Vec<&str>> = n
+                    .children()
+                    .filter(|c| c.kind() == NodeKind::TypeParams)
+                    .map(|g| g.type_param_names().collect())
+                    .collect();
+                let want: Vec<Vec<&str>> = sig
+                    .type_params
+                    .iter()
+                    .map(|g| g.names.iter().map(|n| n.as_str()).collect())
+                    .collect();
+                assert_eq!(groups, want, "{line}");
+            }
+            _ => {}
+        }
+        // Every child lies inside its parent's text, in order, without overlap.
+        let mut at = n.offset();
+        for c in n.children() {
+            assert!(c.offset() >= at, "{line}: child {c:?} of {n:?}");
+            at = c.offset() + c.text().len();
+            assert!(at <= n.offset() + n.text().len(), "{line}: child {c:?}");
+        }
+    }
+}
+
+#[test]
+fn type_tree_edge_cases() {
+    for s in [
+        "...func(a ...int)",
+        "~int",
+        "int | ~string | chan (<-chan error)",
+        "interface{M(#rv1 bool) (#rv2 int); ~int | ~uint; io.Reader}",
+        "func[M1, M2 ~map[K]V, K, V comparable](m1 M1, m2 M2) bool",
+        "struct{A int \"json:\\\"a\\\"\"; *io.Reader; example.com/p.G[int] \"x\"}",
+        "map[[2]struct{}]iter.Seq2[int, func() (V, bool)]",
+        "untyped nil",
+        "[18446744073709551615]byte",
+    ] {
+        check_tree(s);
+    }
+    let t = TypeTree::parse("...func(a ...int)").unwrap();
+    assert_eq!(t.root().kind(), NodeKind::Variadic);
+    assert_eq!(t.node_count(), 5);
+    let e = TypeTree::parse("func(...int, int)").unwrap_err();
+    assert_eq!(e.offset, 11);
 }
