@@ -2,9 +2,11 @@
 //! and the one emitter that writes those types as valid Go source.
 //!
 //! Every other gobridge crate stands on this one. It parses type strings exactly as go/types'
-//! `TypeString` prints them (full import path as qualifier) and prints them back byte for byte;
-//! it emits them into `.go` files through an [`ImportSet`] with deterministic, collision-free
-//! aliases; and it validates every identifier, import path and tag before it can reach Go text.
+//! `TypeString` prints them (full import path as qualifier) and prints them back byte for byte
+//! (the owned [`GoType`] from [`parse_type`], or the flat, borrowing [`TypeTree`] for callers
+//! that only look); it emits them into `.go` files through an [`ImportSet`] with deterministic,
+//! collision-free aliases; and it validates every identifier, import path and tag before it can
+//! reach Go text.
 //!
 //! It must never: touch the file system or the network, run the Go toolchain, panic or overflow
 //! the stack on any input string, or paste an unvalidated string into Go source.

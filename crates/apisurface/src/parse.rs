@@ -27,6 +27,10 @@
 //!
 //! Nesting is bounded by [`MAX_DEPTH`] (depth-counted recursion), input length by
 //! [`MAX_INPUT_LEN`]; both give a [`ParseError`], never a stack overflow or a panic.
+//!
+//! This is the only parser. It writes the flat node list of a [`crate::TypeTree`] (no per-node
+//! allocation, nothing copied out of the input); [`parse_type`] builds the owned [`GoType`] from
+//! that list.
 
 use crate::ast::{ChanDir, GoType, UntypedKind};
 use crate::tree::{Raw, build_go_type, chan_flag, raw};
@@ -70,7 +74,7 @@ pub fn parse_type(input: &str) -> Result<GoType, ParseError> {
     Ok(build_go_type(input, &nodes))
 }
 
-/// Parses `input` into the flat node list of a [`TypeTree`] (`nodes` is cleared first).
+/// Parses `input` into the flat node list of a [`crate::TypeTree`] (`nodes` is cleared first).
 pub(crate) fn parse_into(input: &str, nodes: &mut Vec<Raw>) -> Result<(), ParseError> {
     nodes.clear();
     if input.len() > MAX_INPUT_LEN {
@@ -312,10 +316,9 @@ impl<'a> Parser<'a> {
         self.nodes.push(Raw {
             kind,
             flag,
+            aux: 0,
             start: start as u32,
             end: 0,
-            a: 0,
-            b: 0,
             size: 0,
         });
         i
@@ -329,14 +332,6 @@ impl<'a> Parser<'a> {
         let r = &mut self.nodes[i];
         r.end = end;
         r.size = size;
-    }
-
-    /// Records the name span `a..b` of node `i`.
-    #[inline]
-    fn set_name(&mut self, i: usize, a: usize, b: usize) {
-        let r = &mut self.nodes[i];
-        r.a = a as u32;
-        r.b = b as u32;
     }
 
     #[inline]
@@ -518,10 +513,9 @@ impl<'a> Parser<'a> {
             let wrap = |kind, size| Raw {
                 kind,
                 flag: 0,
+                aux: 0,
                 start: start as u32,
                 end: self.pos as u32,
-                a: 0,
-                b: 0,
                 size,
             };
             let (union, term) = (wrap(raw::UNION, 0), wrap(raw::TERM, size + 1));
@@ -750,7 +744,8 @@ impl<'a> Parser<'a> {
         }
         self.pos = start + n;
         let i = self.open(raw::NAMED, 0, start);
-        self.set_name(i, name_at, start + n);
+        // The path is at most MAX_IMPORT_PATH_LEN bytes, so the name's offset fits.
+        self.nodes[i].aux = (name_at - start) as u16;
         if self.eat(b"[") {
             loop {
                 self.ty()?;
@@ -784,13 +779,12 @@ impl<'a> Parser<'a> {
                 if count == 0 {
                     return Err(self.err(at, "a result list (no results print nothing)"));
                 }
-                let r = &self.nodes[first];
-                if count == 1 && r.a == r.b {
+                // A result is named when its type starts after its own start.
+                if count == 1 && self.nodes[first + 1].start == self.nodes[first].start {
                     return Err(self.err(at, "a single unnamed result without parentheses"));
                 }
             } else {
                 let r = self.open(raw::RESULT, 0, at);
-                self.set_name(r, at, at);
                 self.ty()?;
                 self.close(r);
             }
@@ -806,13 +800,10 @@ impl<'a> Parser<'a> {
             if self.eat(b", ") {
                 continue;
             }
-            let names_end = self.pos;
             self.expect(
                 " ",
                 "`, ` or ` ` and a constraint after a type parameter name",
             )?;
-            let names_start = self.nodes[group].start as usize;
-            self.set_name(group, names_start, names_end);
             self.union_or_type()?;
             self.close(group);
             if self.eat(b"]") {
@@ -845,13 +836,9 @@ impl<'a> Parser<'a> {
                 && &self.src[self.pos..self.pos + n] != "chan"
             {
                 self.ident_of_len(n, "a parameter name")?;
-                self.set_name(p, start, start + n);
                 self.pos += 1;
             } else if let Some(n) = self.generated_name_len() {
-                self.set_name(p, start, start + n);
                 self.pos += n + 1;
-            } else {
-                self.set_name(p, start, start);
             }
             let at = self.pos;
             if self.eat(b"...") {
@@ -907,11 +894,9 @@ impl<'a> Parser<'a> {
                 && self.b.get(self.pos + n + 1) != Some(&b'"');
             if named {
                 self.ident_of_len(n, "a field name")?;
-                self.set_name(f, start, start + n);
                 self.pos += 1;
                 self.ty()?;
             } else {
-                self.set_name(f, start, start);
                 self.ty()?;
                 // An embedded field is `T`, `*T` or `pkg.T`, possibly instantiated.
                 let base = match self.nodes[f + 1].kind {
@@ -1017,7 +1002,6 @@ impl<'a> Parser<'a> {
             {
                 let m = self.open(raw::METHOD, 0, start);
                 self.ident_of_len(n, "a method name")?;
-                self.set_name(m, start, start + n);
                 self.signature(false)?;
                 self.close(m);
             } else {

@@ -41,18 +41,19 @@ pub(crate) mod raw {
     pub const HAS_TAG: u8 = 1;
 }
 
-/// One stored node. `start..end` is the node's text; `a..b` is a name span for `NAMED` (the
-/// identifier after the package path), `PARAM`/`RESULT`/`FIELD`/`METHOD` (empty when unnamed)
-/// and `TYPE_PARAMS` (the names, `K, V`); `size` counts the subtree's nodes (itself included).
-/// `flag` holds the channel direction, untyped kind, tilde or tag bit.
+/// One stored node (16 bytes). `start..end` is the node's text; `size` counts the subtree's
+/// nodes (itself included); `flag` holds the channel direction, untyped kind, tilde or tag bit;
+/// `aux` is a `NAMED` node's name offset from `start` (0 when unqualified; import paths are at
+/// most 1024 bytes). Other names are implied by the text: a parameter, result or field is named
+/// when its type child starts after it (the name ends one space before), a method's name ends at
+/// its `(`, a type-parameter group's names end one space before its constraint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Raw {
     pub kind: u8,
     pub flag: u8,
+    pub aux: u16,
     pub start: u32,
     pub end: u32,
-    pub a: u32,
-    pub b: u32,
     pub size: u32,
 }
 
@@ -243,9 +244,24 @@ impl<'t> Node<'t> {
     /// field or method; `None` otherwise (and for unnamed or embedded ones).
     pub fn name(&self) -> Option<&'t str> {
         let r = self.raw();
+        let start = r.start as usize;
         match r.kind {
-            raw::NAMED | raw::PARAM | raw::RESULT | raw::FIELD | raw::METHOD if r.a < r.b => {
-                Some(&self.src[r.a as usize..r.b as usize])
+            raw::NAMED => {
+                let end = if r.size > 1 {
+                    // `Name[args]`: the first type argument starts after `[`.
+                    self.nodes[self.i + 1].start as usize - 1
+                } else {
+                    r.end as usize
+                };
+                Some(&self.src[start + r.aux as usize..end])
+            }
+            raw::PARAM | raw::RESULT | raw::FIELD => {
+                let ty = self.nodes[self.i + 1].start as usize;
+                (ty > start).then(|| &self.src[start..ty - 1])
+            }
+            raw::METHOD => {
+                let text = self.text();
+                text.find('(').map(|at| &text[..at])
             }
             _ => None,
         }
@@ -255,8 +271,8 @@ impl<'t> Node<'t> {
     /// `net/http.Request`); `None` otherwise.
     pub fn package(&self) -> Option<&'t str> {
         let r = self.raw();
-        (r.kind == raw::NAMED && r.a > r.start)
-            .then(|| &self.src[r.start as usize..r.a as usize - 1])
+        (r.kind == raw::NAMED && r.aux > 0)
+            .then(|| &self.src[r.start as usize..r.start as usize + r.aux as usize - 1])
     }
 
     /// The tag of a [`NodeKind::Field`], as printed (a quoted Go string literal).
@@ -287,7 +303,8 @@ impl<'t> Node<'t> {
     pub fn type_param_names(&self) -> impl Iterator<Item = &'t str> + 't {
         let r = self.raw();
         let names = if r.kind == raw::TYPE_PARAMS {
-            &self.src[r.a as usize..r.b as usize]
+            let constraint = self.nodes[self.i + 1].start as usize;
+            &self.src[r.start as usize..constraint - 1]
         } else {
             ""
         };
