@@ -1,6 +1,6 @@
 //! `needs_runtime`: does a package's exported API pass `chan` or `func` values?
 
-use apisurface::{Func, GoType, Package, Walk, parse_type};
+use apisurface::{Func, Node, NodeKind, Package, TypeTree};
 use std::collections::BTreeSet;
 
 /// Where in a signature the type that needs the runtime sits.
@@ -113,54 +113,56 @@ fn visit(pkg: &Package, f: &mut dyn FnMut(Reason) -> bool) {
 }
 
 fn why_type_string(pkg: &Package, ts: &str) -> Option<Why> {
-    match parse_type(ts) {
+    match TypeTree::parse(ts) {
         Err(e) => Some(Why::Unparseable {
             error: e.to_string(),
         }),
-        Ok(t) => why_type(pkg, &t, &mut BTreeSet::new()),
+        Ok(t) => why_type(pkg, t.root(), &mut BTreeSet::new()),
     }
 }
 
-/// Finds a `chan` or `func` in `t`, following unqualified names to the package's own types
-/// (each at most once, so recursive types terminate).
-fn why_type(pkg: &Package, t: &GoType, seen: &mut BTreeSet<String>) -> Option<Why> {
-    let mut why = None;
-    t.walk(&mut |n| {
-        match n {
-            GoType::Chan { .. } => why = Some(Why::Chan),
-            GoType::Func(_) => why = Some(Why::Func),
-            GoType::Named(tn) if tn.package.is_none() && seen.insert(tn.name.to_string()) => {
-                if let Some(decl) = pkg.type_(&tn.name) {
-                    let under = if decl.alias_of.is_empty() {
-                        &decl.underlying
-                    } else {
-                        &decl.alias_of
-                    };
-                    if !under.is_empty() {
-                        let inner = match parse_type(under) {
-                            Err(e) => Some(Why::Unparseable {
-                                error: e.to_string(),
-                            }),
-                            // A struct or interface crosses whole (as a handle); its fields and
-                            // methods are not parameters of this API.
-                            Ok(GoType::Struct(_) | GoType::Interface(_)) => None,
-                            Ok(u) => why_type(pkg, &u, seen),
-                        };
-                        if inner.is_some() {
-                            why = Some(Why::ViaNamed {
-                                name: tn.name.to_string(),
-                            });
-                        }
+/// Finds a `chan` or `func` in `t` (pre-order, first found wins), following unqualified names
+/// to the package's own types (each at most once, so recursive types terminate).
+fn why_type(pkg: &Package, t: Node<'_>, seen: &mut BTreeSet<String>) -> Option<Why> {
+    for n in t.descendants() {
+        match n.kind() {
+            NodeKind::Chan(_) => return Some(Why::Chan),
+            NodeKind::Func => return Some(Why::Func),
+            NodeKind::Named if n.package().is_none() => {
+                let name = n.name().unwrap_or_default();
+                if !seen.insert(name.to_string()) {
+                    continue;
+                }
+                let Some(decl) = pkg.type_(name) else {
+                    continue;
+                };
+                let under = if decl.alias_of.is_empty() {
+                    &decl.underlying
+                } else {
+                    &decl.alias_of
+                };
+                if under.is_empty() {
+                    continue;
+                }
+                let inner = match TypeTree::parse(under) {
+                    Err(e) => Some(Why::Unparseable {
+                        error: e.to_string(),
+                    }),
+                    // A struct or interface crosses whole (as a handle); its fields and methods
+                    // are not parameters of this API.
+                    Ok(u) if matches!(u.root().kind(), NodeKind::Struct | NodeKind::Interface) => {
+                        None
                     }
+                    Ok(u) => why_type(pkg, u.root(), seen),
+                };
+                if inner.is_some() {
+                    return Some(Why::ViaNamed {
+                        name: name.to_string(),
+                    });
                 }
             }
             _ => {}
         }
-        if why.is_some() {
-            Walk::Stop
-        } else {
-            Walk::Continue
-        }
-    });
-    why
+    }
+    None
 }
