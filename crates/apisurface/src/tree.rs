@@ -5,9 +5,9 @@
 //! costs one allocation however large the type is, and every node's text is a slice of the input
 //! because the input is canonical (each sub-type's go/types string is exactly its span).
 //!
-//! Layout: nodes in pre-order in one `Vec`; each node records its byte span, two extra offsets
-//! whose meaning depends on the kind (a name's span), and the size of its subtree, so the next
-//! sibling of node `i` is node `i + size`.
+//! Layout: 16-byte nodes in pre-order in one `Vec`; each node records its kind, its byte span,
+//! a qualified name's offset, and the size of its subtree, so the next sibling of node `i` is
+//! node `i + size`.
 
 use crate::ast::{
     ChanDir, GoType, InterfaceElem, Name, ParamDecl, Signature, StructField, Term, TypeName,
