@@ -107,7 +107,7 @@ impl<'s> TypeTree<'s> {
 
     /// The owned [`GoType`] of the whole string (what [`crate::parse_type`] returns).
     pub fn to_go_type(&self) -> GoType {
-        self.root().build()
+        to_go(self.root())
     }
 }
 
@@ -335,11 +335,7 @@ impl<'t> Node<'t> {
 
     /// The owned [`GoType`] of a type node; `None` for the other kinds.
     pub fn to_go_type(&self) -> Option<GoType> {
-        self.kind().is_type().then(|| self.build())
-    }
-
-    fn build(&self) -> GoType {
-        to_go(*self)
+        self.kind().is_type().then(|| to_go(*self))
     }
 }
 
