@@ -134,21 +134,30 @@ pub fn build_c_archive(
     run(&mut build).map(|_| ())
 }
 
-/// Parses a benchmark's `--iters N` argument (the only one it takes).
-pub fn parse_iters(bench: &str, args: &[String], default: u64) -> Result<u64> {
-    let mut iters = default;
+/// Parses a bench's `--flag N` arguments: each `(flag, value)` in `flags` is set from its
+/// number; anything else is an error that names the bench and shows the usage.
+pub fn parse_flags(bench: &str, args: &[String], flags: &mut [(&str, &mut u64)]) -> Result<()> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        match a.as_str() {
-            "--iters" => {
-                iters = it
-                    .next()
-                    .context("--iters needs a number")?
-                    .parse()
-                    .context("--iters needs a number")?
-            }
-            other => bail!("bench {bench}: unknown argument `{other}`"),
-        }
+        let Some((flag, value)) = flags.iter_mut().find(|(f, _)| *f == a.as_str()) else {
+            let usage: Vec<String> = flags.iter().map(|(f, _)| format!("[{f} N]")).collect();
+            bail!(
+                "bench {bench}: unknown argument `{a}` (usage: {})",
+                usage.join(" ")
+            );
+        };
+        **value = it
+            .next()
+            .with_context(|| format!("{flag} needs a number"))?
+            .parse()
+            .with_context(|| format!("{flag} needs a number"))?;
     }
+    Ok(())
+}
+
+/// `--iters N` (default `default`): the only argument of the bridge and host benches.
+pub fn parse_iters(bench: &str, args: &[String], default: u64) -> Result<u64> {
+    let mut iters = default;
+    parse_flags(bench, args, &mut [("--iters", &mut iters)])?;
     Ok(iters)
 }

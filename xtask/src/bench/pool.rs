@@ -34,19 +34,7 @@ type Results = BTreeMap<(String, String, u32), f64>;
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut millis = 40u64;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--millis" => {
-                millis = it
-                    .next()
-                    .context("--millis needs a value")?
-                    .parse()
-                    .context("--millis")?
-            }
-            other => bail!("bench pool: unknown argument `{other}` (usage: [--millis N])"),
-        }
-    }
+    crate::util::parse_flags("pool", args, &mut [("--millis", &mut millis)])?;
     let mut results = Results::new();
     let mut floors = BTreeMap::new();
     rust_side(millis, &mut results, &mut floors)?;

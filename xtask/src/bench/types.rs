@@ -23,31 +23,13 @@ use std::path::Path;
 use std::process::Command;
 
 pub fn run(args: &[String]) -> Result<()> {
-    let mut millis = 1000u64;
-    let mut rounds = 3u32;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--millis" => {
-                millis = it
-                    .next()
-                    .context("--millis needs a value")?
-                    .parse()
-                    .context("--millis")?
-            }
-            "--rounds" => {
-                rounds = it
-                    .next()
-                    .context("--rounds needs a value")?
-                    .parse()
-                    .context("--rounds")?
-            }
-            other => {
-                bail!("bench types: unknown argument `{other}` (usage: [--millis N] [--rounds N])")
-            }
-        }
-    }
-    let rounds = rounds.max(1);
+    let (mut millis, mut rounds) = (1000u64, 3u64);
+    util::parse_flags(
+        "types",
+        args,
+        &mut [("--millis", &mut millis), ("--rounds", &mut rounds)],
+    )?;
+    let rounds = u32::try_from(rounds.max(1)).context("--rounds is too large")?;
     let Some(go) = find_go() else {
         bail!("bench types: `go` not found (set GOBRIDGE_GO or install Go)");
     };
