@@ -128,7 +128,7 @@ pub enum EmitError {
 /// Local names are taken in the order paths are first added: the package's name when known (see
 /// [`ImportSet::add_with_name`]), else one derived from the path (`gopkg.in/yaml.v3` → `yaml`,
 /// `math/rand/v2` → `rand`, `github.com/x/go-lib` → `golib`). A name that collides with an
-/// earlier import, a keyword, a predeclared identifier, `C`, or a name [`reserve`](Self::reserve)d
+/// earlier import, a keyword, a predeclared identifier, `C`, `init`, or a name [`reserve`](Self::reserve)d
 /// by the file gets the smallest numeric suffix that is free (`yaml2`). The declaration is written
 /// sorted by path, as gofmt sorts it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -270,6 +270,8 @@ impl ImportSet {
     fn taken(&self, name: &str) -> bool {
         name == "C"
             || name == "_"
+            // Go: "cannot import package as init"; `main` cannot be imported at all.
+            || name == "init"
             || is_keyword(name)
             || is_predeclared(name)
             || self.used.contains(name)

@@ -21,12 +21,15 @@
 #![warn(missing_docs)]
 
 mod ast;
+pub mod check;
 pub mod emit;
 mod layout;
 mod model;
 mod name;
+pub mod names;
 mod parse;
 mod print;
+pub mod template;
 mod tree;
 pub mod validate;
 pub mod writer;
@@ -35,6 +38,7 @@ pub use ast::{
     ChanDir, GoType, InterfaceElem, ParamDecl, Role, Signature, StructField, Term, TypeName,
     TypeParamGroup, UntypedKind, Visitor, Walk,
 };
+pub use check::{Problem, ProblemKind, SurfaceInvalid};
 pub use emit::{
     EmitContext, EmitError, ImportSet, constraint_names, emit_constraint, emit_param_type,
     emit_signature, emit_type,
@@ -45,6 +49,7 @@ pub use model::{
 };
 pub use name::Name;
 pub use parse::{MAX_DEPTH, MAX_INPUT_LEN, ParseError, parse_type};
+pub use template::{TemplateError, fill};
 pub use tree::{Children, Node, NodeKind, TypeTree};
 pub use validate::ValidationError;
 pub use writer::{GENERATED_LINE, GoFile, GoWriter};

@@ -261,61 +261,225 @@ fn check_ident_chars(what: &'static str, s: &str) -> Result<(), ValidationError>
     Ok(())
 }
 
-/// Checks an import path by Go's module path rules for each element.
+/// Which of Go's path rules applies (`golang.org/x/mod/module`'s `checkPath` kinds).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PathKind {
+    Module,
+    Import,
+}
+
+/// Element names Windows reserves; Go refuses them (before any dot, any case) in every path.
+const WINDOWS_RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Checks an import path exactly by Go's `module.CheckImportPath` rules.
 ///
-/// Accepted: slash-separated, non-empty elements of ASCII letters, digits and `-._~+`; no element
-/// is `.` or `..` or starts or ends with a dot; no leading or trailing slash; no spaces, quotes,
-/// backslashes, control characters or non-ASCII. `unsafe`, `C` and standard paths are fine.
+/// Accepted: slash-separated, non-empty elements of ASCII letters, digits and `-._~+`; no
+/// leading dash, no leading or trailing slash, no double slash; no element made only of dots
+/// (`.`, `..`) or ending with a dot; no element whose part before the first dot is a name Windows
+/// reserves (`con`, `aux.go`, `LPT1`). Standard paths, `unsafe` and `C` are fine.
 pub fn check_import_path(path: &str) -> Result<(), ValidationError> {
+    check_path(path, PathKind::Import, "import path")
+}
+
+/// Checks a module path by Go's `module.CheckPath` rules: the import-path rules without `+` and
+/// without leading dots in elements, and a first element (the host) of lower-case ASCII letters,
+/// digits, `-` and `.` that holds a dot and does not start with `-`. A trailing `/vN` major
+/// version suffix must be `v2` or above (`gopkg.in/x.vN` paths are accepted as Go accepts them).
+pub fn check_module_path(path: &str) -> Result<(), ValidationError> {
+    check_path(path, PathKind::Module, "module path")?;
+    let bad = |offset: usize, why: &'static str| ValidationError::ImportPath {
+        path: path.to_string(),
+        offset,
+        why,
+    };
+    let first = path.split('/').next().unwrap_or("");
+    if !first.contains('.') {
+        return Err(bad(0, "missing dot in the first path element"));
+    }
+    if let Some(i) = first
+        .bytes()
+        .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'))
+    {
+        return Err(bad(
+            i,
+            "the first path element holds only lower-case ASCII letters, digits, `-` and `.`",
+        ));
+    }
+    if let Some((head, last)) = path.rsplit_once('/') {
+        if let Some(digits) = last.strip_prefix('v') {
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let bad_major = digits.starts_with('0') || digits == "1";
+                if bad_major && !head.starts_with("gopkg.in/") {
+                    return Err(bad(
+                        head.len() + 1,
+                        "a major version suffix is /v2 or above, without leading zeros",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_path(path: &str, kind: PathKind, what: &'static str) -> Result<(), ValidationError> {
     let bad = |offset: usize, why: &'static str| ValidationError::ImportPath {
         path: path.to_string(),
         offset,
         why,
     };
     if path.is_empty() {
-        return Err(ValidationError::Empty {
-            what: "import path",
-        });
+        return Err(ValidationError::Empty { what });
     }
     if path.len() > MAX_IMPORT_PATH_LEN {
         return Err(ValidationError::TooLong {
-            what: "import path",
+            what,
             len: path.len(),
             max: MAX_IMPORT_PATH_LEN,
         });
     }
+    if path.starts_with('-') {
+        return Err(bad(0, "leading dash"));
+    }
+    if let Some(i) = path.find("//") {
+        return Err(bad(i, "double slash"));
+    }
+    if path.ends_with('/') {
+        return Err(bad(path.len() - 1, "trailing slash"));
+    }
     let mut start = 0;
     for elem in path.split('/') {
-        if elem.is_empty() {
-            return Err(bad(
-                start,
-                "empty path element (leading, trailing or double slash)",
-            ));
-        }
-        if elem == "." || elem == ".." {
-            return Err(bad(start, "`.` and `..` elements are not allowed"));
-        }
-        if elem.starts_with('.') {
-            return Err(bad(start, "a path element must not start with a dot"));
-        }
-        if elem.ends_with('.') {
-            return Err(bad(
-                start + elem.len() - 1,
-                "a path element must not end with a dot",
-            ));
-        }
-        for (i, c) in elem.char_indices() {
-            let ok = c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '+');
-            if !ok {
-                return Err(bad(
-                    start + i,
-                    "only ASCII letters, digits and `-._~+` are allowed in a path element",
-                ));
-            }
-        }
+        check_path_elem(elem, kind).map_err(|(i, why)| bad(start + i, why))?;
         start += elem.len() + 1;
     }
     Ok(())
+}
+
+fn check_path_elem(elem: &str, kind: PathKind) -> Result<(), (usize, &'static str)> {
+    if elem.is_empty() {
+        return Err((0, "empty path element (leading slash)"));
+    }
+    if elem.bytes().all(|b| b == b'.') {
+        return Err((0, "a path element made only of dots"));
+    }
+    if kind == PathKind::Module && elem.starts_with('.') {
+        return Err((0, "leading dot in a path element"));
+    }
+    if elem.ends_with('.') {
+        return Err((elem.len() - 1, "trailing dot in a path element"));
+    }
+    for (i, c) in elem.char_indices() {
+        let ok = c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '.' | '_' | '~')
+            || (c == '+' && kind == PathKind::Import);
+        if !ok {
+            return Err((
+                i,
+                match kind {
+                    PathKind::Import => {
+                        "only ASCII letters, digits and `-._~+` are allowed in a path element"
+                    }
+                    PathKind::Module => {
+                        "only ASCII letters, digits and `-._~` are allowed in a module path element"
+                    }
+                },
+            ));
+        }
+    }
+    let short = elem.split('.').next().unwrap_or(elem);
+    if WINDOWS_RESERVED
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(short))
+    {
+        return Err((
+            0,
+            "a name Windows reserves (CON, NUL, COM1, ...) as a path element",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a module version as `go.mod` accepts it in a `require` line: canonical semantic
+/// version `vMAJOR.MINOR.PATCH`, an optional pre-release (`-` then dot-separated identifiers of
+/// ASCII letters, digits and `-`, numeric ones without leading zeros; pseudo-versions are such
+/// pre-releases) and an optional `+incompatible` (the only build metadata Go allows).
+pub fn check_module_version(v: &str) -> Result<(), ValidationError> {
+    let bad = |offset: usize, why: &'static str| ValidationError::BadChar {
+        what: "module version",
+        value: v.to_string(),
+        offset,
+        ch: v[offset.min(v.len())..].chars().next().unwrap_or(' '),
+        why,
+    };
+    if v.is_empty() {
+        return Err(ValidationError::Empty {
+            what: "module version",
+        });
+    }
+    if v.len() > 256 {
+        return Err(ValidationError::TooLong {
+            what: "module version",
+            len: v.len(),
+            max: 256,
+        });
+    }
+    let Some(rest) = v.strip_prefix('v') else {
+        return Err(bad(0, "a module version starts with `v`"));
+    };
+    let (core, meta) = match rest.split_once('+') {
+        Some((c, m)) => (c, Some(m)),
+        None => (rest, None),
+    };
+    if meta.is_some_and(|m| m != "incompatible") {
+        return Err(bad(
+            1 + core.len(),
+            "the only build metadata Go allows is `+incompatible`",
+        ));
+    }
+    let (nums, pre) = match core.split_once('-') {
+        Some((n, p)) => (n, Some(p)),
+        None => (core, None),
+    };
+    let mut at = 1;
+    let parts: Vec<&str> = nums.split('.').collect();
+    if parts.len() != 3 {
+        return Err(bad(at, "expected MAJOR.MINOR.PATCH"));
+    }
+    for part in parts {
+        numeric_ident(part).map_err(|why| bad(at, why))?;
+        at += part.len() + 1;
+    }
+    if let Some(pre) = pre {
+        for ident in pre.split('.') {
+            if ident.is_empty()
+                || !ident
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                return Err(bad(
+                    at,
+                    "a pre-release identifier is ASCII letters, digits and `-`",
+                ));
+            }
+            if ident.bytes().all(|b| b.is_ascii_digit()) {
+                numeric_ident(ident).map_err(|why| bad(at, why))?;
+            }
+            at += ident.len() + 1;
+        }
+    }
+    Ok(())
+}
+
+fn numeric_ident(s: &str) -> Result<(), &'static str> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        Err("expected a number")
+    } else if s.len() > 1 && s.starts_with('0') {
+        Err("a number without leading zeros")
+    } else {
+        Ok(())
+    }
 }
 
 /// Checks that `literal` is a Go string literal (interpreted `"..."` or raw `` `...` ``) usable
@@ -339,9 +503,41 @@ pub fn check_struct_tag(literal: &str) -> Result<String, ValidationError> {
                 "carriage return in a raw string is dropped by Go",
             ));
         }
-        return Ok(inner.to_string());
+        return no_nul(inner.to_string()).map_err(|(o, why)| bad(1 + o, why));
     }
-    decode_interpreted(literal).map_err(|(offset, why)| bad(offset, why))
+    decode_interpreted(literal)
+        .and_then(no_nul)
+        .map_err(|(offset, why)| bad(offset, why))
+}
+
+/// Refuses a tag value holding a NUL byte or a byte order mark: the Go compiler rejects both in
+/// source, and no tag convention has a use for them.
+fn no_nul(value: String) -> Result<String, (usize, &'static str)> {
+    match value.find(['\0', '\u{feff}']) {
+        Some(i) => Err((
+            i,
+            "a struct tag must not hold a NUL byte or a byte order mark",
+        )),
+        None => Ok(value),
+    }
+}
+
+/// Checks text that will be written inside a Go or C comment (or a cgo preamble): no NUL byte and
+/// no byte order mark, which the Go compiler refuses anywhere in a file.
+pub fn check_comment_text(text: &str) -> Result<(), ValidationError> {
+    match text
+        .char_indices()
+        .find(|(_, c)| *c == '\0' || *c == '\u{feff}')
+    {
+        Some((offset, ch)) => Err(ValidationError::BadChar {
+            what: "comment text",
+            value: text.to_string(),
+            offset,
+            ch,
+            why: "Go source must not hold a NUL byte or a byte order mark",
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Checks a struct tag's value against the `reflect.StructTag` convention that `go vet` enforces:
@@ -582,11 +778,15 @@ mod tests {
         }
         for (bad, at) in [
             ("/abs", 0),
-            ("a//b", 2),
-            ("a/", 2),
+            ("a//b", 1),
+            ("a/", 1),
             ("a/../b", 2),
             ("a/./b", 2),
-            ("a/.b", 2),
+            ("-flag", 0),
+            ("x/-y/..", 5),
+            ("con", 0),
+            ("x/AUX.go", 2),
+            ("a/..", 2),
             ("a/b./c", 3),
             ("a b", 1),
             ("a\"b", 1),
@@ -678,5 +878,80 @@ mod tests {
             assert_eq!(decode_interpreted(&q).unwrap(), s, "{q}");
         }
         assert_eq!(quote("a\"b"), r#""a\"b""#);
+    }
+
+    #[test]
+    fn module_paths_follow_check_path() {
+        for ok in [
+            "example.com/m",
+            "golang.org/x/sync",
+            "gopkg.in/yaml.v3",
+            "github.com/a/b/v2",
+            "gobridge.local/example",
+        ] {
+            assert!(check_module_path(ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "example",
+            "Example.com/m",
+            "-x.com/m",
+            "x.com/.hidden",
+            "x.com/a+b",
+            "x.com/m/v1",
+            "x.com/m/v01",
+            "x.com/m\n\nreplace a => b",
+            "x.com/m v1.0.0",
+        ] {
+            assert!(check_module_path(bad).is_err(), "{bad:?}");
+        }
+        // import paths allow what module paths do not
+        assert!(check_import_path("x.com/.hidden").is_ok());
+        assert!(check_import_path("x.com/a+b").is_ok());
+    }
+
+    #[test]
+    fn tags_and_comments_refuse_nul_and_bom() {
+        assert!(check_struct_tag("\"a\\x00b\"").is_err());
+        assert!(check_struct_tag("\"a\\u0000\"").is_err());
+        assert!(check_struct_tag("`a\u{feff}`").is_err());
+        assert!(check_struct_tag("\"a\\ufeff\"").is_err());
+        assert_eq!(
+            check_struct_tag("\"json:\\\"a\\\"\"").unwrap(),
+            "json:\"a\""
+        );
+        assert!(check_comment_text("plain // text */").is_ok());
+        assert!(matches!(
+            check_comment_text("a\0"),
+            Err(ValidationError::BadChar { offset: 1, .. })
+        ));
+        assert!(check_comment_text("\u{feff}x").is_err());
+    }
+
+    #[test]
+    fn module_versions() {
+        for ok in [
+            "v0.0.0",
+            "v1.2.3",
+            "v1.2.3-rc.1",
+            "v0.0.0-20240101000000-abcdef123456",
+            "v2.0.0+incompatible",
+            "v1.0.0-pre.0.20191109021931-daa7c04131f5",
+        ] {
+            assert!(check_module_version(ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "",
+            "1.2.3",
+            "v1.2",
+            "v1.02.3",
+            "v1.2.3+build",
+            "v1.2.3-",
+            "v1.2.3-a..b",
+            "v1.0.0\n\nreplace golang.org/x/sys => /some/dir",
+            "v1.0.0 // x",
+            "v1.2.3-01",
+        ] {
+            assert!(check_module_version(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -87,8 +87,11 @@ impl GoWriter {
         self.line("}")
     }
 
-    /// Writes a `//` comment for each line of `text` (empty lines become `//`).
+    /// Writes a `//` comment for each line of `text` (empty lines become `//`). A NUL byte or a
+    /// byte order mark, which Go refuses anywhere in a file, is written as the visible escape
+    /// `\x00` / `\ufeff` instead (see [`crate::validate::check_comment_text`] to refuse them).
     pub fn comment(&mut self, text: &str) -> &mut GoWriter {
+        let text = text.replace('\0', "\\x00").replace('\u{feff}', "\\ufeff");
         for l in text.lines() {
             if l.is_empty() {
                 self.line("//");
@@ -207,6 +210,12 @@ impl GoFile {
         w.blank();
         w.line(format!("package {}", self.package));
         if let Some(pre) = &self.cgo_preamble {
+            if pre.contains(['\0', '\u{feff}']) {
+                return Err(EmitError::BadFilePart {
+                    what: "cgo preamble",
+                    why: "holds a NUL byte or a byte order mark, which Go refuses in source",
+                });
+            }
             if pre.contains("*/") {
                 return Err(EmitError::BadFilePart {
                     what: "cgo preamble",
@@ -242,17 +251,105 @@ impl GoFile {
 }
 
 fn check_build_expr(expr: &str) -> Result<(), EmitError> {
-    let ok = !expr.trim().is_empty()
-        && expr.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '!' | '&' | '|' | '(' | ')' | ' ')
-        });
-    if ok {
+    BuildExpr::check(expr).map_err(|why| EmitError::BadFilePart {
+        what: "build constraint",
+        why,
+    })
+}
+
+/// A recursive-descent check of a `//go:build` expression, by `go/build/constraint`'s grammar:
+/// `expr = and { "||" and }`, `and = unary { "&&" unary }`, `unary = "!" unary | "(" expr ")" |
+/// tag`, tags of ASCII letters, digits, `_` and `.`; spaces between tokens.
+struct BuildExpr<'a> {
+    rest: &'a str,
+    depth: usize,
+}
+
+impl<'a> BuildExpr<'a> {
+    const MAX_DEPTH: usize = 100;
+
+    fn check(expr: &'a str) -> Result<(), &'static str> {
+        if expr.len() > 4096 {
+            return Err("the expression is longer than 4096 bytes");
+        }
+        let mut p = BuildExpr {
+            rest: expr,
+            depth: 0,
+        };
+        p.or()?;
+        p.skip_spaces();
+        if p.rest.is_empty() {
+            Ok(())
+        } else {
+            Err("unexpected text after the expression (only tags, `!`, `&&`, `||`, parentheses)")
+        }
+    }
+
+    fn skip_spaces(&mut self) {
+        self.rest = self.rest.trim_start_matches(' ');
+    }
+
+    fn eat(&mut self, token: &str) -> bool {
+        self.skip_spaces();
+        match self.rest.strip_prefix(token) {
+            Some(r) => {
+                self.rest = r;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn or(&mut self) -> Result<(), &'static str> {
+        self.and()?;
+        while self.eat("||") {
+            self.and()?;
+        }
         Ok(())
-    } else {
-        Err(EmitError::BadFilePart {
-            what: "build constraint",
-            why: "only tags, `!`, `&&`, `||`, parentheses and spaces are allowed",
-        })
+    }
+
+    fn and(&mut self) -> Result<(), &'static str> {
+        self.unary()?;
+        while self.eat("&&") {
+            self.unary()?;
+        }
+        Ok(())
+    }
+
+    fn unary(&mut self) -> Result<(), &'static str> {
+        self.depth += 1;
+        if self.depth > Self::MAX_DEPTH {
+            return Err("the expression nests too deeply");
+        }
+        let r = if self.eat("!") {
+            self.unary()
+        } else if self.eat("(") {
+            self.or().and_then(|()| {
+                if self.eat(")") {
+                    Ok(())
+                } else {
+                    Err("missing `)`")
+                }
+            })
+        } else {
+            self.tag()
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn tag(&mut self) -> Result<(), &'static str> {
+        self.skip_spaces();
+        let len = self
+            .rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+            .count();
+        if len == 0 {
+            return Err("expected a build tag (ASCII letters, digits, `_`, `.`)");
+        }
+        self.rest = &self.rest[len..];
+        Ok(())
     }
 }
 
@@ -332,5 +429,43 @@ mod tests {
                 .render()
                 .is_ok()
         );
+        for bad in [
+            "a b",
+            "x)y",
+            "x&y",
+            "(a",
+            "a ||",
+            "!",
+            "a && && b",
+            "a|b",
+            "()",
+        ] {
+            assert!(
+                GoFile::new("p").build_tag(bad).render().is_err(),
+                "{bad:?} must be refused"
+            );
+        }
+        for good in [
+            "a",
+            "!a",
+            "a && !(b || c.d)",
+            "go1.21",
+            "linux && (amd64 || arm64)",
+        ] {
+            assert!(
+                GoFile::new("p").build_tag(good).render().is_ok(),
+                "{good:?} must be accepted"
+            );
+        }
+        for bad in ["int x;\0", "\u{feff}int x;"] {
+            assert!(GoFile::new("p").cgo_preamble(bad).render().is_err());
+        }
+    }
+
+    #[test]
+    fn comments_never_carry_nul_or_bom() {
+        let mut w = GoWriter::new();
+        w.comment("a\0b\u{feff}c");
+        assert_eq!(w.as_str(), "// a\\x00b\\ufeffc\n");
     }
 }

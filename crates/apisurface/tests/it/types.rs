@@ -389,7 +389,7 @@ fn errors_report_the_offset() {
         (".T", 0),
         ("io..T", 2),
         ("/io.T", 0),
-        ("a//b.T", 2),
+        ("a//b.T", 1),
         ("io.Reader.", 10),
         ("go-y", 2),
         ("a/b", 1),
