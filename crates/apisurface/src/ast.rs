@@ -138,6 +138,21 @@ pub struct Signature {
 }
 
 impl Signature {
+    /// Qualifies the names of package `home` in every parameter and result (see
+    /// [`GoType::qualify`]); the signature's own type parameters stay unqualified.
+    pub fn qualify(&mut self, home: &str, type_params: &[&str]) {
+        let own: Vec<String> = self
+            .type_params
+            .iter()
+            .flat_map(|g| g.names.iter().map(|n| n.to_string()))
+            .collect();
+        let mut all: Vec<&str> = type_params.to_vec();
+        all.extend(own.iter().map(String::as_str));
+        for p in self.params.iter_mut().chain(self.results.iter_mut()) {
+            p.ty.qualify(home, &all);
+        }
+    }
+
     /// True when the last parameter is `...T`.
     pub fn is_variadic(&self) -> bool {
         matches!(self.params.last(), Some(p) if matches!(p.ty, GoType::Variadic(_)))
@@ -240,6 +255,51 @@ pub enum Role {
 pub type Visitor<'a> = dyn FnMut(&'a GoType) -> Walk + 'a;
 
 impl GoType {
+    /// Qualifies the names of package `home` in place: every unqualified name that is not
+    /// predeclared and not one of `type_params` gets `home` as its package, so the type means the
+    /// same outside its package (`*Event` in `example.com/x` → `*example.com/x.Event`).
+    pub fn qualify(&mut self, home: &str, type_params: &[&str]) {
+        match self {
+            GoType::Named(TypeName {
+                package,
+                name,
+                type_args,
+            }) => {
+                if package.is_none()
+                    && !crate::validate::is_predeclared_type(name)
+                    && !type_params.contains(&name.as_str())
+                {
+                    *package = Some(home.into());
+                }
+                type_args
+                    .iter_mut()
+                    .for_each(|a| a.qualify(home, type_params));
+            }
+            GoType::Untyped(_) => {}
+            GoType::Pointer(e) | GoType::Slice(e) | GoType::Variadic(e) => {
+                e.qualify(home, type_params)
+            }
+            GoType::Array { elem, .. } | GoType::Chan { elem, .. } => {
+                elem.qualify(home, type_params)
+            }
+            GoType::Map { key, value } => {
+                key.qualify(home, type_params);
+                value.qualify(home, type_params);
+            }
+            GoType::Func(sig) => sig.qualify(home, type_params),
+            GoType::Struct(fields) => fields
+                .iter_mut()
+                .for_each(|f| f.ty.qualify(home, type_params)),
+            GoType::Interface(elems) => elems.iter_mut().for_each(|e| match e {
+                InterfaceElem::Method { sig, .. } => sig.qualify(home, type_params),
+                InterfaceElem::Embedded(t) => t.qualify(home, type_params),
+            }),
+            GoType::Union(terms) => terms
+                .iter_mut()
+                .for_each(|t| t.ty.qualify(home, type_params)),
+        }
+    }
+
     /// Shorthand for an unqualified, uninstantiated name (`int`, `T`, `Thing`).
     pub fn name(name: impl Into<Name>) -> GoType {
         GoType::Named(TypeName {

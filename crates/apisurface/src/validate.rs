@@ -589,6 +589,16 @@ pub fn check_conventional_tag(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Decodes a Go interpreted string literal (`"a\\n"`, as `strconv.Quote` writes it) into its
+/// value; a literal whose value is not UTF-8 is refused.
+pub fn unquote(lit: &str) -> Result<String, ValidationError> {
+    decode_interpreted(lit).map_err(|(offset, why)| ValidationError::Tag {
+        literal: lit.to_string(),
+        offset,
+        why,
+    })
+}
+
 /// Decodes an interpreted Go string literal (`"..."`), returning its value or the byte offset and
 /// reason of the first problem. The whole input must be exactly one literal.
 pub(crate) fn decode_interpreted(lit: &str) -> Result<String, (usize, &'static str)> {

@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bind;
 pub mod config;
 pub mod lock;
 pub mod synth;

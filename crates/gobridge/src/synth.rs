@@ -52,6 +52,8 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     /// What was generated, skipped and why.
     pub report: Report,
+    /// The binding plan of every bound package (the wrappers in `cgo/mochi_bind.go`).
+    pub bindings: Vec<bind_render::BoundPackage>,
 }
 
 /// What a run did. Serialized for `--json`; [`Report::summary`] for people.
@@ -175,6 +177,7 @@ pub fn synthesize(
     let mut out = Generated {
         files: BTreeMap::new(),
         report: Report::default(),
+        bindings: Vec::new(),
     };
     out.report.module_flat_name = module_flat.clone();
     out.report.wrapper_module = wrapper_module.clone();
@@ -256,7 +259,23 @@ pub fn synthesize(
         return Err(SynthError::Subset(violations));
     }
 
-    if !shims.channels.is_empty() || !shims.callbacks.is_empty() {
+    let bound: Vec<&str> = if config.go.targets.contains(&Target::Cgo) {
+        packages
+            .iter()
+            .filter(|p| config.profile_for(&p.import_path) == ProfileName::Standard)
+            .map(|p| p.import_path.as_str())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !bound.is_empty() {
+        let (plan, text) =
+            crate::bind::bind(surface, &bound, &module_flat, &wrapper_module, &shims)
+                .map_err(|e| render_err("cgo/mochi_bind.go", e))?;
+        add_file(&mut out, "cgo/mochi_bind.go", "bindings", text);
+        out.bindings = plan;
+    }
+    if !bound.is_empty() || !shims.channels.is_empty() || !shims.callbacks.is_empty() {
         let rt = render_runtime(&RuntimeOptions {
             package: "main".into(),
             max_handles: config.go.max_handles,

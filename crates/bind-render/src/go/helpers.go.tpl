@@ -1,0 +1,165 @@
+// mochi_@module@_statusGoError is MOCHI_GO_ERROR: the wrapped Go function returned a non-nil
+// error, whose Error() text is in the call's message slot.
+const mochi_@module@_statusGoError C.mochi_status = 10
+
+// mochi_@module@_setMsg writes s into the per-call message slot, when the caller passed one;
+// the caller frees msg.data with mochi_@module@_free.
+func mochi_@module@_setMsg(msg *C.mochi_bytes, s string) {
+	if msg == nil {
+		return
+	}
+	msg.data = mochi_@module@_cString(s)
+	msg.len = C.size_t(len(s))
+}
+
+// mochi_@module@_clearMsg empties the per-call message slot at the start of a call.
+func mochi_@module@_clearMsg(msg *C.mochi_bytes) {
+	if msg != nil {
+		msg.data = nil
+		msg.len = 0
+	}
+}
+
+// mochi_@module@_callGuard, deferred by every wrapper, turns a panic into MOCHI_PANIC with the
+// panic's message in this call's slot.
+func mochi_@module@_callGuard(st *C.mochi_status, msg *C.mochi_bytes) {
+	if r := recover(); r != nil {
+		*st = C.MOCHI_PANIC
+		mochi_@module@_setMsg(msg, fmt.Sprint(r))
+	}
+}
+
+// mochi_@module@_goError reports a non-nil error result.
+func mochi_@module@_goError(err error, msg *C.mochi_bytes) C.mochi_status {
+	mochi_@module@_setMsg(msg, err.Error())
+	return mochi_@module@_statusGoError
+}
+
+// mochi_@module@_goSlice copies n elements of C memory at p into a new Go slice (nil when n is 0).
+func mochi_@module@_goSlice[E any](p unsafe.Pointer, n C.size_t) ([]E, C.mochi_status) {
+	if n == 0 {
+		return nil, C.MOCHI_OK
+	}
+	if p == nil || int(n) < 0 {
+		return nil, C.MOCHI_BAD_ARG
+	}
+	s := make([]E, int(n))
+	copy(s, unsafe.Slice((*E)(p), int(n)))
+	return s, C.MOCHI_OK
+}
+
+// mochi_@module@_cSlice copies s into malloc'd C memory (NULL when empty); free it with
+// mochi_@module@_free.
+func mochi_@module@_cSlice[E any](s []E) (unsafe.Pointer, C.size_t) {
+	if len(s) == 0 {
+		return nil, 0
+	}
+	var e E
+	p := C.malloc(C.size_t(len(s)) * C.size_t(unsafe.Sizeof(e)))
+	copy(unsafe.Slice((*E)(p), len(s)), s)
+	return p, C.size_t(len(s))
+}
+
+// mochi_@module@_goStrings copies n C strings (mochi_bytes) into a Go []string.
+func mochi_@module@_goStrings(p *C.mochi_bytes, n C.size_t) ([]string, C.mochi_status) {
+	if n == 0 {
+		return nil, C.MOCHI_OK
+	}
+	if p == nil || int(n) < 0 {
+		return nil, C.MOCHI_BAD_ARG
+	}
+	in := unsafe.Slice(p, int(n))
+	out := make([]string, len(in))
+	for i, b := range in {
+		s, st := mochi_@module@_goString(b.data, b.len)
+		if st != C.MOCHI_OK {
+			return nil, st
+		}
+		out[i] = s
+	}
+	return out, C.MOCHI_OK
+}
+
+// mochi_@module@_cStrings copies s into a malloc'd array of malloc'd C strings; free each data,
+// then the array, with mochi_@module@_free.
+func mochi_@module@_cStrings(s []string) (*C.mochi_bytes, C.size_t) {
+	if len(s) == 0 {
+		return nil, 0
+	}
+	var b C.mochi_bytes
+	p := (*C.mochi_bytes)(C.malloc(C.size_t(len(s)) * C.size_t(unsafe.Sizeof(b))))
+	out := unsafe.Slice(p, len(s))
+	for i, x := range s {
+		out[i] = C.mochi_bytes{data: mochi_@module@_cString(x), len: C.size_t(len(x))}
+	}
+	return p, C.size_t(len(s))
+}
+
+// mochi_@module@_forward copies a receive-only channel into a channel the bridge can hold, and
+// closes it when from is closed. It stops when the host frees the bridge channel.
+func mochi_@module@_forward[E any](from <-chan E, to chan E) {
+	defer func() { _ = recover() }()
+	for v := range from {
+		to <- v
+	}
+	close(to)
+}
+
+// mochi_@module@_forwardTo copies what the host sends on a bridge channel into a send-only
+// channel, and closes it when the host closes the bridge channel.
+func mochi_@module@_forwardTo[E any](from chan E, to chan<- E) {
+	defer func() { _ = recover() }()
+	for v := range from {
+		to <- v
+	}
+	close(to)
+}
+
+// mochi_@module@_isNil reports whether the value behind a handle is a nil pointer, map, slice,
+// func, chan or interface (ID 0 is nil).
+//
+//export mochi_@module@_is_nil
+func mochi_@module@_is_nil(id C.uint64_t, out *C.bool) C.mochi_status {
+	if out == nil {
+		return C.MOCHI_BAD_ARG
+	}
+	if id == 0 {
+		*out = true
+		return C.MOCHI_OK
+	}
+	v, ok := mochiResolveHandle(uint64(id))
+	if !ok {
+		return C.MOCHI_UNKNOWN_HANDLE
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		*out = C.bool(rv.IsNil())
+	default:
+		*out = false
+	}
+	return C.MOCHI_OK
+}
+
+// mochi_@module@_dup gives the value behind id a second, independent ID (the same Go value).
+//
+//export mochi_@module@_dup
+func mochi_@module@_dup(id C.uint64_t, out *C.uint64_t) C.mochi_status {
+	if out == nil {
+		return C.MOCHI_BAD_ARG
+	}
+	if id == 0 {
+		*out = 0
+		return C.MOCHI_OK
+	}
+	v, ok := mochiResolveHandle(uint64(id))
+	if !ok {
+		return C.MOCHI_UNKNOWN_HANDLE
+	}
+	n := mochiAcquireHandle(v)
+	if n == 0 {
+		return C.MOCHI_EXHAUSTED
+	}
+	*out = C.uint64_t(n)
+	return C.MOCHI_OK
+}

@@ -1,0 +1,775 @@
+//! Planning: every exported symbol of the bound packages becomes a [`BoundFunc`], [`BoundType`]
+//! or [`BoundConst`], or a [`Skip`] with its reason. Nothing is dropped silently.
+
+use crate::consts::plan_const;
+use crate::model::{
+    BoundFunc, BoundPackage, BoundType, Class, FuncKind, Rename, ScalarKind, Skip, SkipKind,
+    TypeKind, TypeRef, Value,
+};
+use apisurface::names::{self, rust_fn_name, rust_ident};
+use apisurface::validate::{check_identifier, is_exported};
+use apisurface::{
+    ChanDir, EmitContext, Func, GoType, ImportSet, Package, Surface, Type, emit_param_type,
+    parse_type,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What planning needs besides the surface.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// The module flat name `M` of the C symbols.
+    pub module: String,
+    /// Import path of the generated cgo package (types must be importable from there).
+    pub target: String,
+    /// Channel shim bases by element type (as go/types prints it, qualified): a `chan E` whose
+    /// element has a shim crosses as that shim's channel; other channels as plain values.
+    pub chan_bases: BTreeMap<String, String>,
+}
+
+/// Predeclared scalars: Go name, C type, Rust type.
+const SCALARS: [(&str, &str, &str); 17] = [
+    ("bool", "bool", "bool"),
+    ("int8", "int8_t", "i8"),
+    ("int16", "int16_t", "i16"),
+    ("int32", "int32_t", "i32"),
+    ("rune", "int32_t", "i32"),
+    ("int64", "int64_t", "i64"),
+    ("int", "intptr_t", "isize"),
+    ("uint8", "uint8_t", "u8"),
+    ("byte", "uint8_t", "u8"),
+    ("uint16", "uint16_t", "u16"),
+    ("uint32", "uint32_t", "u32"),
+    ("uint64", "uint64_t", "u64"),
+    ("uint", "uintptr_t", "usize"),
+    ("uintptr", "uintptr_t", "usize"),
+    ("float32", "float", "f32"),
+    ("float64", "double", "f64"),
+    // `string` is not a scalar; listed so the table doubles as "predeclared basic" lookup.
+    ("string", "", ""),
+];
+
+/// The scalar of a predeclared Go type name, if it is one.
+pub fn scalar(go: &str) -> Option<ScalarKind> {
+    SCALARS
+        .iter()
+        .find(|(g, c, _)| *g == go && !c.is_empty())
+        .map(|&(go, c, rust)| ScalarKind { go, c, rust })
+}
+
+/// Plans the packages of `surface` whose import paths are in `packages` (all non-main packages
+/// when empty), in surface order. Rust module names are unique: a second package with the same
+/// Go name gets a suffix from its import path.
+pub fn plan_packages(
+    surface: &Surface,
+    packages: &[&str],
+    opts: &PlanOptions,
+) -> Vec<BoundPackage> {
+    let chosen: Vec<&Package> = surface
+        .packages
+        .iter()
+        .filter(|p| !p.is_main)
+        .filter(|p| packages.is_empty() || packages.contains(&p.import_path.as_str()))
+        .collect();
+    let mods = rust_mod_names(&chosen);
+    let index = TypeIndex::new(&chosen, &mods);
+    let pkg_names: BTreeMap<String, String> = surface
+        .packages
+        .iter()
+        .map(|p| (p.import_path.clone(), p.name.clone()))
+        .collect();
+    let constraints = apisurface::constraint_names(surface);
+    chosen
+        .iter()
+        .zip(&mods)
+        .map(|(p, m)| {
+            let ctx = EmitContext::new()
+                .home(&p.import_path)
+                .target(&opts.target)
+                .package_names(&pkg_names)
+                .constraint_names(&constraints);
+            Planner::new(p, m, &index, opts, ctx).run()
+        })
+        .collect()
+}
+
+/// Rust module names: the Go package name, keyword-escaped; on a clash, every package of that
+/// name after the first (in import-path order) gets `_` plus the flattened import path.
+fn rust_mod_names(pkgs: &[&Package]) -> Vec<String> {
+    let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for p in pkgs {
+        by_name.entry(&p.name).or_default().push(&p.import_path);
+    }
+    pkgs.iter()
+        .map(|p| {
+            let mut paths = by_name[p.name.as_str()].clone();
+            paths.sort_unstable();
+            if paths[0] == p.import_path {
+                rust_ident(&p.name)
+            } else {
+                format!("{}_{}", p.name, flatten(&p.import_path))
+            }
+        })
+        .collect()
+}
+
+/// An import path as an identifier part: every non-alphanumeric byte becomes `_`, lower-cased.
+pub fn flatten(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                b.to_ascii_lowercase() as char
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Bound named types of every chosen package, by (import path, name).
+struct TypeIndex {
+    types: BTreeMap<(String, String), (TypeRef, TypeKind)>,
+}
+
+impl TypeIndex {
+    fn new(pkgs: &[&Package], mods: &[String]) -> TypeIndex {
+        let mut types = BTreeMap::new();
+        for (p, m) in pkgs.iter().zip(mods) {
+            for t in &p.types {
+                if let Some(kind) = type_kind(t) {
+                    let rust = TypeRef {
+                        rust_mod: m.clone(),
+                        rust_name: rust_ident(&t.name),
+                    };
+                    types.insert((p.import_path.clone(), t.name.clone()), (rust, kind));
+                }
+            }
+        }
+        TypeIndex { types }
+    }
+
+    fn get(&self, path: &str, name: &str) -> Option<&(TypeRef, TypeKind)> {
+        self.types.get(&(path.to_string(), name.to_string()))
+    }
+}
+
+/// The kind of a bindable named type; `None` for aliases, generic and unexported types.
+fn type_kind(t: &Type) -> Option<TypeKind> {
+    if !is_exported(&t.name) || !t.type_params.is_empty() || !t.alias_of.is_empty() {
+        return None;
+    }
+    match t.kind.as_str() {
+        "struct" => Some(TypeKind::Struct),
+        "interface" => Some(TypeKind::Interface),
+        "basic" => {
+            if t.underlying == "string" {
+                Some(TypeKind::String)
+            } else {
+                scalar(&t.underlying).map(|scalar| TypeKind::Scalar { scalar })
+            }
+        }
+        _ => match t.underlying.as_str() {
+            "string" => Some(TypeKind::String),
+            u => Some(
+                scalar(u)
+                    .map(|scalar| TypeKind::Scalar { scalar })
+                    .unwrap_or(TypeKind::Other),
+            ),
+        },
+    }
+}
+
+/// A refusal while classifying: kind and reason.
+type Refusal = (SkipKind, String);
+
+struct Planner<'a> {
+    pkg: &'a Package,
+    out: BoundPackage,
+    index: &'a TypeIndex,
+    opts: &'a PlanOptions,
+    ctx: EmitContext<'a>,
+    /// Rust names taken per namespace: `""` is the module's value namespace, else a type name.
+    taken: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(
+        pkg: &'a Package,
+        rust_mod: &str,
+        index: &'a TypeIndex,
+        opts: &'a PlanOptions,
+        ctx: EmitContext<'a>,
+    ) -> Planner<'a> {
+        Planner {
+            pkg,
+            out: BoundPackage {
+                import_path: pkg.import_path.clone(),
+                go_name: pkg.name.clone(),
+                rust_mod: rust_mod.to_string(),
+                types: Vec::new(),
+                funcs: Vec::new(),
+                consts: Vec::new(),
+                skipped: Vec::new(),
+                renames: Vec::new(),
+            },
+            index,
+            opts,
+            ctx,
+            taken: BTreeMap::new(),
+        }
+    }
+
+    /// Types first (their methods keep Go's names), then functions, fields, helpers, variables
+    /// and constants.
+    fn run(mut self) -> BoundPackage {
+        let pkg = self.pkg;
+        for t in &pkg.types {
+            self.plan_type(t);
+        }
+        for t in &pkg.types {
+            self.plan_methods(t);
+        }
+        for f in &pkg.funcs {
+            self.plan_func(f);
+        }
+        for t in &pkg.types {
+            self.plan_type_helpers(t);
+        }
+        for v in &pkg.vars {
+            self.plan_var(v);
+        }
+        for c in &pkg.consts {
+            match plan_const(pkg, c, self.index_lookup()) {
+                Ok(mut bc) => {
+                    bc.rust_name = self.unique("", &bc.go_symbol.clone(), bc.rust_name.clone());
+                    self.out.consts.push(bc);
+                }
+                Err((kind, reason)) => self.skip(sym(pkg, &c.name), &c.type_, kind, reason),
+            }
+        }
+        self.out
+    }
+
+    fn index_lookup(&self) -> impl Fn(&str, &str) -> Option<(TypeRef, TypeKind)> + '_ {
+        |path: &str, name: &str| self.index.get(path, name).cloned()
+    }
+
+    fn skip(&mut self, go_symbol: String, go_type: &str, kind: SkipKind, reason: String) {
+        self.out.skipped.push(Skip {
+            go_symbol,
+            go_type: go_type.to_string(),
+            kind,
+            reason,
+        });
+    }
+
+    /// Takes `wanted` in namespace `ns`, or the first free `wanted_<n>` (recorded as a rename).
+    fn unique(&mut self, ns: &str, go_symbol: &str, wanted: String) -> String {
+        let taken = self.taken.entry(ns.to_string()).or_default();
+        let mut used = wanted.clone();
+        let mut n = 2;
+        while taken.contains(&used) {
+            used = format!("{wanted}_{n}");
+            n += 1;
+        }
+        taken.insert(used.clone());
+        if used != wanted {
+            self.out.renames.push(Rename {
+                go_symbol: go_symbol.to_string(),
+                wanted,
+                used: used.clone(),
+            });
+        }
+        used
+    }
+
+    fn plan_type(&mut self, t: &Type) {
+        let symbol = sym(self.pkg, &t.name);
+        if !t.alias_of.is_empty() {
+            // An alias is the type it names: its methods and fields are bound there.
+            let target = t.alias_of.clone();
+            self.skip(
+                symbol,
+                &target,
+                SkipKind::UnsupportedType,
+                format!("an alias of {target}; bound where that type is bound"),
+            );
+            return;
+        }
+        if !t.type_params.is_empty() {
+            self.skip(
+                symbol,
+                &t.underlying,
+                SkipKind::Generic,
+                "a generic type (instantiate its functions in the config)".into(),
+            );
+            return;
+        }
+        let Some((rust, kind)) = self.index.get(&self.pkg.import_path, &t.name).cloned() else {
+            return;
+        };
+        self.out.types.push(BoundType {
+            go_name: t.name.clone(),
+            rust,
+            kind,
+            doc: synopsis(&t.name, ""),
+        });
+    }
+
+    fn bound_type(&self, t: &Type) -> Option<(TypeRef, TypeKind)> {
+        self.index.get(&self.pkg.import_path, &t.name).cloned()
+    }
+
+    fn plan_methods(&mut self, t: &Type) {
+        let Some((owner, kind)) = self.bound_type(t) else {
+            for m in t.methods.iter().chain(&t.interface_methods) {
+                if is_exported(&m.name) {
+                    let s = method_sym(self.pkg, &t.name, m);
+                    self.skip(
+                        s,
+                        "",
+                        SkipKind::Generic,
+                        format!("a method of {} (not bound: generic or alias)", t.name),
+                    );
+                }
+            }
+            return;
+        };
+        for m in t.methods.iter().chain(&t.interface_methods) {
+            if !is_exported(&m.name) {
+                continue;
+            }
+            let s = method_sym(self.pkg, &t.name, m);
+            if m.receiver_pointer && !matches!(kind, TypeKind::Struct) {
+                self.skip(
+                    s,
+                    "",
+                    SkipKind::NotAddressable,
+                    "a pointer-receiver method of a non-struct type: the value behind a handle \
+                     is not addressable"
+                        .into(),
+                );
+                continue;
+            }
+            let receiver = self.receiver_value(t, &owner, &kind);
+            self.plan_callable(m, s, FuncKind::Method, Some(owner.clone()), Some(receiver));
+        }
+    }
+
+    fn receiver_value(&self, t: &Type, owner: &TypeRef, kind: &TypeKind) -> Value {
+        let class = match kind {
+            TypeKind::Scalar { scalar } => Class::Scalar {
+                scalar: *scalar,
+                named: Some(owner.clone()),
+            },
+            TypeKind::String => Class::String {
+                named: Some(owner.clone()),
+            },
+            TypeKind::Struct => Class::Handle {
+                typed: Some(owner.clone()),
+                by_pointer: true,
+            },
+            _ => Class::Handle {
+                typed: Some(owner.clone()),
+                by_pointer: false,
+            },
+        };
+        let go_type = match kind {
+            TypeKind::Struct => format!("*{}", t.name),
+            _ => t.name.clone(),
+        };
+        Value {
+            name: "recv".into(),
+            go_type,
+            class,
+            variadic: false,
+        }
+    }
+
+    fn plan_func(&mut self, f: &Func) {
+        if !is_exported(&f.name) {
+            return;
+        }
+        let s = sym(self.pkg, &f.name);
+        self.plan_callable(f, s, FuncKind::Func, None, None);
+    }
+
+    /// Plans a function or method: generic → skipped; every parameter and result classified.
+    fn plan_callable(
+        &mut self,
+        f: &Func,
+        go_symbol: String,
+        kind: FuncKind,
+        owner: Option<TypeRef>,
+        receiver: Option<Value>,
+    ) {
+        if !f.type_params.is_empty() {
+            let sig = signature_text(f);
+            self.skip(
+                go_symbol,
+                &sig,
+                SkipKind::Generic,
+                "a generic function: instantiate it with [go.instantiate] in gobridge.toml".into(),
+            );
+            return;
+        }
+        match self.callable_values(f) {
+            Ok((params, results, returns_error)) => {
+                let ns = owner
+                    .as_ref()
+                    .map_or(String::new(), |o| o.rust_name.clone());
+                let rust_name = self.unique(&ns, &go_symbol, rust_fn_name(&f.name));
+                let parts: Vec<&str> = match &receiver {
+                    Some(_) => vec![&f.receiver, &f.name],
+                    None => vec![&f.name],
+                };
+                self.out.funcs.push(BoundFunc {
+                    go_symbol,
+                    go_name: f.name.clone(),
+                    kind,
+                    c_symbol: self.c_symbol(&parts),
+                    rust_name,
+                    owner,
+                    receiver,
+                    params,
+                    results,
+                    returns_error,
+                    doc: synopsis(&f.name, &f.doc),
+                });
+            }
+            Err((kind, reason, ty)) => self.skip(go_symbol, &ty, kind, reason),
+        }
+    }
+
+    fn c_symbol(&self, parts: &[&str]) -> String {
+        names::bind_symbol(&self.opts.module, &self.out.rust_mod, parts)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn callable_values(
+        &self,
+        f: &Func,
+    ) -> Result<(Vec<Value>, Vec<Value>, bool), (SkipKind, String, String)> {
+        let mut used = BTreeSet::from(["recv".to_string(), "msg".to_string()]);
+        let mut params = Vec::new();
+        for (i, p) in f.params.iter().enumerate() {
+            let variadic = f.variadic && i + 1 == f.params.len();
+            let v = self
+                .value(&p.name, i, "a", &p.type_, variadic, &mut used)
+                .map_err(|(k, r)| (k, format!("parameter {i}: {r}"), p.type_.clone()))?;
+            params.push(v);
+        }
+        let mut results = Vec::new();
+        let mut returns_error = false;
+        for (i, r) in f.results.iter().enumerate() {
+            if i + 1 == f.results.len() && r.type_ == "error" {
+                returns_error = true;
+                break;
+            }
+            let v = self
+                .value("", i, "r", &r.type_, false, &mut used)
+                .map_err(|(k, why)| (k, format!("result {i}: {why}"), r.type_.clone()))?;
+            results.push(v);
+        }
+        Ok((params, results, returns_error))
+    }
+
+    /// Classifies one parameter or result and gives it a unique safe name.
+    fn value(
+        &self,
+        go_name: &str,
+        i: usize,
+        prefix: &str,
+        type_str: &str,
+        variadic: bool,
+        used: &mut BTreeSet<String>,
+    ) -> Result<Value, Refusal> {
+        let ty = parse_type(type_str)
+            .map_err(|e| (SkipKind::UnsupportedType, format!("unparseable type: {e}")))?;
+        let ty = match (variadic, ty) {
+            (true, GoType::Variadic(elem)) => GoType::Slice(elem),
+            (_, t) => t,
+        };
+        self.check_emit(&ty)?;
+        let class = self.classify(&ty)?;
+        let mut name = names::snake_case(go_name);
+        let plain = check_identifier(&name).is_ok()
+            && name != "_"
+            && !names::is_rust_keyword(&name)
+            && !apisurface::validate::is_keyword(&name)
+            && !apisurface::validate::is_predeclared(&name)
+            && name.is_ascii();
+        if !plain || used.contains(&name) || name.starts_with("mochi") {
+            name = format!("{prefix}{i}");
+        }
+        used.insert(name.clone());
+        Ok(Value {
+            name,
+            go_type: ty.to_string(),
+            class,
+            variadic,
+        })
+    }
+
+    fn check_emit(&self, ty: &GoType) -> Result<(), Refusal> {
+        let mut scratch = ImportSet::new();
+        emit_param_type(ty, &self.ctx, &mut scratch)
+            .map(|_| ())
+            .map_err(|e| (SkipKind::Emit, e.to_string()))
+    }
+
+    /// How a Go type crosses in a wrapper.
+    fn classify(&self, ty: &GoType) -> Result<Class, Refusal> {
+        let untyped = Class::Handle {
+            typed: None,
+            by_pointer: false,
+        };
+        match ty {
+            GoType::Named(n) if n.type_args.is_empty() => {
+                let home = &self.pkg.import_path;
+                let (path, predeclared) = match &n.package {
+                    Some(p) => (p.as_str(), false),
+                    None => (home.as_str(), is_predeclared_type(&n.name)),
+                };
+                if predeclared {
+                    if n.name == "string" {
+                        return Ok(Class::String { named: None });
+                    }
+                    return Ok(scalar(&n.name)
+                        .map(|scalar| Class::Scalar {
+                            scalar,
+                            named: None,
+                        })
+                        .unwrap_or(untyped));
+                }
+                Ok(self.named_class(path, &n.name, false).unwrap_or(untyped))
+            }
+            GoType::Pointer(inner) => {
+                if let GoType::Named(n) = inner.as_ref() {
+                    if n.type_args.is_empty() && !is_predeclared_type(&n.name) {
+                        let path = n
+                            .package
+                            .as_deref()
+                            .unwrap_or(self.pkg.import_path.as_str());
+                        if let Some(c) = self.named_class(path, &n.name, true) {
+                            return Ok(c);
+                        }
+                    }
+                }
+                Ok(untyped)
+            }
+            GoType::Slice(elem) => Ok(match elem.as_ref() {
+                GoType::Named(e) if e.package.is_none() && e.type_args.is_empty() => {
+                    match e.name.as_str() {
+                        "byte" | "uint8" => Class::Bytes,
+                        "string" => Class::StringSlice,
+                        other => scalar(other)
+                            .map(|scalar| Class::ScalarSlice { scalar })
+                            .unwrap_or(untyped),
+                    }
+                }
+                _ => untyped,
+            }),
+            GoType::Chan { dir, elem } => {
+                let mut qualified = (**elem).clone();
+                qualified.qualify(&self.pkg.import_path, &[]);
+                let elem = qualified.to_string();
+                Ok(match self.opts.chan_bases.get(&elem) {
+                    Some(base) => Class::Chan {
+                        base: base.clone(),
+                        elem,
+                        dir: match dir {
+                            ChanDir::Both => "both",
+                            ChanDir::Recv => "recv",
+                            ChanDir::Send => "send",
+                        },
+                    },
+                    None => untyped,
+                })
+            }
+            GoType::Func(sig) if sig.type_params.is_empty() => Ok(Class::Func {
+                signature: ty.to_string(),
+            }),
+            GoType::Variadic(_) | GoType::Union(_) | GoType::Untyped(_) => Err((
+                SkipKind::UnsupportedType,
+                format!("`{ty}` is not a value type"),
+            )),
+            _ => Ok(untyped),
+        }
+    }
+
+    /// The class of bound named type `path.name` (`pointer`: seen as `*T`).
+    fn named_class(&self, path: &str, name: &str, pointer: bool) -> Option<Class> {
+        let (rust, kind) = self.index.get(path, name)?;
+        let typed = Some(rust.clone());
+        Some(match (kind, pointer) {
+            (TypeKind::Struct, _) => Class::Handle {
+                typed,
+                by_pointer: true,
+            },
+            // `*T` of a non-struct bound type: a plain value handle.
+            (_, true) => Class::Handle {
+                typed: None,
+                by_pointer: false,
+            },
+            (TypeKind::Scalar { scalar }, false) => Class::Scalar {
+                scalar: *scalar,
+                named: typed,
+            },
+            (TypeKind::String, false) => Class::String { named: typed },
+            (_, false) => Class::Handle {
+                typed,
+                by_pointer: false,
+            },
+        })
+    }
+
+    /// Field getters and setters, the zero-value constructor, of a bound type.
+    fn plan_type_helpers(&mut self, t: &Type) {
+        let Some((owner, kind)) = self.bound_type(t) else {
+            return;
+        };
+        if matches!(kind, TypeKind::Struct) {
+            for f in &t.fields {
+                if f.exported {
+                    self.plan_field(t, &owner, f);
+                }
+            }
+        }
+        if matches!(kind, TypeKind::Struct | TypeKind::Other) {
+            let s = format!("{}.{} (zero value)", self.pkg.import_path, t.name);
+            let rust_name = self.unique(&owner.rust_name, &s, "zero".into());
+            let results = vec![Value {
+                name: "r0".into(),
+                go_type: match kind {
+                    TypeKind::Struct => format!("*{}", t.name),
+                    _ => t.name.clone(),
+                },
+                class: Class::Handle {
+                    typed: Some(owner.clone()),
+                    by_pointer: matches!(kind, TypeKind::Struct),
+                },
+                variadic: false,
+            }];
+            self.out.funcs.push(BoundFunc {
+                go_symbol: s,
+                go_name: t.name.clone(),
+                kind: FuncKind::Zero,
+                c_symbol: self.c_symbol(&[&t.name, "zero"]),
+                rust_name,
+                owner: Some(owner.clone()),
+                receiver: None,
+                params: Vec::new(),
+                results,
+                returns_error: false,
+                doc: format!("A new zero value of {}.", t.name),
+            });
+        }
+    }
+
+    fn plan_field(&mut self, t: &Type, owner: &TypeRef, f: &apisurface::Field) {
+        let s = format!("{}.{}.{}", self.pkg.import_path, t.name, f.name);
+        let mut used = BTreeSet::from(["recv".to_string()]);
+        let v = match self.value("", 0, "r", &f.type_, false, &mut used) {
+            Ok(v) => v,
+            Err((kind, why)) => return self.skip(s, &f.type_, kind, why),
+        };
+        let receiver = self.receiver_value(t, owner, &TypeKind::Struct);
+        let getter = self.unique(&owner.rust_name, &s, rust_fn_name(&f.name));
+        let setter = self.unique(
+            &owner.rust_name,
+            &s,
+            format!("set_{}", names::snake_case(&f.name)),
+        );
+        let mut value = v.clone();
+        value.name = "v".into();
+        for (kind, rust_name, op) in [
+            (FuncKind::Getter, getter, "get"),
+            (FuncKind::Setter, setter, "set"),
+        ] {
+            let getter = kind == FuncKind::Getter;
+            self.out.funcs.push(BoundFunc {
+                go_symbol: s.clone(),
+                go_name: f.name.clone(),
+                kind,
+                c_symbol: self.c_symbol(&[&t.name, op, &f.name]),
+                rust_name,
+                owner: Some(owner.clone()),
+                receiver: Some(receiver.clone()),
+                params: if getter { vec![] } else { vec![value.clone()] },
+                results: if getter { vec![v.clone()] } else { vec![] },
+                returns_error: false,
+                doc: format!(
+                    "{} field {} of {}.",
+                    if getter { "Reads" } else { "Sets" },
+                    f.name,
+                    t.name
+                ),
+            });
+        }
+    }
+
+    fn plan_var(&mut self, v: &apisurface::Value) {
+        if !is_exported(&v.name) {
+            return;
+        }
+        let s = sym(self.pkg, &v.name);
+        let mut used = BTreeSet::new();
+        match self.value("", 0, "r", &v.type_, false, &mut used) {
+            Ok(val) => {
+                let rust_name = self.unique("", &s, rust_fn_name(&v.name));
+                self.out.funcs.push(BoundFunc {
+                    go_symbol: s,
+                    go_name: v.name.clone(),
+                    kind: FuncKind::Var,
+                    c_symbol: self.c_symbol(&["var", &v.name]),
+                    rust_name,
+                    owner: None,
+                    receiver: None,
+                    params: Vec::new(),
+                    results: vec![val],
+                    returns_error: false,
+                    doc: synopsis(&v.name, &v.doc),
+                });
+            }
+            Err((kind, why)) => self.skip(s, &v.type_, kind, why),
+        }
+    }
+}
+
+fn is_predeclared_type(name: &str) -> bool {
+    apisurface::validate::is_predeclared_type(name)
+}
+
+/// `import/path.Name`.
+fn sym(p: &Package, name: &str) -> String {
+    format!("{}.{name}", p.import_path)
+}
+
+/// `(*import/path.T).M` or `import/path.T.M`.
+fn method_sym(p: &Package, t: &str, m: &Func) -> String {
+    if m.receiver_pointer {
+        format!("(*{}.{t}).{}", p.import_path, m.name)
+    } else {
+        format!("{}.{t}.{}", p.import_path, m.name)
+    }
+}
+
+fn signature_text(f: &Func) -> String {
+    let ps: Vec<&str> = f.params.iter().map(|p| p.type_.as_str()).collect();
+    let rs: Vec<&str> = f.results.iter().map(|p| p.type_.as_str()).collect();
+    format!("func({}) ({})", ps.join(", "), rs.join(", "))
+}
+
+/// The first sentence of a doc comment (one line), or a plain description.
+pub(crate) fn synopsis(name: &str, doc: &str) -> String {
+    let one: String = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = match one.find(". ") {
+        Some(i) => &one[..=i],
+        None => one.as_str(),
+    };
+    if first.is_empty() {
+        format!("Wraps Go's {name}.")
+    } else {
+        first.to_string()
+    }
+}

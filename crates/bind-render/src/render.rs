@@ -1,0 +1,489 @@
+//! The Go side: one cgo file (`cgo/mochi_bind.go`) with an `//export` wrapper per
+//! [`BoundFunc`] of every bound package, plus the module's binding helpers.
+//!
+//! Go locals of a wrapper are `st`, `msg` and `p_<name>` / `x_<name>` (C parameter / Go value),
+//! all reserved in the file's [`ImportSet`], so no import name can shadow them or be shadowed.
+
+use crate::model::{BoundFunc, BoundPackage, Class, FuncKind, Value};
+use crate::plan::PlanOptions;
+use apisurface::names::{self, TAG_WRAP};
+use apisurface::template::fill;
+use apisurface::validate::check_identifier;
+use apisurface::{
+    EmitContext, EmitError, GoFile, GoType, GoWriter, ImportSet, Surface, TemplateError,
+    constraint_names, emit_type, parse_type,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+const HELPERS: &str = include_str!("go/helpers.go.tpl");
+
+/// Why the binding file could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BindError {
+    /// A name that is not a Go identifier.
+    #[error("{what} {value:?} is not a Go identifier")]
+    Name {
+        /// What it names.
+        what: &'static str,
+        /// The value.
+        value: String,
+        /// The validator's verdict.
+        #[source]
+        source: apisurface::ValidationError,
+    },
+    /// A type the emitter refused (the planner checks this first, so this is a bug or a plan
+    /// edited by hand).
+    #[error("wrapper {symbol}: cannot write type {ty}")]
+    Emit {
+        /// The wrapper.
+        symbol: String,
+        /// The type.
+        ty: String,
+        /// The emitter's error.
+        #[source]
+        source: EmitError,
+    },
+    /// The helper template could not be filled.
+    #[error("binding helpers template")]
+    Template(#[source] TemplateError),
+    /// The assembled file was refused.
+    #[error("assembling the binding file")]
+    File(#[source] EmitError),
+}
+
+/// Renders the binding file for `plan` (from [`crate::plan_packages`] on the same surface and
+/// options). The file belongs to the cgo package (`package main`) next to the runtime and shim
+/// file, whose helpers (`goString`, `cString`, `fromHandle`, `toHandle`, channel shims) it uses.
+pub fn render_bind_file(
+    plan: &[BoundPackage],
+    surface: &Surface,
+    opts: &PlanOptions,
+) -> Result<String, BindError> {
+    check_identifier(&opts.module).map_err(|source| BindError::Name {
+        what: "module flat name",
+        value: opts.module.clone(),
+        source,
+    })?;
+    let pkg_names: BTreeMap<String, String> = surface
+        .packages
+        .iter()
+        .map(|p| (p.import_path.clone(), p.name.clone()))
+        .collect();
+    let constraints = constraint_names(surface);
+    let mut imports = ImportSet::new();
+    reserve_locals(plan, &mut imports);
+    let mut std = |path: &str| imports.add(path).map(|_| ());
+    for path in ["fmt", "reflect", "unsafe"] {
+        std(path).map_err(BindError::File)?;
+    }
+    let mut w = GoWriter::new();
+    let helpers = fill(HELPERS, &[("module", &opts.module)]).map_err(BindError::Template)?;
+    w.line(helpers.trim_end());
+    for pkg in plan {
+        let ctx = EmitContext::new()
+            .home(&pkg.import_path)
+            .target(&opts.target)
+            .package_names(&pkg_names)
+            .constraint_names(&constraints);
+        let local = imports
+            .add_with_name(&pkg.import_path, &pkg.go_name)
+            .map_err(BindError::File)?;
+        for f in &pkg.funcs {
+            let mut r = Wrapper {
+                f,
+                opts,
+                ctx: &ctx,
+                imports: &mut imports,
+                pkg_local: &local,
+            };
+            r.write(&mut w)?;
+        }
+    }
+    GoFile::new("main")
+        .build_tag(TAG_WRAP)
+        .cgo_preamble(goroutine_render::preamble())
+        .imports(imports)
+        .body(w.finish())
+        .render()
+        .map_err(BindError::File)
+}
+
+/// Reserves every local name a wrapper can use, so imports get other names.
+fn reserve_locals(plan: &[BoundPackage], imports: &mut ImportSet) {
+    let mut names: BTreeSet<String> = ["st", "msg", "id", "ch"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for f in plan.iter().flat_map(|p| &p.funcs) {
+        for v in f.receiver.iter().chain(&f.params).chain(&f.results) {
+            names.insert(format!("p_{}", v.name));
+            names.insert(format!("x_{}", v.name));
+        }
+    }
+    for n in names {
+        imports.reserve(&n);
+    }
+}
+
+/// One wrapper being written.
+struct Wrapper<'a, 'c> {
+    f: &'a BoundFunc,
+    opts: &'a PlanOptions,
+    ctx: &'a EmitContext<'c>,
+    imports: &'a mut ImportSet,
+    pkg_local: &'a str,
+}
+
+impl Wrapper<'_, '_> {
+    /// Doc, signature, guard, argument checks, conversions in, the call, conversions out.
+    fn write(&mut self, w: &mut GoWriter) -> Result<(), BindError> {
+        let f = self.f;
+        w.blank();
+        w.comment(&format!(
+            "{} wraps {} ({}).\n\n{}",
+            f.c_symbol,
+            f.go_symbol,
+            kind_text(f.kind),
+            f.doc.replace('\n', " ")
+        ));
+        w.line("//");
+        w.line(format!("//export {}", f.c_symbol));
+        let sig = self.signature();
+        w.line(format!("func {}({sig}) (st C.mochi_status) {{", f.c_symbol));
+        w.indent();
+        let m = &self.opts.module;
+        w.line(format!("defer mochi_{m}_callGuard(&st, msg)"));
+        w.line(format!("mochi_{m}_clearMsg(msg)"));
+        self.check_out_pointers(w);
+        if let Some(r) = &f.receiver {
+            self.convert_in(w, r)?;
+        }
+        for p in &f.params {
+            self.convert_in(w, p)?;
+        }
+        self.call(w)?;
+        self.convert_results(w)?;
+        w.line("return C.MOCHI_OK");
+        w.dedent();
+        w.line("}");
+        Ok(())
+    }
+
+    /// The C parameter list: receiver, params, out-params, `msg`.
+    fn signature(&self) -> String {
+        let f = self.f;
+        let mut parts = Vec::new();
+        for v in f.receiver.iter().chain(&f.params) {
+            parts.push(c_in(v));
+        }
+        for v in &f.results {
+            parts.push(c_out(v));
+        }
+        parts.push("msg *C.mochi_bytes".into());
+        parts.join(", ")
+    }
+
+    fn check_out_pointers(&self, w: &mut GoWriter) {
+        let mut conds = Vec::new();
+        for v in &self.f.results {
+            conds.push(format!("p_{} == nil", v.name));
+            if has_len(&v.class) {
+                conds.push(format!("p_{}Len == nil", v.name));
+            }
+        }
+        if !conds.is_empty() {
+            w.block(format!("if {}", conds.join(" || ")), |w| {
+                w.line("return C.MOCHI_BAD_ARG");
+            });
+        }
+    }
+
+    fn go_type(&mut self, v: &Value) -> Result<String, BindError> {
+        let ty = parse_type(&v.go_type).map_err(|e| BindError::Emit {
+            symbol: self.f.c_symbol.clone(),
+            ty: v.go_type.clone(),
+            source: EmitError::BadFilePart {
+                what: "type string",
+                why: if e.offset == 0 {
+                    "unparseable"
+                } else {
+                    "unparseable past its start"
+                },
+            },
+        })?;
+        self.emit(&ty, &v.go_type)
+    }
+
+    fn emit(&mut self, ty: &GoType, text: &str) -> Result<String, BindError> {
+        emit_type(ty, self.ctx, self.imports).map_err(|source| BindError::Emit {
+            symbol: self.f.c_symbol.clone(),
+            ty: text.to_string(),
+            source,
+        })
+    }
+
+    /// `x_<name>` from the C parameter(s) `p_<name>`.
+    fn convert_in(&mut self, w: &mut GoWriter, v: &Value) -> Result<(), BindError> {
+        let m = self.opts.module.clone();
+        let n = &v.name;
+        let t = self.go_type(v)?;
+        let check = "if st != C.MOCHI_OK {\n\treturn st\n}";
+        match &v.class {
+            Class::Scalar { .. } => w.line(format!("x_{n} := {t}(p_{n})")),
+            Class::String { .. } => w.line(format!(
+                "s_{n}, st := mochi_{m}_goString(p_{n}, p_{n}Len)\n{check}\nx_{n} := {t}(s_{n})"
+            )),
+            Class::Bytes | Class::ScalarSlice { .. } => {
+                let elem = slice_elem(&t);
+                w.line(format!(
+                    "x_{n}, st := mochi_{m}_goSlice[{elem}](unsafe.Pointer(p_{n}), p_{n}Len)\n{check}"
+                ))
+            }
+            Class::StringSlice => w.line(format!(
+                "x_{n}, st := mochi_{m}_goStrings(p_{n}, p_{n}Len)\n{check}"
+            )),
+            Class::Handle {
+                by_pointer: true, ..
+            } => {
+                let ptr = if t.starts_with('*') {
+                    t.clone()
+                } else {
+                    format!("*{t}")
+                };
+                w.line(format!(
+                    "h_{n}, st := mochi_{m}_fromHandle[{ptr}](p_{n})\n{check}"
+                ));
+                if t.starts_with('*') || v.name == "recv" {
+                    w.line(format!("x_{n} := h_{n}"))
+                } else {
+                    w.line(format!(
+                        "var x_{n} {t}\nif h_{n} != nil {{\n\tx_{n} = *h_{n}\n}}"
+                    ))
+                }
+            }
+            Class::Handle { .. } | Class::Func { .. } => w.line(format!(
+                "x_{n}, st := mochi_{m}_fromHandle[{t}](p_{n})\n{check}"
+            )),
+            Class::Chan { base, .. } => {
+                let shim = names::chan_prefix(&m, base);
+                w.line(format!(
+                    "var x_{n} {t}\nif p_{n} != 0 {{\n\tc_{n}, st := {shim}Of(p_{n})\n\
+                     \tif st != C.MOCHI_OK {{\n\t\treturn st\n\t}}\n\tx_{n} = c_{n}.ch\n}}"
+                ))
+            }
+        };
+        Ok(())
+    }
+
+    /// The call (or field access, zero value, variable read), assigning `x_<result>` and `err`.
+    fn call(&mut self, w: &mut GoWriter) -> Result<(), BindError> {
+        let f = self.f;
+        let mut lhs: Vec<String> = f.results.iter().map(|v| format!("x_{}", v.name)).collect();
+        if f.returns_error {
+            lhs.push("err".into());
+        }
+        let args: Vec<String> = f
+            .params
+            .iter()
+            .map(|v| {
+                if v.variadic {
+                    format!("x_{}...", v.name)
+                } else {
+                    format!("x_{}", v.name)
+                }
+            })
+            .collect();
+        let args = args.join(", ");
+        let pkg = self.pkg_local;
+        let expr = match f.kind {
+            FuncKind::Func => format!("{pkg}.{}({args})", f.go_name),
+            FuncKind::Method => format!("x_recv.{}({args})", f.go_name),
+            FuncKind::Getter => self.addressed(&f.results[0], format!("x_recv.{}", f.go_name)),
+            FuncKind::Var => self.addressed(&f.results[0], format!("{pkg}.{}", f.go_name)),
+            FuncKind::Setter => {
+                w.line(format!("x_recv.{} = x_v", f.go_name));
+                return Ok(());
+            }
+            FuncKind::Zero => {
+                let t = self.go_type(&f.results[0])?;
+                match t.strip_prefix('*') {
+                    Some(inner) => format!("new({inner})"),
+                    None => {
+                        w.line(format!("var x_r0 {t}"));
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        if lhs.is_empty() {
+            w.line(expr);
+        } else {
+            w.line(format!("{} := {expr}", lhs.join(", ")));
+        }
+        if f.returns_error {
+            let m = &self.opts.module;
+            w.block("if err != nil", |w| {
+                w.line(format!("return mochi_{m}_goError(err, msg)"));
+            });
+        }
+        Ok(())
+    }
+
+    /// A field or variable of a bound struct type is handed out by address (`&x.F`): the handle
+    /// then refers to the Go value itself, and no lock inside it is copied.
+    fn addressed(&self, v: &Value, expr: String) -> String {
+        match &v.class {
+            Class::Handle {
+                by_pointer: true, ..
+            } if !v.go_type.starts_with('*') => format!("&{expr}"),
+            _ => expr,
+        }
+    }
+
+    /// Handles first (they can fail with EXHAUSTED: earlier ones are released), then copies.
+    fn convert_results(&mut self, w: &mut GoWriter) -> Result<(), BindError> {
+        let f = self.f;
+        let (handles, copies): (Vec<&Value>, Vec<&Value>) = f.results.iter().partition(|v| {
+            matches!(
+                v.class,
+                Class::Handle { .. } | Class::Func { .. } | Class::Chan { .. }
+            )
+        });
+        let mut acquired: Vec<String> = Vec::new();
+        for v in handles {
+            self.handle_out(w, v, &acquired)?;
+            acquired.push(format!("p_{}", v.name));
+        }
+        for v in copies {
+            self.copy_out(w, v)?;
+        }
+        Ok(())
+    }
+
+    fn handle_out(
+        &mut self,
+        w: &mut GoWriter,
+        v: &Value,
+        acquired: &[String],
+    ) -> Result<(), BindError> {
+        let m = self.opts.module.clone();
+        let n = &v.name;
+        let mut release = String::new();
+        for a in acquired {
+            release.push_str(&format!("\tmochiReleaseHandle(uint64(*{a}))\n"));
+        }
+        let fail = format!("if st != C.MOCHI_OK {{\n{release}\treturn st\n}}");
+        let by_value_struct = matches!(
+            v.class,
+            Class::Handle {
+                by_pointer: true,
+                ..
+            }
+        ) && !v.go_type.starts_with('*')
+            && self.f.kind != FuncKind::Getter
+            && self.f.kind != FuncKind::Var;
+        let src = if by_value_struct {
+            format!("&x_{n}")
+        } else {
+            format!("x_{n}")
+        };
+        match &v.class {
+            Class::Chan { base, dir, elem } => {
+                let elem_t = self.emit(&parse_type(elem).expect("planned element"), elem)?;
+                let shim = names::chan_prefix(&m, base);
+                let make = match *dir {
+                    "both" => format!("ch = x_{n}"),
+                    "recv" => format!(
+                        "ch = make(chan {elem_t}, cap(x_{n}))\n\tgo mochi_{m}_forward(x_{n}, ch)"
+                    ),
+                    _ => format!(
+                        "ch = make(chan {elem_t}, cap(x_{n}))\n\tgo mochi_{m}_forwardTo(ch, x_{n})"
+                    ),
+                };
+                w.line(format!(
+                    "*p_{n} = 0\nif x_{n} != nil {{\n\tvar ch chan {elem_t}\n\t{make}\n\
+                     \tid := mochiAcquireHandle(&{shim}{{ch: ch}})\n\tif id == 0 {{\n\
+                     {}\t\treturn C.MOCHI_EXHAUSTED\n\t}}\n\t*p_{n} = C.uint64_t(id)\n}}",
+                    release.replace('\t', "\t\t")
+                ));
+            }
+            _ => {
+                w.line(format!("*p_{n}, st = mochi_{m}_toHandle({src})\n{fail}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn copy_out(&mut self, w: &mut GoWriter, v: &Value) -> Result<(), BindError> {
+        let m = &self.opts.module;
+        let n = &v.name;
+        match &v.class {
+            Class::Scalar { scalar, .. } => w.line(format!("*p_{n} = C.{}(x_{n})", scalar.c)),
+            Class::String { .. } => w.line(format!(
+                "*p_{n} = mochi_{m}_cString(string(x_{n}))\n*p_{n}Len = C.size_t(len(x_{n}))"
+            )),
+            Class::Bytes => w.line(format!(
+                "d_{n}, l_{n} := mochi_{m}_cSlice(x_{n})\n*p_{n} = (*C.uint8_t)(d_{n})\n*p_{n}Len = l_{n}"
+            )),
+            Class::ScalarSlice { scalar } => w.line(format!(
+                "d_{n}, l_{n} := mochi_{m}_cSlice(x_{n})\n*p_{n} = (*C.{})(d_{n})\n*p_{n}Len = l_{n}",
+                scalar.c
+            )),
+            Class::StringSlice => w.line(format!(
+                "*p_{n}, *p_{n}Len = mochi_{m}_cStrings(x_{n})"
+            )),
+            _ => w,
+        };
+        Ok(())
+    }
+}
+
+fn kind_text(k: FuncKind) -> &'static str {
+    match k {
+        FuncKind::Func => "function",
+        FuncKind::Method => "method",
+        FuncKind::Getter => "field getter",
+        FuncKind::Setter => "field setter",
+        FuncKind::Zero => "zero value",
+        FuncKind::Var => "variable",
+    }
+}
+
+/// The element type of an emitted slice type (`[]int64` → `int64`).
+fn slice_elem(t: &str) -> &str {
+    t.strip_prefix("[]").unwrap_or(t)
+}
+
+fn has_len(c: &Class) -> bool {
+    matches!(
+        c,
+        Class::String { .. } | Class::Bytes | Class::ScalarSlice { .. } | Class::StringSlice
+    )
+}
+
+/// The C parameter(s) of an input value.
+fn c_in(v: &Value) -> String {
+    let n = &v.name;
+    match &v.class {
+        Class::Scalar { scalar, .. } => format!("p_{n} C.{}", scalar.c),
+        Class::String { .. } => format!("p_{n} *C.char, p_{n}Len C.size_t"),
+        Class::Bytes => format!("p_{n} *C.uint8_t, p_{n}Len C.size_t"),
+        Class::ScalarSlice { scalar } => format!("p_{n} *C.{}, p_{n}Len C.size_t", scalar.c),
+        Class::StringSlice => format!("p_{n} *C.mochi_bytes, p_{n}Len C.size_t"),
+        _ => format!("p_{n} C.uint64_t"),
+    }
+}
+
+/// The C out-parameter(s) of a result.
+fn c_out(v: &Value) -> String {
+    let n = &v.name;
+    match &v.class {
+        Class::Scalar { scalar, .. } => format!("p_{n} *C.{}", scalar.c),
+        Class::String { .. } => format!("p_{n} **C.char, p_{n}Len *C.size_t"),
+        Class::Bytes => format!("p_{n} **C.uint8_t, p_{n}Len *C.size_t"),
+        Class::ScalarSlice { scalar } => format!("p_{n} **C.{}, p_{n}Len *C.size_t", scalar.c),
+        Class::StringSlice => format!("p_{n} **C.mochi_bytes, p_{n}Len *C.size_t"),
+        _ => format!("p_{n} *C.uint64_t"),
+    }
+}
