@@ -71,7 +71,7 @@ pub fn plan_packages(
         .filter(|p| packages.is_empty() || packages.contains(&p.import_path.as_str()))
         .collect();
     let mods = rust_mod_names(&chosen);
-    let index = TypeIndex::new(&chosen, &mods);
+    let index = TypeIndex::new(surface, &chosen, &mods);
     let pkg_names: BTreeMap<String, String> = surface
         .packages
         .iter()
@@ -126,12 +126,76 @@ pub fn flatten(path: &str) -> String {
 }
 
 /// Bound named types of every chosen package, by (import path, name).
-struct TypeIndex {
+struct TypeIndex<'s> {
     types: BTreeMap<(String, String), (TypeRef, TypeKind)>,
+    /// Every type of the surface (bound or not), for the lock check.
+    all: BTreeMap<(&'s str, &'s str), &'s Type>,
 }
 
-impl TypeIndex {
-    fn new(pkgs: &[&Package], mods: &[String]) -> TypeIndex {
+/// Types `go vet`'s copylocks check treats as locks (they hold a `noCopy` or are `sync` locks).
+const LOCK_TYPES: [(&str, &str); 14] = [
+    ("sync", "Mutex"),
+    ("sync", "RWMutex"),
+    ("sync", "Once"),
+    ("sync", "WaitGroup"),
+    ("sync", "Cond"),
+    ("sync", "Pool"),
+    ("sync", "Map"),
+    ("sync/atomic", "Bool"),
+    ("sync/atomic", "Int32"),
+    ("sync/atomic", "Int64"),
+    ("sync/atomic", "Uint32"),
+    ("sync/atomic", "Uint64"),
+    ("sync/atomic", "Uintptr"),
+    ("sync/atomic", "Pointer"),
+];
+
+impl<'s> TypeIndex<'s> {
+    /// True when a value of `ty` (of package `home`) holds a lock, so copying it is a bug that
+    /// `go vet` reports: a known lock type, a type with pointer-receiver `Lock` and `Unlock`
+    /// methods, or a struct or array holding one (not through pointers).
+    fn holds_lock(&self, ty: &GoType, home: &str, seen: &mut BTreeSet<(String, String)>) -> bool {
+        match ty {
+            GoType::Named(n) => {
+                let path = n.package.as_deref().unwrap_or(home);
+                if n.package.is_none() && is_predeclared_type(&n.name) {
+                    return false;
+                }
+                if LOCK_TYPES.contains(&(path, n.name.as_str())) {
+                    return true;
+                }
+                if !seen.insert((path.to_string(), n.name.to_string())) {
+                    return false;
+                }
+                let Some(t) = self.all.get(&(path, n.name.as_str())) else {
+                    return false;
+                };
+                let has = |m: &str| t.methods.iter().any(|f| f.name == m && f.receiver_pointer);
+                if has("Lock") && has("Unlock") {
+                    return true;
+                }
+                if t.kind == "struct" {
+                    return t.fields.iter().any(|f| {
+                        parse_type(&f.type_).is_ok_and(|ft| self.holds_lock(&ft, path, seen))
+                    });
+                }
+                parse_type(&t.underlying).is_ok_and(|u| {
+                    matches!(u, GoType::Array { .. } | GoType::Struct(_))
+                        && self.holds_lock(&u, path, seen)
+                })
+            }
+            GoType::Array { elem, .. } => self.holds_lock(elem, home, seen),
+            GoType::Struct(fields) => fields.iter().any(|f| self.holds_lock(&f.ty, home, seen)),
+            _ => false,
+        }
+    }
+
+    fn new(surface: &'s Surface, pkgs: &[&Package], mods: &[String]) -> TypeIndex<'s> {
+        let all = surface
+            .packages
+            .iter()
+            .flat_map(|p| p.types.iter().map(move |t| ((p.import_path.as_str(), t.name.as_str()), t)))
+            .collect();
         let mut types = BTreeMap::new();
         for (p, m) in pkgs.iter().zip(mods) {
             for t in &p.types {
@@ -144,7 +208,7 @@ impl TypeIndex {
                 }
             }
         }
-        TypeIndex { types }
+        TypeIndex { types, all }
     }
 
     fn get(&self, path: &str, name: &str) -> Option<&(TypeRef, TypeKind)> {
@@ -184,7 +248,7 @@ type Refusal = (SkipKind, String);
 struct Planner<'a> {
     pkg: &'a Package,
     out: BoundPackage,
-    index: &'a TypeIndex,
+    index: &'a TypeIndex<'a>,
     opts: &'a PlanOptions,
     ctx: EmitContext<'a>,
     /// Rust names taken per namespace: `""` is the module's value namespace, else a type name.
@@ -195,7 +259,7 @@ impl<'a> Planner<'a> {
     fn new(
         pkg: &'a Package,
         rust_mod: &str,
-        index: &'a TypeIndex,
+        index: &'a TypeIndex<'a>,
         opts: &'a PlanOptions,
         ctx: EmitContext<'a>,
     ) -> Planner<'a> {
@@ -351,7 +415,8 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let receiver = self.receiver_value(t, &owner, &kind);
-            self.plan_callable(m, s, FuncKind::Method, Some(owner.clone()), Some(receiver));
+            let parts = [t.name.as_str(), m.name.as_str()];
+            self.plan_callable(m, s, &parts, Some(owner.clone()), Some(receiver));
         }
     }
 
@@ -390,15 +455,16 @@ impl<'a> Planner<'a> {
             return;
         }
         let s = sym(self.pkg, &f.name);
-        self.plan_callable(f, s, FuncKind::Func, None, None);
+        self.plan_callable(f, s, &[f.name.as_str()], None, None);
     }
 
-    /// Plans a function or method: generic → skipped; every parameter and result classified.
+    /// Plans a function or method (`receiver` set): generic → skipped; every parameter and
+    /// result classified. `parts` name the C symbol after the package (`[T, M]` or `[F]`).
     fn plan_callable(
         &mut self,
         f: &Func,
         go_symbol: String,
-        kind: FuncKind,
+        parts: &[&str],
         owner: Option<TypeRef>,
         receiver: Option<Value>,
     ) {
@@ -418,15 +484,16 @@ impl<'a> Planner<'a> {
                     .as_ref()
                     .map_or(String::new(), |o| o.rust_name.clone());
                 let rust_name = self.unique(&ns, &go_symbol, rust_fn_name(&f.name));
-                let parts: Vec<&str> = match &receiver {
-                    Some(_) => vec![&f.receiver, &f.name],
-                    None => vec![&f.name],
+                let kind = if receiver.is_some() {
+                    FuncKind::Method
+                } else {
+                    FuncKind::Func
                 };
                 self.out.funcs.push(BoundFunc {
                     go_symbol,
                     go_name: f.name.clone(),
                     kind,
-                    c_symbol: self.c_symbol(&parts),
+                    c_symbol: self.c_symbol(parts),
                     rust_name,
                     owner,
                     receiver,
@@ -456,6 +523,13 @@ impl<'a> Planner<'a> {
             let v = self
                 .value(&p.name, i, "a", &p.type_, variadic, &mut used)
                 .map_err(|(k, r)| (k, format!("parameter {i}: {r}"), p.type_.clone()))?;
+            if self.copies_lock(&v) {
+                return Err((
+                    SkipKind::UnsupportedType,
+                    format!("parameter {i}: a value holding a lock cannot be copied in"),
+                    p.type_.clone(),
+                ));
+            }
             params.push(v);
         }
         let mut results = Vec::new();
@@ -508,6 +582,16 @@ impl<'a> Planner<'a> {
             class,
             variadic,
         })
+    }
+
+    /// True for a by-value struct parameter whose type holds a lock (the wrapper would copy it).
+    fn copies_lock(&self, v: &Value) -> bool {
+        matches!(v.class, Class::Handle { by_pointer: true, .. })
+            && !v.go_type.starts_with('*')
+            && parse_type(&v.go_type).is_ok_and(|t| {
+                self.index
+                    .holds_lock(&t, &self.pkg.import_path, &mut BTreeSet::new())
+            })
     }
 
     fn check_emit(&self, ty: &GoType) -> Result<(), Refusal> {
@@ -635,8 +719,17 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        let s = format!("{}.{} (zero value)", self.pkg.import_path, t.name);
+        if unallocatable(t) {
+            self.skip(
+                s,
+                &t.underlying,
+                SkipKind::UnsupportedType,
+                "Go cannot allocate this type (it is not-in-heap)".into(),
+            );
+            return;
+        }
         if matches!(kind, TypeKind::Struct | TypeKind::Other) {
-            let s = format!("{}.{} (zero value)", self.pkg.import_path, t.name);
             let rust_name = self.unique(&owner.rust_name, &s, "zero".into());
             let results = vec![Value {
                 name: "r0".into(),
@@ -682,10 +775,18 @@ impl<'a> Planner<'a> {
         );
         let mut value = v.clone();
         value.name = "v".into();
-        for (kind, rust_name, op) in [
-            (FuncKind::Getter, getter, "get"),
-            (FuncKind::Setter, setter, "set"),
-        ] {
+        let mut ops = vec![(FuncKind::Getter, getter, "get")];
+        if self.copies_lock(&v) {
+            self.skip(
+                format!("{s} (setter)"),
+                &f.type_,
+                SkipKind::UnsupportedType,
+                "the field's type holds a lock: setting it would copy the lock".into(),
+            );
+        } else {
+            ops.push((FuncKind::Setter, setter, "set"));
+        }
+        for (kind, rust_name, op) in ops {
             let getter = kind == FuncKind::Getter;
             self.out.funcs.push(BoundFunc {
                 go_symbol: s.clone(),
@@ -734,6 +835,12 @@ impl<'a> Planner<'a> {
             Err((kind, why)) => self.skip(s, &v.type_, kind, why),
         }
     }
+}
+
+/// A type Go refuses to allocate: one holding a `NotInHeap` marker (`runtime/cgo.Incomplete`).
+fn unallocatable(t: &Type) -> bool {
+    t.fields.iter().any(|f| f.type_.ends_with(".NotInHeap") || f.type_ == "NotInHeap")
+        || t.underlying.contains("sys.NotInHeap")
 }
 
 fn is_predeclared_type(name: &str) -> bool {

@@ -86,16 +86,13 @@ pub fn render_bind_file(
             .target(&opts.target)
             .package_names(&pkg_names)
             .constraint_names(&constraints);
-        let local = imports
-            .add_with_name(&pkg.import_path, &pkg.go_name)
-            .map_err(BindError::File)?;
         for f in &pkg.funcs {
             let mut r = Wrapper {
                 f,
                 opts,
                 ctx: &ctx,
                 imports: &mut imports,
-                pkg_local: &local,
+                pkg,
             };
             r.write(&mut w)?;
         }
@@ -111,14 +108,16 @@ pub fn render_bind_file(
 
 /// Reserves every local name a wrapper can use, so imports get other names.
 fn reserve_locals(plan: &[BoundPackage], imports: &mut ImportSet) {
-    let mut names: BTreeSet<String> = ["st", "msg", "id", "ch"]
+    let mut names: BTreeSet<String> = ["st", "msg", "ch", "err"]
         .into_iter()
         .map(String::from)
         .collect();
     for f in plan.iter().flat_map(|p| &p.funcs) {
         for v in f.receiver.iter().chain(&f.params).chain(&f.results) {
             names.insert(format!("p_{}", v.name));
-            names.insert(format!("x_{}", v.name));
+            for p in ["x", "h", "s", "d", "l", "c"] {
+                names.insert(format!("{p}_{}", v.name));
+            }
         }
     }
     for n in names {
@@ -132,7 +131,7 @@ struct Wrapper<'a, 'c> {
     opts: &'a PlanOptions,
     ctx: &'a EmitContext<'c>,
     imports: &'a mut ImportSet,
-    pkg_local: &'a str,
+    pkg: &'a BoundPackage,
 }
 
 impl Wrapper<'_, '_> {
@@ -295,7 +294,15 @@ impl Wrapper<'_, '_> {
             })
             .collect();
         let args = args.join(", ");
-        let pkg = self.pkg_local;
+        // Imported only when a wrapper names the package itself: a package whose every symbol
+        // was skipped must not be imported (an unused import does not compile).
+        let pkg = match f.kind {
+            FuncKind::Func | FuncKind::Var => self
+                .imports
+                .add_with_name(&self.pkg.import_path, &self.pkg.go_name)
+                .map_err(BindError::File)?,
+            _ => String::new(),
+        };
         let expr = match f.kind {
             FuncKind::Func => format!("{pkg}.{}({args})", f.go_name),
             FuncKind::Method => format!("x_recv.{}({args})", f.go_name),
@@ -341,7 +348,8 @@ impl Wrapper<'_, '_> {
         }
     }
 
-    /// Handles first (they can fail with EXHAUSTED: earlier ones are released), then copies.
+    /// Handles first, all acquired before any is checked (a failure releases the others, and
+    /// every result is used on every path, as `go vet`'s lostcancel wants), then copies.
     fn convert_results(&mut self, w: &mut GoWriter) -> Result<(), BindError> {
         let f = self.f;
         let (handles, copies): (Vec<&Value>, Vec<&Value>) = f.results.iter().partition(|v| {
@@ -350,10 +358,31 @@ impl Wrapper<'_, '_> {
                 Class::Handle { .. } | Class::Func { .. } | Class::Chan { .. }
             )
         });
-        let mut acquired: Vec<String> = Vec::new();
-        for v in handles {
-            self.handle_out(w, v, &acquired)?;
-            acquired.push(format!("p_{}", v.name));
+        if !handles.is_empty() {
+            for v in &handles {
+                self.handle_out(w, v)?;
+            }
+            let m = &self.opts.module;
+            let list = |p: &str| {
+                handles
+                    .iter()
+                    .map(|v| format!("{p}_{}", v.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            w.block(
+                format!(
+                    "if st = mochi_{m}_handlesOK([]C.mochi_status{{{}}}, []C.uint64_t{{{}}}); st != C.MOCHI_OK",
+                    list("s"),
+                    list("h")
+                ),
+                |w| {
+                    w.line("return st");
+                },
+            );
+            for v in &handles {
+                w.line(format!("*p_{0} = h_{0}", v.name));
+            }
         }
         for v in copies {
             self.copy_out(w, v)?;
@@ -361,19 +390,10 @@ impl Wrapper<'_, '_> {
         Ok(())
     }
 
-    fn handle_out(
-        &mut self,
-        w: &mut GoWriter,
-        v: &Value,
-        acquired: &[String],
-    ) -> Result<(), BindError> {
+    /// `h_<name>, s_<name> :=` the result's new handle ID and status.
+    fn handle_out(&mut self, w: &mut GoWriter, v: &Value) -> Result<(), BindError> {
         let m = self.opts.module.clone();
         let n = &v.name;
-        let mut release = String::new();
-        for a in acquired {
-            release.push_str(&format!("\tmochiReleaseHandle(uint64(*{a}))\n"));
-        }
-        let fail = format!("if st != C.MOCHI_OK {{\n{release}\treturn st\n}}");
         let by_value_struct = matches!(
             v.class,
             Class::Handle {
@@ -383,35 +403,23 @@ impl Wrapper<'_, '_> {
         ) && !v.go_type.starts_with('*')
             && self.f.kind != FuncKind::Getter
             && self.f.kind != FuncKind::Var;
-        let src = if by_value_struct {
-            format!("&x_{n}")
-        } else {
-            format!("x_{n}")
-        };
-        match &v.class {
+        let expr = match &v.class {
             Class::Chan { base, dir, elem } => {
                 let elem_t = self.emit(&parse_type(elem).expect("planned element"), elem)?;
                 let shim = names::chan_prefix(&m, base);
-                let make = match *dir {
-                    "both" => format!("ch = x_{n}"),
-                    "recv" => format!(
-                        "ch = make(chan {elem_t}, cap(x_{n}))\n\tgo mochi_{m}_forward(x_{n}, ch)"
-                    ),
-                    _ => format!(
-                        "ch = make(chan {elem_t}, cap(x_{n}))\n\tgo mochi_{m}_forwardTo(ch, x_{n})"
-                    ),
+                let helper = match *dir {
+                    "both" => "bothHandle",
+                    "recv" => "recvHandle",
+                    _ => "sendHandle",
                 };
-                w.line(format!(
-                    "*p_{n} = 0\nif x_{n} != nil {{\n\tvar ch chan {elem_t}\n\t{make}\n\
-                     \tid := mochiAcquireHandle(&{shim}{{ch: ch}})\n\tif id == 0 {{\n\
-                     {}\t\treturn C.MOCHI_EXHAUSTED\n\t}}\n\t*p_{n} = C.uint64_t(id)\n}}",
-                    release.replace('\t', "\t\t")
-                ));
+                format!(
+                    "mochi_{m}_{helper}(x_{n}, func(ch chan {elem_t}) any {{ return &{shim}{{ch: ch}} }})"
+                )
             }
-            _ => {
-                w.line(format!("*p_{n}, st = mochi_{m}_toHandle({src})\n{fail}"));
-            }
-        }
+            _ if by_value_struct => format!("mochi_{m}_toHandle(&x_{n})"),
+            _ => format!("mochi_{m}_toHandle(x_{n})"),
+        };
+        w.line(format!("h_{n}, s_{n} := {expr}"));
         Ok(())
     }
 

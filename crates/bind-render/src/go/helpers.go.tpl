@@ -115,6 +115,63 @@ func mochi_@module@_forwardTo[E any](from chan E, to chan<- E) {
 	close(to)
 }
 
+// mochi_@module@_handlesOK checks the statuses of a wrapper's new result handles: on the first
+// failure every acquired ID is released and that status returned.
+func mochi_@module@_handlesOK(sts []C.mochi_status, ids []C.uint64_t) C.mochi_status {
+	for _, st := range sts {
+		if st != C.MOCHI_OK {
+			for _, id := range ids {
+				if id != 0 {
+					mochiReleaseHandle(uint64(id))
+				}
+			}
+			return st
+		}
+	}
+	return C.MOCHI_OK
+}
+
+// mochi_@module@_bothHandle puts a channel behind a bridge channel handle (0 for nil); wrap
+// builds the channel shim's value.
+func mochi_@module@_bothHandle[E any](ch chan E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
+	if ch == nil {
+		return 0, C.MOCHI_OK
+	}
+	id := mochiAcquireHandle(wrap(ch))
+	if id == 0 {
+		return 0, C.MOCHI_EXHAUSTED
+	}
+	return C.uint64_t(id), C.MOCHI_OK
+}
+
+// mochi_@module@_recvHandle gives a receive-only channel a bridge channel handle: a goroutine
+// copies it into the bridge channel (started only when the handle was acquired).
+func mochi_@module@_recvHandle[E any](from <-chan E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
+	if from == nil {
+		return 0, C.MOCHI_OK
+	}
+	ch := make(chan E, cap(from))
+	id, st := mochi_@module@_bothHandle(ch, wrap)
+	if st == C.MOCHI_OK {
+		go mochi_@module@_forward(from, ch)
+	}
+	return id, st
+}
+
+// mochi_@module@_sendHandle gives a send-only channel a bridge channel handle: a goroutine
+// copies what the host sends into it.
+func mochi_@module@_sendHandle[E any](to chan<- E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
+	if to == nil {
+		return 0, C.MOCHI_OK
+	}
+	ch := make(chan E, cap(to))
+	id, st := mochi_@module@_bothHandle(ch, wrap)
+	if st == C.MOCHI_OK {
+		go mochi_@module@_forwardTo(ch, to)
+	}
+	return id, st
+}
+
 // mochi_@module@_isNil reports whether the value behind a handle is a nil pointer, map, slice,
 // func, chan or interface (ID 0 is nil).
 //
