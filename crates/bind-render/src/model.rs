@@ -140,6 +140,8 @@ pub struct BoundFunc {
     pub returns_error: bool,
     /// The Go doc comment's first sentence.
     pub doc: String,
+    /// Type arguments of an instantiated generic function (go/types strings), else empty.
+    pub type_args: Vec<String>,
 }
 
 /// What kind of Go named type a bound type is.

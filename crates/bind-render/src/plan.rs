@@ -24,6 +24,9 @@ pub struct PlanOptions {
     /// Channel shim bases by element type (as go/types prints it, qualified): a `chan E` whose
     /// element has a shim crosses as that shim's channel; other channels as plain values.
     pub chan_bases: BTreeMap<String, String>,
+    /// Instantiations of generic functions: `import/path.Func` → suffix → type arguments (go/types
+    /// strings, qualified by full import path). Each binds `<func>_<suffix>`.
+    pub instantiate: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 /// Predeclared scalars: Go name, C type, Rust type.
@@ -194,7 +197,11 @@ impl<'s> TypeIndex<'s> {
         let all = surface
             .packages
             .iter()
-            .flat_map(|p| p.types.iter().map(move |t| ((p.import_path.as_str(), t.name.as_str()), t)))
+            .flat_map(|p| {
+                p.types
+                    .iter()
+                    .map(move |t| ((p.import_path.as_str(), t.name.as_str()), t))
+            })
             .collect();
         let mut types = BTreeMap::new();
         for (p, m) in pkgs.iter().zip(mods) {
@@ -455,7 +462,63 @@ impl<'a> Planner<'a> {
             return;
         }
         let s = sym(self.pkg, &f.name);
+        if !f.type_params.is_empty() {
+            if let Some(insts) = self.opts.instantiate.get(&s) {
+                for (suffix, args) in insts {
+                    self.plan_instance(f, &s, suffix, args);
+                }
+                return;
+            }
+        }
         self.plan_callable(f, s, &[f.name.as_str()], None, None);
+    }
+
+    /// One configured instantiation of generic function `f`: its type parameters replaced by
+    /// `args`, bound as `<func>_<suffix>`.
+    fn plan_instance(&mut self, f: &Func, s: &str, suffix: &str, args: &[String]) {
+        let symbol = format!("{s}[{}]", args.join(", "));
+        let refuse = |why: String| (SkipKind::Generic, why);
+        let inst = (|| {
+            if check_identifier(suffix).is_err() || !suffix.is_ascii() {
+                return Err(refuse(format!(
+                    "instantiation suffix {suffix:?} is not an identifier"
+                )));
+            }
+            if args.len() != f.type_params.len() {
+                return Err(refuse(format!(
+                    "{} type argument(s) given, {} type parameter(s) declared",
+                    args.len(),
+                    f.type_params.len()
+                )));
+            }
+            let mut map = BTreeMap::new();
+            for (tp, a) in f.type_params.iter().zip(args) {
+                let t = parse_type(a).map_err(|e| refuse(format!("type argument {a:?}: {e}")))?;
+                self.check_emit(&t)
+                    .map_err(|(_, why)| refuse(format!("type argument {a}: {why}")))?;
+                map.insert(tp.name.clone(), t);
+            }
+            let mut inst = f.clone();
+            inst.type_params.clear();
+            for p in inst.params.iter_mut().chain(inst.results.iter_mut()) {
+                let mut t =
+                    parse_type(&p.type_).map_err(|e| refuse(format!("type {:?}: {e}", p.type_)))?;
+                substitute(&mut t, &map);
+                p.type_ = t.to_string();
+            }
+            Ok(inst)
+        })();
+        match inst {
+            Ok(inst) => {
+                let name = format!("{}_{suffix}", f.name);
+                let before = self.out.funcs.len();
+                self.plan_callable(&inst, symbol, &[name.as_str()], None, None);
+                if let Some(b) = self.out.funcs.get_mut(before) {
+                    b.type_args = args.to_vec();
+                }
+            }
+            Err((kind, why)) => self.skip(symbol, "", kind, why),
+        }
     }
 
     /// Plans a function or method (`receiver` set): generic → skipped; every parameter and
@@ -483,7 +546,11 @@ impl<'a> Planner<'a> {
                 let ns = owner
                     .as_ref()
                     .map_or(String::new(), |o| o.rust_name.clone());
-                let rust_name = self.unique(&ns, &go_symbol, rust_fn_name(&f.name));
+                let wanted = match receiver {
+                    Some(_) => rust_fn_name(&f.name),
+                    None => rust_fn_name(&parts.join("_")),
+                };
+                let rust_name = self.unique(&ns, &go_symbol, wanted);
                 let kind = if receiver.is_some() {
                     FuncKind::Method
                 } else {
@@ -501,6 +568,7 @@ impl<'a> Planner<'a> {
                     results,
                     returns_error,
                     doc: synopsis(&f.name, &f.doc),
+                    type_args: Vec::new(),
                 });
             }
             Err((kind, reason, ty)) => self.skip(go_symbol, &ty, kind, reason),
@@ -586,8 +654,13 @@ impl<'a> Planner<'a> {
 
     /// True for a by-value struct parameter whose type holds a lock (the wrapper would copy it).
     fn copies_lock(&self, v: &Value) -> bool {
-        matches!(v.class, Class::Handle { by_pointer: true, .. })
-            && !v.go_type.starts_with('*')
+        matches!(
+            v.class,
+            Class::Handle {
+                by_pointer: true,
+                ..
+            }
+        ) && !v.go_type.starts_with('*')
             && parse_type(&v.go_type).is_ok_and(|t| {
                 self.index
                     .holds_lock(&t, &self.pkg.import_path, &mut BTreeSet::new())
@@ -755,6 +828,7 @@ impl<'a> Planner<'a> {
                 results,
                 returns_error: false,
                 doc: format!("A new zero value of {}.", t.name),
+                type_args: Vec::new(),
             });
         }
     }
@@ -799,6 +873,7 @@ impl<'a> Planner<'a> {
                 params: if getter { vec![] } else { vec![value.clone()] },
                 results: if getter { vec![v.clone()] } else { vec![] },
                 returns_error: false,
+                type_args: Vec::new(),
                 doc: format!(
                     "{} field {} of {}.",
                     if getter { "Reads" } else { "Sets" },
@@ -830,6 +905,7 @@ impl<'a> Planner<'a> {
                     results: vec![val],
                     returns_error: false,
                     doc: synopsis(&v.name, &v.doc),
+                    type_args: Vec::new(),
                 });
             }
             Err((kind, why)) => self.skip(s, &v.type_, kind, why),
@@ -837,9 +913,45 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// Replaces unqualified names that are type parameters by their arguments.
+fn substitute(ty: &mut GoType, map: &BTreeMap<String, GoType>) {
+    let sub_sig = |sig: &mut apisurface::Signature| {
+        for p in sig.params.iter_mut().chain(sig.results.iter_mut()) {
+            substitute(&mut p.ty, map);
+        }
+    };
+    match ty {
+        GoType::Named(n) => {
+            if n.package.is_none() && n.type_args.is_empty() {
+                if let Some(t) = map.get(n.name.as_str()) {
+                    *ty = t.clone();
+                    return;
+                }
+            }
+            n.type_args.iter_mut().for_each(|a| substitute(a, map));
+        }
+        GoType::Pointer(e) | GoType::Slice(e) | GoType::Variadic(e) => substitute(e, map),
+        GoType::Array { elem, .. } | GoType::Chan { elem, .. } => substitute(elem, map),
+        GoType::Map { key, value } => {
+            substitute(key, map);
+            substitute(value, map);
+        }
+        GoType::Func(sig) => sub_sig(sig),
+        GoType::Struct(fields) => fields.iter_mut().for_each(|f| substitute(&mut f.ty, map)),
+        GoType::Interface(elems) => elems.iter_mut().for_each(|e| match e {
+            apisurface::InterfaceElem::Method { sig, .. } => sub_sig(sig),
+            apisurface::InterfaceElem::Embedded(t) => substitute(t, map),
+        }),
+        GoType::Union(terms) => terms.iter_mut().for_each(|t| substitute(&mut t.ty, map)),
+        GoType::Untyped(_) => {}
+    }
+}
+
 /// A type Go refuses to allocate: one holding a `NotInHeap` marker (`runtime/cgo.Incomplete`).
 fn unallocatable(t: &Type) -> bool {
-    t.fields.iter().any(|f| f.type_.ends_with(".NotInHeap") || f.type_ == "NotInHeap")
+    t.fields
+        .iter()
+        .any(|f| f.type_.ends_with(".NotInHeap") || f.type_ == "NotInHeap")
         || t.underlying.contains("sys.NotInHeap")
 }
 

@@ -303,8 +303,9 @@ impl Wrapper<'_, '_> {
                 .map_err(BindError::File)?,
             _ => String::new(),
         };
+        let targs = self.type_args()?;
         let expr = match f.kind {
-            FuncKind::Func => format!("{pkg}.{}({args})", f.go_name),
+            FuncKind::Func => format!("{pkg}.{}{targs}({args})", f.go_name),
             FuncKind::Method => format!("x_recv.{}({args})", f.go_name),
             FuncKind::Getter => self.addressed(&f.results[0], format!("x_recv.{}", f.go_name)),
             FuncKind::Var => self.addressed(&f.results[0], format!("{pkg}.{}", f.go_name)),
@@ -335,6 +336,26 @@ impl Wrapper<'_, '_> {
             });
         }
         Ok(())
+    }
+
+    /// `[T1, T2]` for an instantiated generic function, else empty.
+    fn type_args(&mut self) -> Result<String, BindError> {
+        if self.f.type_args.is_empty() {
+            return Ok(String::new());
+        }
+        let mut out = Vec::new();
+        for a in &self.f.type_args.clone() {
+            let t = parse_type(a).map_err(|_| BindError::Emit {
+                symbol: self.f.c_symbol.clone(),
+                ty: a.clone(),
+                source: EmitError::BadFilePart {
+                    what: "type argument",
+                    why: "unparseable",
+                },
+            })?;
+            out.push(self.emit(&t, a)?);
+        }
+        Ok(format!("[{}]", out.join(", ")))
     }
 
     /// A field or variable of a bound struct type is handed out by address (`&x.F`): the handle

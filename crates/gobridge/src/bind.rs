@@ -18,6 +18,7 @@ pub fn bind(
     module_flat: &str,
     wrapper_module: &str,
     shims: &ShimFile,
+    config: &crate::Config,
 ) -> Result<(Vec<BoundPackage>, String), bind_render::BindError> {
     let opts = PlanOptions {
         module: module_flat.to_string(),
@@ -26,6 +27,15 @@ pub fn bind(
             .channels
             .iter()
             .map(|c| (c.elem.to_string(), c.base.clone()))
+            .collect(),
+        instantiate: config
+            .go
+            .instantiate
+            .iter()
+            .map(|(k, v)| {
+                let by_suffix = v.iter().map(|(s, a)| (s.0.clone(), a.clone())).collect();
+                (k.clone(), by_suffix)
+            })
             .collect(),
     };
     let plan = plan_packages(surface, packages, &opts);

@@ -73,6 +73,10 @@ pub struct GoConfig {
     pub linkname: BTreeMap<Ident, LinknameConfig>,
     /// Extra bans for the embedded profile.
     pub bans: Bans,
+    /// Instantiations of generic functions: `[go.instantiate."<import path>.<Func>"]` with
+    /// `<suffix> = ["type arg", ...]` binds `<func>_<suffix>` (type arguments as go/types prints
+    /// them, qualified by full import path). Checked when binding; a bad entry is reported.
+    pub instantiate: BTreeMap<String, BTreeMap<Ident, Vec<String>>>,
 }
 
 impl Default for GoConfig {
@@ -88,6 +92,7 @@ impl Default for GoConfig {
             channels: BTreeMap::new(),
             linkname: BTreeMap::new(),
             bans: Bans::default(),
+            instantiate: BTreeMap::new(),
         }
     }
 }

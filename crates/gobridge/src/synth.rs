@@ -269,9 +269,15 @@ pub fn synthesize(
         Vec::new()
     };
     if !bound.is_empty() {
-        let (plan, text) =
-            crate::bind::bind(surface, &bound, &module_flat, &wrapper_module, &shims)
-                .map_err(|e| render_err("cgo/mochi_bind.go", e))?;
+        let (plan, text) = crate::bind::bind(
+            surface,
+            &bound,
+            &module_flat,
+            &wrapper_module,
+            &shims,
+            config,
+        )
+        .map_err(|e| render_err("cgo/mochi_bind.go", e))?;
         add_file(&mut out, "cgo/mochi_bind.go", "bindings", text);
         out.bindings = plan;
     }
