@@ -121,38 +121,121 @@ fn int_literal(value: &str, rust: &'static str) -> Result<(&'static str, String)
     Ok((rust, value.to_string()))
 }
 
-/// An exact float constant (`ExactString`: an integer or `num/den`) as an `f64`/`f32` literal.
-/// Exact when numerator and denominator fit 53 bits (one correctly rounded division).
+/// An exact float constant (`ExactString`: an integer or `num/den`) as an `f64`/`f32` literal,
+/// correctly rounded: the rational is written as an exact decimal (possible when the denominator
+/// is `2^a * 5^b`) and parsed by Rust's correctly rounding float parser. Other denominators
+/// (`1/3`) are refused unless numerator and denominator fit the mantissa (one exact division).
 fn float_literal(value: &str, rust: &'static str) -> Result<(&'static str, String), String> {
-    const EXACT: u128 = 1 << 53;
     let (num, den) = value.split_once('/').unwrap_or((value, "1"));
-    let neg = num.starts_with('-');
-    let n: u128 = num
-        .trim_start_matches('-')
-        .parse()
-        .map_err(|_| format!("{value}: not an exact rational the binder can convert"))?;
-    let d: u128 = den
-        .parse()
-        .map_err(|_| format!("{value}: not an exact rational the binder can convert"))?;
-    // One IEEE division of two exactly representable integers is correctly rounded.
-    let (limit, bits) = if rust == "f32" {
-        (1 << 24, 24)
-    } else {
-        (EXACT, 53)
+    let (sign, num) = match num.strip_prefix('-') {
+        Some(n) => ("-", n),
+        None => ("", num),
     };
-    if n > limit || d > limit || d == 0 {
-        return Err(format!(
-            "{value} needs more than {bits} bits of numerator or denominator; its nearest \
-             {rust} is not computed exactly here"
-        ));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(num) || !digits(den) || den.bytes().all(|b| b == b'0') {
+        return Err(format!("{value}: not an exact rational"));
     }
-    let sign = if neg { "-" } else { "" };
-    let text = if rust == "f32" {
-        format!("{sign}{:?}", n as f32 / d as f32)
-    } else {
-        format!("{sign}{:?}", n as f64 / d as f64)
+    let decimal = match exact_decimal(num, den) {
+        Some(d) => d,
+        None => {
+            let limit: u128 = if rust == "f32" { 1 << 24 } else { 1 << 53 };
+            let (n, d) = (num.parse::<u128>(), den.parse::<u128>());
+            match (n, d) {
+                (Ok(n), Ok(d)) if n <= limit && d <= limit => {
+                    let q = if rust == "f32" {
+                        format!("{:?}", n as f32 / d as f32)
+                    } else {
+                        format!("{:?}", n as f64 / d as f64)
+                    };
+                    return Ok((rust, format!("{sign}{q}")));
+                }
+                _ => {
+                    return Err(format!(
+                        "{value} has no finite decimal form and does not fit one exact {rust} \
+                         division, so its nearest {rust} is not computed here"
+                    ));
+                }
+            }
+        }
     };
-    Ok((rust, text))
+    let text = if rust == "f32" {
+        let f: f32 = decimal
+            .parse()
+            .map_err(|_| format!("{value}: not a float"))?;
+        if !f.is_finite() {
+            return Err(format!("{value} overflows {rust}"));
+        }
+        format!("{f:?}")
+    } else {
+        let f: f64 = decimal
+            .parse()
+            .map_err(|_| format!("{value}: not a float"))?;
+        if !f.is_finite() {
+            return Err(format!("{value} overflows {rust}"));
+        }
+        format!("{f:?}")
+    };
+    Ok((rust, format!("{sign}{text}")))
+}
+
+/// `num/den` as an exact decimal string (`"0.0625"`), when `den` is `2^a * 5^b`.
+fn exact_decimal(num: &str, den: &str) -> Option<String> {
+    // Factor the denominator (decimal digits, most significant first) into 2s and 5s.
+    let mut d: Vec<u8> = den.bytes().map(|b| b - b'0').collect();
+    let (mut twos, mut fives) = (0usize, 0usize);
+    while d.len() > 1 || d[0] > 1 {
+        if divide_small(&mut d, 2) {
+            twos += 1;
+        } else if divide_small(&mut d, 5) {
+            fives += 1;
+        } else {
+            return None;
+        }
+        if twos + fives > 4000 {
+            return None;
+        }
+    }
+    // num / (2^a 5^b) = num * 5^(k-b) * 2^(k-a) / 10^k with k = max(a, b).
+    let k = twos.max(fives);
+    let mut n: Vec<u8> = num.bytes().map(|b| b - b'0').collect();
+    for _ in 0..k - fives {
+        multiply_small(&mut n, 5);
+    }
+    for _ in 0..k - twos {
+        multiply_small(&mut n, 2);
+    }
+    let s: String = n.iter().map(|d| (b'0' + d) as char).collect();
+    Some(format!("{s}e-{k}"))
+}
+
+/// Divides a decimal digit vector by `q` in place when it divides exactly; else leaves it.
+fn divide_small(d: &mut Vec<u8>, q: u32) -> bool {
+    let mut out = Vec::with_capacity(d.len());
+    let mut rem = 0u32;
+    for &digit in d.iter() {
+        let cur = rem * 10 + digit as u32;
+        out.push((cur / q) as u8);
+        rem = cur % q;
+    }
+    if rem != 0 {
+        return false;
+    }
+    let first = out.iter().position(|&x| x != 0).unwrap_or(out.len() - 1);
+    *d = out[first..].to_vec();
+    true
+}
+
+fn multiply_small(d: &mut Vec<u8>, m: u32) {
+    let mut carry = 0u32;
+    for digit in d.iter_mut().rev() {
+        let cur = *digit as u32 * m + carry;
+        *digit = (cur % 10) as u8;
+        carry = cur / 10;
+    }
+    while carry > 0 {
+        d.insert(0, (carry % 10) as u8);
+        carry /= 10;
+    }
 }
 
 #[cfg(test)]
@@ -177,13 +260,36 @@ mod tests {
         assert_eq!(float_literal("10", "f64").unwrap().1, "10.0");
         assert_eq!(float_literal("1/10", "f64").unwrap().1, "0.1");
         assert_eq!(float_literal("1/10", "f32").unwrap().1, "0.1");
-        assert!(float_literal("16777217/1", "f32").is_err());
+        assert_eq!(
+            float_literal("1/3", "f64").unwrap().1,
+            format!("{:?}", 1.0 / 3.0)
+        );
+        // math.Pi as go/constant's ExactString writes it
+        let pi = "314159265358979323846264338327950288419716939937510582097494459/\
+                  100000000000000000000000000000000000000000000000000000000000000";
+        assert_eq!(
+            float_literal(pi, "f64").unwrap().1,
+            format!("{:?}", std::f64::consts::PI)
+        );
+        // math.SmallestNonzeroFloat64 = 1/2^1074
+        let den = (0..1074).fold(vec![1u8], |mut d, _| {
+            multiply_small(&mut d, 2);
+            d
+        });
+        let den: String = den.iter().map(|d| (b'0' + d) as char).collect();
+        assert_eq!(
+            float_literal(&format!("1/{den}"), "f64").unwrap().1,
+            "5e-324"
+        );
+        assert_eq!(float_literal("16777217", "f32").unwrap().1, "16777216.0");
+        // a non-terminating fraction too large for one exact division
         assert!(
             float_literal(
-                "884279719003555/281474976710656000000000000000000000000000000",
+                "10000000000000000000000/23025850929940456840179914546843",
                 "f64"
             )
             .is_err()
         );
+        assert!(float_literal("1e5", "f64").is_err());
     }
 }

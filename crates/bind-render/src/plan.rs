@@ -293,6 +293,11 @@ impl<'a> Planner<'a> {
     /// and constants.
     fn run(mut self) -> BoundPackage {
         let pkg = self.pkg;
+        if let Err((kind, why)) = self.check_emit(&GoType::qualified(pkg.import_path.as_str(), "X"))
+        {
+            self.skip_everything(kind, &why);
+            return self.out;
+        }
         for t in &pkg.types {
             self.plan_type(t);
         }
@@ -318,6 +323,35 @@ impl<'a> Planner<'a> {
             }
         }
         self.out
+    }
+
+    /// Reports every exported symbol of a package that cannot be imported from the wrapper.
+    fn skip_everything(&mut self, kind: SkipKind, why: &str) {
+        let pkg = self.pkg;
+        let why = format!("the package cannot be imported by the generated code: {why}");
+        let mut symbols: Vec<String> = Vec::new();
+        for f in pkg.funcs.iter().filter(|f| is_exported(&f.name)) {
+            symbols.push(sym(pkg, &f.name));
+        }
+        for t in pkg.types.iter().filter(|t| is_exported(&t.name)) {
+            symbols.push(sym(pkg, &t.name));
+            for m in t.methods.iter().chain(&t.interface_methods) {
+                if is_exported(&m.name) {
+                    symbols.push(method_sym(pkg, &t.name, m));
+                }
+            }
+        }
+        for v in pkg
+            .vars
+            .iter()
+            .chain(&pkg.consts)
+            .filter(|v| is_exported(&v.name))
+        {
+            symbols.push(sym(pkg, &v.name));
+        }
+        for s in symbols {
+            self.skip(s, "", kind, why.clone());
+        }
     }
 
     fn index_lookup(&self) -> impl Fn(&str, &str) -> Option<(TypeRef, TypeKind)> + '_ {
@@ -589,7 +623,7 @@ impl<'a> Planner<'a> {
         for (i, p) in f.params.iter().enumerate() {
             let variadic = f.variadic && i + 1 == f.params.len();
             let v = self
-                .value(&p.name, i, "a", &p.type_, variadic, &mut used)
+                .value(&p.name, i, "a", &p.type_, variadic, true, &mut used)
                 .map_err(|(k, r)| (k, format!("parameter {i}: {r}"), p.type_.clone()))?;
             if self.copies_lock(&v) {
                 return Err((
@@ -608,14 +642,17 @@ impl<'a> Planner<'a> {
                 break;
             }
             let v = self
-                .value("", i, "r", &r.type_, false, &mut used)
+                .value("", i, "r", &r.type_, false, false, &mut used)
                 .map_err(|(k, why)| (k, format!("result {i}: {why}"), r.type_.clone()))?;
             results.push(v);
         }
         Ok((params, results, returns_error))
     }
 
-    /// Classifies one parameter or result and gives it a unique safe name.
+    /// Classifies one parameter or result and gives it a unique safe name. An `input` is
+    /// converted into its Go type, so that type must be writable in the wrapper; a result is
+    /// only handed out and may have a type the wrapper cannot name (an unexported type).
+    #[allow(clippy::too_many_arguments)]
     fn value(
         &self,
         go_name: &str,
@@ -623,6 +660,7 @@ impl<'a> Planner<'a> {
         prefix: &str,
         type_str: &str,
         variadic: bool,
+        input: bool,
         used: &mut BTreeSet<String>,
     ) -> Result<Value, Refusal> {
         let ty = parse_type(type_str)
@@ -631,8 +669,10 @@ impl<'a> Planner<'a> {
             (true, GoType::Variadic(elem)) => GoType::Slice(elem),
             (_, t) => t,
         };
-        self.check_emit(&ty)?;
         let class = self.classify(&ty)?;
+        if input || !matches!(class, Class::Handle { typed: None, .. }) {
+            self.check_emit(&ty)?;
+        }
         let mut name = names::snake_case(go_name);
         let plain = check_identifier(&name).is_ok()
             && name != "_"
@@ -836,7 +876,7 @@ impl<'a> Planner<'a> {
     fn plan_field(&mut self, t: &Type, owner: &TypeRef, f: &apisurface::Field) {
         let s = format!("{}.{}.{}", self.pkg.import_path, t.name, f.name);
         let mut used = BTreeSet::from(["recv".to_string()]);
-        let v = match self.value("", 0, "r", &f.type_, false, &mut used) {
+        let v = match self.value("", 0, "r", &f.type_, false, false, &mut used) {
             Ok(v) => v,
             Err((kind, why)) => return self.skip(s, &f.type_, kind, why),
         };
@@ -850,7 +890,12 @@ impl<'a> Planner<'a> {
         let mut value = v.clone();
         value.name = "v".into();
         let mut ops = vec![(FuncKind::Getter, getter, "get")];
-        if self.copies_lock(&v) {
+        let writable = parse_type(&f.type_)
+            .map_err(|e| (SkipKind::UnsupportedType, e.to_string()))
+            .and_then(|t| self.check_emit(&t));
+        if let Err((kind, why)) = writable {
+            self.skip(format!("{s} (setter)"), &f.type_, kind, why);
+        } else if self.copies_lock(&v) {
             self.skip(
                 format!("{s} (setter)"),
                 &f.type_,
@@ -890,7 +935,7 @@ impl<'a> Planner<'a> {
         }
         let s = sym(self.pkg, &v.name);
         let mut used = BTreeSet::new();
-        match self.value("", 0, "r", &v.type_, false, &mut used) {
+        match self.value("", 0, "r", &v.type_, false, false, &mut used) {
             Ok(val) => {
                 let rust_name = self.unique("", &s, rust_fn_name(&v.name));
                 self.out.funcs.push(BoundFunc {

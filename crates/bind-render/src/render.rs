@@ -42,14 +42,14 @@ pub enum BindError {
         ty: String,
         /// The emitter's error.
         #[source]
-        source: EmitError,
+        source: Box<EmitError>,
     },
     /// The helper template could not be filled.
     #[error("binding helpers template")]
     Template(#[source] TemplateError),
     /// The assembled file was refused.
     #[error("assembling the binding file")]
-    File(#[source] EmitError),
+    File(#[source] Box<EmitError>),
 }
 
 /// Renders the binding file for `plan` (from [`crate::plan_packages`] on the same surface and
@@ -75,7 +75,7 @@ pub fn render_bind_file(
     reserve_locals(plan, &mut imports);
     let mut std = |path: &str| imports.add(path).map(|_| ());
     for path in ["fmt", "reflect", "unsafe"] {
-        std(path).map_err(BindError::File)?;
+        std(path).map_err(|e| BindError::File(Box::new(e)))?;
     }
     let mut w = GoWriter::new();
     let helpers = fill(HELPERS, &[("module", &opts.module)]).map_err(BindError::Template)?;
@@ -103,7 +103,7 @@ pub fn render_bind_file(
         .imports(imports)
         .body(w.finish())
         .render()
-        .map_err(BindError::File)
+        .map_err(|e| BindError::File(Box::new(e)))
 }
 
 /// Reserves every local name a wrapper can use, so imports get other names.
@@ -202,14 +202,14 @@ impl Wrapper<'_, '_> {
         let ty = parse_type(&v.go_type).map_err(|e| BindError::Emit {
             symbol: self.f.c_symbol.clone(),
             ty: v.go_type.clone(),
-            source: EmitError::BadFilePart {
+            source: Box::new(EmitError::BadFilePart {
                 what: "type string",
                 why: if e.offset == 0 {
                     "unparseable"
                 } else {
                     "unparseable past its start"
                 },
-            },
+            }),
         })?;
         self.emit(&ty, &v.go_type)
     }
@@ -218,7 +218,7 @@ impl Wrapper<'_, '_> {
         emit_type(ty, self.ctx, self.imports).map_err(|source| BindError::Emit {
             symbol: self.f.c_symbol.clone(),
             ty: text.to_string(),
-            source,
+            source: Box::new(source),
         })
     }
 
@@ -300,7 +300,7 @@ impl Wrapper<'_, '_> {
             FuncKind::Func | FuncKind::Var => self
                 .imports
                 .add_with_name(&self.pkg.import_path, &self.pkg.go_name)
-                .map_err(BindError::File)?,
+                .map_err(|e| BindError::File(Box::new(e)))?,
             _ => String::new(),
         };
         let targs = self.type_args()?;
@@ -348,10 +348,10 @@ impl Wrapper<'_, '_> {
             let t = parse_type(a).map_err(|_| BindError::Emit {
                 symbol: self.f.c_symbol.clone(),
                 ty: a.clone(),
-                source: EmitError::BadFilePart {
+                source: Box::new(EmitError::BadFilePart {
                     what: "type argument",
                     why: "unparseable",
-                },
+                }),
             })?;
             out.push(self.emit(&t, a)?);
         }
