@@ -11,6 +11,8 @@ mod bench;
 mod ci;
 mod corpus;
 mod sentinel;
+#[cfg(test)]
+mod tidy;
 mod util;
 
 use anyhow::{Result, bail};
