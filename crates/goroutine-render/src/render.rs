@@ -235,11 +235,11 @@ impl ShimFile {
         }
     }
 
-    /// The module-level C symbols (`free`, `release`, `live`, `panic_message`, and `select`
-    /// when there are channels).
+    /// The module-level C symbols (`free`, `release`, `live`, and `select` when there are
+    /// channels).
     pub fn module_symbols(&self) -> Vec<String> {
         let m = &self.module;
-        let mut v: Vec<String> = ["free", "release", "live", "panic_message"]
+        let mut v: Vec<String> = ["free", "release", "live"]
             .iter()
             .map(|s| format!("mochi_{m}_{s}"))
             .collect();
@@ -381,6 +381,7 @@ pub fn render_channel_shim(
     let m = shim.module.as_str();
     let slot = Slot { cr, ty: &elem, m };
     let buf = shim.buffer.to_string();
+    let in_check = slot.in_check("v");
     let in_conv = slot.in_conv("x", "v", "");
     let out_store = slot.out_store("x", "out");
     let sel_read = slot.select_read(&reflect);
@@ -388,6 +389,7 @@ pub fn render_channel_shim(
     let text = fill(
         CHANNEL_TPL,
         &[
+            ("@IN_CHECK@", &in_check),
             ("@IN_CONV@", &in_conv),
             ("@OUT_STORE@", &out_store),
             ("@SEL_READ@", &sel_read),
@@ -433,6 +435,7 @@ pub fn render_callback_shim(
     let n_params = shim.sig.params.len();
     let mut c_params = vec!["id C.uint64_t".to_string()];
     let mut conv = String::new();
+    let mut checks = String::new();
     let mut call_args = Vec::new();
     for (i, p) in shim.sig.params.iter().enumerate() {
         let (ty, spread) = match &p.ty {
@@ -448,6 +451,7 @@ pub fn render_callback_shim(
         let a = format!("a{i}");
         let x = format!("x{i}");
         c_params.push(slot.in_params(&a));
+        checks.push_str(&slot.in_check(&a));
         conv.push_str(&slot.in_conv(&x, &a, ""));
         call_args.push(if spread { format!("{x}...") } else { x });
     }
@@ -472,10 +476,13 @@ pub fn render_callback_shim(
         out_nil.push(slot.out_nil(&r));
     }
 
+    c_params.push("msg *C.mochi_bytes".to_string());
+
     let mut w = apisurface::GoWriter::new();
     w.comment(&format!(
         "{symbol}_call calls the Go func behind id with the arguments and writes its results\n\
-         through the out-pointers. A panic in the func is recovered and reported as MOCHI_PANIC."
+         through the out-pointers. A panic in the func is recovered and reported as MOCHI_PANIC\n\
+         with its text in *msg (msg may be NULL); on every other status *msg is {{NULL, 0}}."
     ));
     w.line("//");
     w.line(format!("//export {symbol}_call"));
@@ -485,10 +492,15 @@ pub fn render_callback_shim(
             c_params.join(", ")
         ),
         |w| {
+            w.line(format!("defer mochi_{m}_guard(&st, msg)"));
+            // Arguments first (out-pointers, string data), then the func ID, then value IDs.
             if !out_nil.is_empty() {
                 w.block(format!("if {}", out_nil.join(" || ")), |w| {
                     w.line("return C.MOCHI_BAD_ARG");
                 });
+            }
+            for l in checks.lines() {
+                w.line(l);
             }
             w.line("v, ok := mochiResolveHandle(uint64(id))");
             w.block("if !ok", |w| {
@@ -498,7 +510,6 @@ pub fn render_callback_shim(
             w.block("if !ok", |w| {
                 w.line("return C.MOCHI_WRONG_KIND");
             });
-            w.line(format!("defer mochi_{m}_guard(&st)"));
             w.line(conv.trim_end());
             let call = format!("f({})", call_args.join(", "));
             if results.is_empty() {
@@ -566,7 +577,7 @@ pub fn render_callback_shim(
 
 /// Assembles a complete shim file: build tag, generated-code line, package, `import "C"` with the
 /// preamble (the `mochi_status` enum and the select-case types), the imports the element types
-/// need, the module helpers (`free`, `release`, `live`, `panic_message`, `select`) and every
+/// need, the module helpers (`free`, `release`, `live`, `select`) and every
 /// shim.
 pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String, RenderError> {
     let package = package_name(&file.package)?;
@@ -583,8 +594,9 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
         }
     };
     for s in [
-        "panicMsg",
-        "recovered",
+        "setMsg",
+        "panicText",
+        "errorStatus",
         "guard",
         "goString",
         "cString",
@@ -594,6 +606,7 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
         "maxSelectCases",
         "chanCore",
         "selectable",
+        "freer",
     ] {
         declare(format!("mochi_{m}_{s}"))?;
     }
@@ -646,19 +659,14 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
         imports.reserve(&format!("r{i}Len"));
     }
     let fmt = std_import(&mut imports, "fmt")?;
-    let atomic = std_import(&mut imports, "sync/atomic")?;
     let unsafe_ = std_import(&mut imports, "unsafe")?;
     let mut body = fill(
         MODULE_TPL,
         &[],
-        &[
-            ("@M@", m),
-            ("@FMT@", &fmt),
-            ("@ATOMIC@", &atomic),
-            ("@UNSAFE@", &unsafe_),
-        ],
+        &[("@M@", m), ("@FMT@", &fmt), ("@UNSAFE@", &unsafe_)],
     );
     if !file.channels.is_empty() {
+        let atomic = std_import(&mut imports, "sync/atomic")?;
         let reflect = std_import(&mut imports, "reflect")?;
         body.push('\n');
         body.push_str(&fill(
@@ -732,6 +740,18 @@ impl Slot<'_> {
             Crossing::Scalar(s) => format!("{name} C.{}", s.c),
             Crossing::String => format!("{name} *C.char, {name}Len C.size_t"),
             Crossing::Handle => format!("{name} C.uint64_t"),
+        }
+    }
+
+    /// Statements returning `MOCHI_BAD_ARG` when C parameter(s) `name` cannot hold a value
+    /// (string data NULL with a non-zero length, or a length beyond `int`); run before any ID
+    /// is resolved, so every shim checks its arguments first. Empty for other crossings.
+    fn in_check(&self, name: &str) -> String {
+        match self.cr {
+            Crossing::String => format!(
+                "if ({name} == nil && {name}Len != 0) || int({name}Len) < 0 {{\n\treturn C.MOCHI_BAD_ARG\n}}\n"
+            ),
+            _ => String::new(),
         }
     }
 

@@ -254,7 +254,7 @@ fn qualified_element_types_are_imported_not_pasted() {
 fn callback_shim_matches_signature() {
     let src = callback("func(int64, float64) bool").unwrap();
     assert!(src.contains(
-        "func mochi_lib_value_cb_call(id C.uint64_t, a0 C.int64_t, a1 C.double, r0 *C.bool) (st C.mochi_status) {"
+        "func mochi_lib_value_cb_call(id C.uint64_t, a0 C.int64_t, a1 C.double, r0 *C.bool, msg *C.mochi_bytes) (st C.mochi_status) {"
     ));
     assert!(src.contains("f, ok := v.(func(int64, float64) bool)"));
     assert!(src.contains("y0 := f(x0, x1)"));
@@ -264,7 +264,9 @@ fn callback_shim_matches_signature() {
 #[test]
 fn callback_shim_no_results() {
     let src = callback("func()").unwrap();
-    assert!(src.contains("func mochi_lib_value_cb_call(id C.uint64_t) (st C.mochi_status) {"));
+    assert!(src.contains(
+        "func mochi_lib_value_cb_call(id C.uint64_t, msg *C.mochi_bytes) (st C.mochi_status) {"
+    ));
     assert!(src.contains("\tf()\n"));
     assert!(!src.contains("MOCHI_BAD_ARG"), "no out-pointers to check");
 }
@@ -453,12 +455,7 @@ fn callbacks_only_file_needs_no_reflect() {
     assert!(!src.contains("mochi_lib_select"));
     assert_eq!(
         f.module_symbols(),
-        [
-            "mochi_lib_free",
-            "mochi_lib_release",
-            "mochi_lib_live",
-            "mochi_lib_panic_message"
-        ]
+        ["mochi_lib_free", "mochi_lib_release", "mochi_lib_live"]
     );
 }
 
