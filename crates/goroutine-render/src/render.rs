@@ -78,6 +78,15 @@ pub enum RenderError {
         /// [`MAX_BUFFER`].
         max: u32,
     },
+    /// A type whose one-line canonical form (written into a `//` comment) holds a line break or
+    /// a NUL byte.
+    #[error("{symbol}: type {ty:?} cannot be written on one comment line")]
+    CommentType {
+        /// The shim's symbol prefix.
+        symbol: String,
+        /// The type's canonical form (escaped by `Debug`).
+        ty: String,
+    },
     /// A callback signature with type parameters.
     #[error("{symbol}: a callback signature cannot have type parameters")]
     GenericCallback {
@@ -370,6 +379,7 @@ pub fn render_channel_shim(
         symbol: symbol.clone(),
         source: e,
     })?;
+    let elem_comment = comment_type(&symbol, &shim.elem)?;
     let elem = emit_type(&shim.elem, ctx, imports).map_err(|e| emit_err(&symbol, e))?;
     let chan_ty = GoType::Chan {
         dir: ChanDir::Both,
@@ -399,6 +409,7 @@ pub fn render_channel_shim(
             ("@M@", m),
             ("@B@", &shim.base),
             ("@T@", &elem),
+            ("@TC@", &elem_comment),
             ("@CT@", &chan),
             ("@BUF@", &buf),
             ("@IN_PARAMS@", &slot.in_params("v")),
@@ -867,6 +878,20 @@ fn check_c_ident(what: &'static str, s: &str) -> Result<(), RenderError> {
         });
     }
     Ok(())
+}
+
+/// The one-line canonical (go/types) form of `ty` for a `//` comment. The emitted form can span
+/// lines (a struct or interface literal) and would end the comment; this one cannot, which is
+/// checked rather than assumed.
+fn comment_type(symbol: &str, ty: &GoType) -> Result<String, RenderError> {
+    let s = ty.to_string();
+    if s.contains(['\n', '\r', '\0']) {
+        return Err(RenderError::CommentType {
+            symbol: symbol.to_string(),
+            ty: s,
+        });
+    }
+    Ok(s)
 }
 
 fn std_import(imports: &mut ImportSet, path: &str) -> Result<String, RenderError> {

@@ -1,4 +1,4 @@
-// mochi_@M@_@B@_chan is a chan @T@ behind a handle ID.
+// mochi_@M@_@B@_chan is a chan @TC@ behind a handle ID.
 type mochi_@M@_@B@_chan struct {
 	mochi_@M@_chanCore
 	ch @CT@
