@@ -542,6 +542,46 @@ static void free_races_receiver(void) {
 	CHECK(mochi_fixture_live() == live0);
 }
 
+// Two threads free (one with chan_free, one with release) the same live channel at once:
+// exactly one of them reports MOCHI_OK.
+#define DOUBLE_FREE_ITERS 2000
+static uint64_t df_chan;
+static mochi_status df_st[2];
+static pthread_barrier_t df_start, df_end;
+
+static void *double_freer(void *arg) {
+	intptr_t me = (intptr_t)arg;
+	for (int k = 0; k < DOUBLE_FREE_ITERS; k++) {
+		pthread_barrier_wait(&df_start);
+		df_st[me] = me == 0 ? mochi_fixture_i64_chan_free(df_chan) : mochi_fixture_release(df_chan);
+		pthread_barrier_wait(&df_end);
+	}
+	return NULL;
+}
+
+static void concurrent_frees(void) {
+	int64_t live0 = mochi_fixture_live();
+	int bad = 0;
+	pthread_t th[2];
+	pthread_barrier_init(&df_start, NULL, 3);
+	pthread_barrier_init(&df_end, NULL, 3);
+	for (intptr_t k = 0; k < 2; k++) pthread_create(&th[k], NULL, double_freer, (void *)k);
+	for (int k = 0; k < DOUBLE_FREE_ITERS; k++) {
+		CHECK(mochi_fixture_i64_chan_new(1, &df_chan) == MOCHI_OK);
+		pthread_barrier_wait(&df_start);
+		pthread_barrier_wait(&df_end);
+		int ok = (df_st[0] == MOCHI_OK) + (df_st[1] == MOCHI_OK);
+		int unknown = (df_st[0] == MOCHI_UNKNOWN_HANDLE) + (df_st[1] == MOCHI_UNKNOWN_HANDLE);
+		if (ok != 1 || unknown != 1) bad++;
+	}
+	for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+	pthread_barrier_destroy(&df_start);
+	pthread_barrier_destroy(&df_end);
+	if (bad) fprintf(stderr, "FAIL: %d of %d concurrent double frees not OK exactly once\n", bad, DOUBLE_FREE_ITERS);
+	CHECK(bad == 0);
+	CHECK(mochi_fixture_live() == live0);
+}
+
 // Issue 17: release on a channel ID behaves as chan_free: it closes the channel, so a receiver
 // parked in recv wakes with MOCHI_CLOSED instead of hanging.
 static int parked_done;
@@ -742,6 +782,7 @@ int main(void) {
 	concurrency();
 	concurrent_panics();
 	free_races_receiver();
+	concurrent_frees();
 	release_wakes_parked_receiver();
 	select_case_limit();
 	settled_behaviours();
