@@ -316,7 +316,7 @@ const RUNTIME_NAMES: [&str; 11] = [
 ];
 
 /// Local names the shims and runtime use inside functions; reserved so no import takes them.
-const LOCAL_NAMES: [&str; 39] = [
+const LOCAL_NAMES: [&str; 41] = [
     "st",
     "c",
     "v",
@@ -356,6 +356,8 @@ const LOCAL_NAMES: [&str; 39] = [
     "ch",
     "closed",
     "live",
+    "text",
+    "err",
 ];
 
 /// Renders one channel shim's declarations (a fragment: [`render_shim_file`] adds the module

@@ -255,6 +255,21 @@ fn qualified_element_types_are_imported_not_pasted() {
 }
 
 #[test]
+fn imports_never_take_a_helper_local_name() {
+    // The message helpers use locals `text` and `err`; a package of that name gets another alias.
+    let mut f = ShimFile::new("lib");
+    f.channels = vec![
+        ChannelShim::new("lib", ty("*golang.org/x/text.Tag")).base("tag"),
+        ChannelShim::new("lib", ty("*example.com/err.Code")).base("code"),
+    ];
+    let src = render_shim_file(&f, &EmitContext::new()).unwrap();
+    assert!(!src.contains("\ttext \"golang.org/x/text\""), "{src}");
+    assert!(!src.contains("\t\"golang.org/x/text\"\n"), "{src}");
+    assert!(!src.contains("\t\"example.com/err\"\n"), "{src}");
+    assert!(src.contains("func mochi_lib_panicText(r any) (text string) {"));
+}
+
+#[test]
 fn callback_shim_matches_signature() {
     let src = callback("func(int64, float64) bool").unwrap();
     assert!(src.contains(
