@@ -31,7 +31,7 @@ int main(void) {
 	CHECK("unknown id", mochi_example_int64_chan_recv(0xdeadbeef, &v), MOCHI_UNKNOWN_HANDLE);
 	CHECK("released id", mochi_example_int64_chan_recv(ch, &v), MOCHI_UNKNOWN_HANDLE);
 	_Bool keep = 0;
-	CHECK("callback on zero id", mochi_example_countif_keep_cb_call(0, 1, &keep), MOCHI_UNKNOWN_HANDLE);
+	CHECK("callback on zero id", mochi_example_countif_keep_cb_call(0, 1, &keep, NULL), MOCHI_UNKNOWN_HANDLE);
 	// Wrong kind: an int64 channel used through the *Event channel shim.
 	CHECK("chan_new 2", mochi_example_int64_chan_new(1, &ch), MOCHI_OK);
 	uint64_t ev = 0;

@@ -11,7 +11,7 @@ int main(void) {
 	CHECK("close", mochi_sync_singleflight_result_chan_close(ch), MOCHI_OK);
 	CHECK("recv closed", mochi_sync_singleflight_result_chan_recv(ch, &v), MOCHI_CLOSED);
 	CHECK("free after drain", mochi_sync_singleflight_result_chan_free(ch), MOCHI_UNKNOWN_HANDLE);
-	CHECK("callback on zero id", mochi_sync_do_fn_cb_call(0, &v, &v), MOCHI_UNKNOWN_HANDLE);
+	CHECK("callback on zero id", mochi_sync_do_fn_cb_call(0, &v, &v, NULL), MOCHI_UNKNOWN_HANDLE);
 	CHECK("live", mochi_sync_live(), 0);
 	if (failures) {
 		fprintf(stderr, "singleflight driver: %d failures\n", failures);

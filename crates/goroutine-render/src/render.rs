@@ -78,6 +78,15 @@ pub enum RenderError {
         /// [`MAX_BUFFER`].
         max: u32,
     },
+    /// A type whose one-line canonical form (written into a `//` comment) holds a line break or
+    /// a NUL byte.
+    #[error("{symbol}: type {ty:?} cannot be written on one comment line")]
+    CommentType {
+        /// The shim's symbol prefix.
+        symbol: String,
+        /// The type's canonical form (escaped by `Debug`).
+        ty: String,
+    },
     /// A callback signature with type parameters.
     #[error("{symbol}: a callback signature cannot have type parameters")]
     GenericCallback {
@@ -235,11 +244,11 @@ impl ShimFile {
         }
     }
 
-    /// The module-level C symbols (`free`, `release`, `live`, `panic_message`, and `select`
-    /// when there are channels).
+    /// The module-level C symbols (`free`, `release`, `live`, and `select` when there are
+    /// channels).
     pub fn module_symbols(&self) -> Vec<String> {
         let m = &self.module;
-        let mut v: Vec<String> = ["free", "release", "live", "panic_message"]
+        let mut v: Vec<String> = ["free", "release", "live"]
             .iter()
             .map(|s| format!("mochi_{m}_{s}"))
             .collect();
@@ -307,7 +316,7 @@ const RUNTIME_NAMES: [&str; 11] = [
 ];
 
 /// Local names the shims and runtime use inside functions; reserved so no import takes them.
-const LOCAL_NAMES: [&str; 39] = [
+const LOCAL_NAMES: [&str; 41] = [
     "st",
     "c",
     "v",
@@ -347,6 +356,8 @@ const LOCAL_NAMES: [&str; 39] = [
     "ch",
     "closed",
     "live",
+    "text",
+    "err",
 ];
 
 /// Renders one channel shim's declarations (a fragment: [`render_shim_file`] adds the module
@@ -370,6 +381,7 @@ pub fn render_channel_shim(
         symbol: symbol.clone(),
         source: e,
     })?;
+    let elem_comment = comment_type(&symbol, &shim.elem)?;
     let elem = emit_type(&shim.elem, ctx, imports).map_err(|e| emit_err(&symbol, e))?;
     let chan_ty = GoType::Chan {
         dir: ChanDir::Both,
@@ -381,6 +393,7 @@ pub fn render_channel_shim(
     let m = shim.module.as_str();
     let slot = Slot { cr, ty: &elem, m };
     let buf = shim.buffer.to_string();
+    let in_check = slot.in_check("v");
     let in_conv = slot.in_conv("x", "v", "");
     let out_store = slot.out_store("x", "out");
     let sel_read = slot.select_read(&reflect);
@@ -388,6 +401,7 @@ pub fn render_channel_shim(
     let text = fill(
         CHANNEL_TPL,
         &[
+            ("@IN_CHECK@", &in_check),
             ("@IN_CONV@", &in_conv),
             ("@OUT_STORE@", &out_store),
             ("@SEL_READ@", &sel_read),
@@ -397,6 +411,7 @@ pub fn render_channel_shim(
             ("@M@", m),
             ("@B@", &shim.base),
             ("@T@", &elem),
+            ("@TC@", &elem_comment),
             ("@CT@", &chan),
             ("@BUF@", &buf),
             ("@IN_PARAMS@", &slot.in_params("v")),
@@ -433,6 +448,7 @@ pub fn render_callback_shim(
     let n_params = shim.sig.params.len();
     let mut c_params = vec!["id C.uint64_t".to_string()];
     let mut conv = String::new();
+    let mut checks = String::new();
     let mut call_args = Vec::new();
     for (i, p) in shim.sig.params.iter().enumerate() {
         let (ty, spread) = match &p.ty {
@@ -448,6 +464,7 @@ pub fn render_callback_shim(
         let a = format!("a{i}");
         let x = format!("x{i}");
         c_params.push(slot.in_params(&a));
+        checks.push_str(&slot.in_check(&a));
         conv.push_str(&slot.in_conv(&x, &a, ""));
         call_args.push(if spread { format!("{x}...") } else { x });
     }
@@ -472,10 +489,13 @@ pub fn render_callback_shim(
         out_nil.push(slot.out_nil(&r));
     }
 
+    c_params.push("msg *C.mochi_bytes".to_string());
+
     let mut w = apisurface::GoWriter::new();
     w.comment(&format!(
         "{symbol}_call calls the Go func behind id with the arguments and writes its results\n\
-         through the out-pointers. A panic in the func is recovered and reported as MOCHI_PANIC."
+         through the out-pointers. A panic in the func is recovered and reported as MOCHI_PANIC\n\
+         with its text in *msg (msg may be NULL); on every other status *msg is {{NULL, 0}}."
     ));
     w.line("//");
     w.line(format!("//export {symbol}_call"));
@@ -485,10 +505,15 @@ pub fn render_callback_shim(
             c_params.join(", ")
         ),
         |w| {
+            w.line(format!("defer mochi_{m}_guard(&st, msg)"));
+            // Arguments first (out-pointers, string data), then the func ID, then value IDs.
             if !out_nil.is_empty() {
                 w.block(format!("if {}", out_nil.join(" || ")), |w| {
                     w.line("return C.MOCHI_BAD_ARG");
                 });
+            }
+            for l in checks.lines() {
+                w.line(l);
             }
             w.line("v, ok := mochiResolveHandle(uint64(id))");
             w.block("if !ok", |w| {
@@ -498,7 +523,6 @@ pub fn render_callback_shim(
             w.block("if !ok", |w| {
                 w.line("return C.MOCHI_WRONG_KIND");
             });
-            w.line(format!("defer mochi_{m}_guard(&st)"));
             w.line(conv.trim_end());
             let call = format!("f({})", call_args.join(", "));
             if results.is_empty() {
@@ -566,7 +590,7 @@ pub fn render_callback_shim(
 
 /// Assembles a complete shim file: build tag, generated-code line, package, `import "C"` with the
 /// preamble (the `mochi_status` enum and the select-case types), the imports the element types
-/// need, the module helpers (`free`, `release`, `live`, `panic_message`, `select`) and every
+/// need, the module helpers (`free`, `release`, `live`, `select`) and every
 /// shim.
 pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String, RenderError> {
     let package = package_name(&file.package)?;
@@ -583,8 +607,9 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
         }
     };
     for s in [
-        "panicMsg",
-        "recovered",
+        "setMsg",
+        "panicText",
+        "errorStatus",
         "guard",
         "goString",
         "cString",
@@ -594,6 +619,7 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
         "maxSelectCases",
         "chanCore",
         "selectable",
+        "freer",
     ] {
         declare(format!("mochi_{m}_{s}"))?;
     }
@@ -646,19 +672,14 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
         imports.reserve(&format!("r{i}Len"));
     }
     let fmt = std_import(&mut imports, "fmt")?;
-    let atomic = std_import(&mut imports, "sync/atomic")?;
     let unsafe_ = std_import(&mut imports, "unsafe")?;
     let mut body = fill(
         MODULE_TPL,
         &[],
-        &[
-            ("@M@", m),
-            ("@FMT@", &fmt),
-            ("@ATOMIC@", &atomic),
-            ("@UNSAFE@", &unsafe_),
-        ],
+        &[("@M@", m), ("@FMT@", &fmt), ("@UNSAFE@", &unsafe_)],
     );
     if !file.channels.is_empty() {
+        let atomic = std_import(&mut imports, "sync/atomic")?;
         let reflect = std_import(&mut imports, "reflect")?;
         body.push('\n');
         body.push_str(&fill(
@@ -732,6 +753,18 @@ impl Slot<'_> {
             Crossing::Scalar(s) => format!("{name} C.{}", s.c),
             Crossing::String => format!("{name} *C.char, {name}Len C.size_t"),
             Crossing::Handle => format!("{name} C.uint64_t"),
+        }
+    }
+
+    /// Statements returning `MOCHI_BAD_ARG` when C parameter(s) `name` cannot hold a value
+    /// (string data NULL with a non-zero length, or a length beyond `int`); run before any ID
+    /// is resolved, so every shim checks its arguments first. Empty for other crossings.
+    fn in_check(&self, name: &str) -> String {
+        match self.cr {
+            Crossing::String => format!(
+                "if ({name} == nil && {name}Len != 0) || int({name}Len) < 0 {{\n\treturn C.MOCHI_BAD_ARG\n}}\n"
+            ),
+            _ => String::new(),
         }
     }
 
@@ -847,6 +880,20 @@ fn check_c_ident(what: &'static str, s: &str) -> Result<(), RenderError> {
         });
     }
     Ok(())
+}
+
+/// The one-line canonical (go/types) form of `ty` for a `//` comment. The emitted form can span
+/// lines (a struct or interface literal) and would end the comment; this one cannot, which is
+/// checked rather than assumed.
+fn comment_type(symbol: &str, ty: &GoType) -> Result<String, RenderError> {
+    let s = ty.to_string();
+    if s.contains(['\n', '\r', '\0']) {
+        return Err(RenderError::CommentType {
+            symbol: symbol.to_string(),
+            ty: s,
+        });
+    }
+    Ok(s)
 }
 
 fn std_import(imports: &mut ImportSet, path: &str) -> Result<String, RenderError> {

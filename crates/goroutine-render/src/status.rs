@@ -13,7 +13,7 @@ pub enum Status {
     Closed,
     /// `try_send`: the buffer is full (nothing was sent).
     Full,
-    /// `try_recv`: nothing is buffered (nothing was received); `panic_message`: no message.
+    /// `try_recv`: nothing is buffered (nothing was received).
     Empty,
     /// `select` with a non-blocking default: no case was ready.
     WouldBlock,
@@ -22,19 +22,23 @@ pub enum Status {
     /// An ID that resolves to a value of another kind (a callback ID given to a channel shim, a
     /// channel of another element type, a value of the wrong type).
     WrongKind,
-    /// Go code panicked (a callback, or an unexpected runtime error); the message can be fetched
-    /// once with the module's `panic_message` function.
+    /// Go code panicked (a callback, or an unexpected runtime error). A shim with a message slot
+    /// (`mochi_bytes *msg`, e.g. `cb_call`) writes the panic's text there; the channel, select and
+    /// release shims run no user code and carry no text.
     Panic,
     /// The handle table is at its cap; nothing was acquired.
     Exhausted,
     /// A bad argument: a NULL out-pointer, a negative length, a NULL data pointer with a
     /// non-zero length, an out-of-range buffer size, or a malformed select case.
     BadArg,
+    /// The Go function returned a non-nil `error`; its `Error()` text is in the call's message
+    /// slot (`mochi_bytes *msg`). Emitted by wrapper shims of functions with an `error` result.
+    GoError,
 }
 
 impl Status {
     /// Every status, in numeric order.
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 11] = [
         Status::Ok,
         Status::Closed,
         Status::Full,
@@ -45,6 +49,7 @@ impl Status {
         Status::Panic,
         Status::Exhausted,
         Status::BadArg,
+        Status::GoError,
     ];
 
     /// The numeric value in the C enum.
@@ -60,6 +65,7 @@ impl Status {
             Status::Panic => 7,
             Status::Exhausted => 8,
             Status::BadArg => 9,
+            Status::GoError => 10,
         }
     }
 
@@ -76,6 +82,7 @@ impl Status {
             Status::Panic => "MOCHI_PANIC",
             Status::Exhausted => "MOCHI_EXHAUSTED",
             Status::BadArg => "MOCHI_BAD_ARG",
+            Status::GoError => "MOCHI_GO_ERROR",
         }
     }
 
@@ -96,7 +103,9 @@ mod tests {
             assert_eq!(Status::from_value(s.value()), Some(*s));
             assert!(s.c_name().starts_with("MOCHI_"));
         }
-        assert_eq!(Status::from_value(10), None);
+        assert_eq!(Status::from_value(10), Some(Status::GoError));
+        assert_eq!(Status::GoError.c_name(), "MOCHI_GO_ERROR");
+        assert_eq!(Status::from_value(11), None);
         assert_eq!(Status::from_value(-1), None);
     }
 }

@@ -35,8 +35,8 @@
 //!   it calls `call(host_id, P..., R *r0, char *msg, size_t msg_cap, size_t *msg_len)` through a
 //!   static inline C helper; strings go in as pointer + length to the Go string's bytes (valid
 //!   for the call only). Any status but `MOCHI_OK` becomes a Go panic naming the callback and
-//!   carrying the host's message, so the shim or glue that called into Go recovers it and the
-//!   Rust caller sees `GoError::Panic` with that text.
+//!   carrying the host's message, so the shim or glue that called into Go recovers it, writes
+//!   the text to that call's message slot, and the Rust caller sees `GoError::Panic` with it.
 //! * The Rust trampoline resolves the host ID (`UnknownHandle` for a released closure), runs the
 //!   closure under `catch_unwind` and writes the result; a panic becomes `Panic` plus its message
 //!   (at most [`HOST_MSG_CAP`] bytes).
@@ -54,8 +54,11 @@
 //!   ([`HostError::Unsupported`]).
 //! * By the contract only a nil *interface* crosses as ID 0: a typed nil pointer received from Go
 //!   is a (non-nil) handle to Go's nil pointer.
-//! * The panic message of `GoError::Panic` is the module's last recovered panic, which
-//!   concurrent panics on other threads can replace.
+//! * Messages are per call: an export takes a trailing `mochi_bytes *msg` slot that Go fills on
+//!   `MOCHI_PANIC` (the panic's text) and `MOCHI_GO_ERROR` (the `error`'s text), so
+//!   `GoError::Panic { message }` and `GoError::Go { message }` carry the text of that very call,
+//!   whatever other threads do. Channel and select calls have no slot: they run no user code,
+//!   and their `Panic` (an internal failure) has an empty message.
 //!
 //! It must never: render a name that is not a validated ASCII identifier, write Go types other
 //! than through `apisurface::emit`, produce output that depends on anything but its input, or

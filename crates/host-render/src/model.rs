@@ -44,8 +44,11 @@ impl HostCallback {
 }
 
 /// A C function a wrapper's own Go code exports (hand-written glue or another renderer) that
-/// follows the shim convention: `mochi_status symbol(P-in..., R-out...)`, each value crossing by
-/// the C boundary contract. The Rust module gets a safe `pub fn symbol(...)`.
+/// follows the shim convention: `mochi_status symbol(P-in..., R-out..., mochi_bytes *msg)`, each
+/// value crossing by the C boundary contract, and `msg` the call's message slot (filled on
+/// `MOCHI_PANIC` and `MOCHI_GO_ERROR`, `{NULL, 0}` otherwise; the deferred
+/// `mochi_<M>_guard(&st, msg)` of the shim file does that). The Rust module gets a safe
+/// `pub fn symbol(...)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoExport {
     /// The exported C symbol (an ASCII identifier).

@@ -509,6 +509,24 @@ unsafe extern \"C\" {\n\
     }
 
     #[test]
+    fn the_message_slot_is_checked() {
+        // The per-call message slot of an export: `mochi_bytes *msg` is `*mut MochiBytes`, and a
+        // Rust declaration that forgets it (the old ABI) is an arity mismatch.
+        let header = "extern mochi_status fx_call(int64_t a0, int64_t* r0, mochi_bytes* msg);\n";
+        let ok = "unsafe extern \"C\" {\n    fn fx_call(a0: i64, r0: *mut i64, msg: *mut MochiBytes) -> MochiStatus;\n}\n";
+        assert_eq!(check_prototypes(header, ok, &["fx_"]).unwrap(), ["fx_call"]);
+        let old =
+            "unsafe extern \"C\" {\n    fn fx_call(a0: i64, r0: *mut i64) -> MochiStatus;\n}\n";
+        let errs = check_prototypes(header, old, &["fx_"]).unwrap_err();
+        assert!(
+            matches!(&errs[..], [Mismatch::Arity { c: 3, rust: 2, .. }]),
+            "{errs:?}"
+        );
+        let wrong = ok.replace("*mut MochiBytes", "*mut u8");
+        assert!(check_prototypes(header, &wrong, &["fx_"]).is_err());
+    }
+
+    #[test]
     fn missing_and_extra_symbols_are_reported() {
         let rust = RUST.replace("safe fn mochi_m_live() -> i64;", "fn mochi_m_gone();");
         let errs = check_prototypes(HEADER, &rust, &["mochi_m_"]).unwrap_err();

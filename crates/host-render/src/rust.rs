@@ -18,7 +18,7 @@ const WIDTH: usize = 100;
 const CALL_WIDTH: usize = 60;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
-const RESERVED: [&str; 27] = [
+const RESERVED: [&str; 28] = [
     "MochiStatus",
     "Status",
     "GoError",
@@ -42,6 +42,7 @@ const RESERVED: [&str; 27] = [
     "SELECT_SEND",
     "SELECT_RECV",
     "check",
+    "check_msg",
     "exports",
     "live",
     "host_live",
@@ -167,14 +168,6 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             name: "live".into(),
             params: vec![],
             ret: Some("i64".into()),
-        },
-        Extern {
-            safe: false,
-            group: "ffi".into(),
-            link: format!("mochi_{m}_panic_message"),
-            name: "panic_message".into(),
-            params: vec!["out: *mut *mut u8".into(), "out_len: *mut usize".into()],
-            ret: Some("MochiStatus".into()),
         },
     ];
     if !chans.is_empty() {
@@ -755,7 +748,6 @@ impl Export {
         let mut c_params = Vec::new();
         let mut params = Vec::new();
         let mut args = Vec::new();
-        let mut safe = true;
         for (i, p) in e.sig.params.iter().enumerate() {
             match kind(sym, &p.ty)? {
                 Kind::Scalar { rust, .. } => {
@@ -764,7 +756,6 @@ impl Export {
                     args.push(format!("a{i}"));
                 }
                 Kind::Str => {
-                    safe = false;
                     c_params.push(format!("a{i}: *const u8"));
                     c_params.push(format!("a{i}_len: usize"));
                     params.push(format!("a{i}: &str"));
@@ -780,7 +771,6 @@ impl Export {
         }
         let mut results = Vec::new();
         for (i, r) in e.sig.results.iter().enumerate() {
-            safe = false;
             match kind(sym, &r.ty)? {
                 Kind::Scalar { rust, .. } => {
                     let zero = match rust {
@@ -825,6 +815,8 @@ impl Export {
                 }
             }
         }
+        // The call's own message slot (`mochi_bytes *msg`): a panic's or an error's text.
+        c_params.push("msg: *mut MochiBytes".into());
         let doc = if e.doc.trim().is_empty() {
             format!("Calls the exported Go function `{sym}`.")
         } else {
@@ -832,7 +824,7 @@ impl Export {
         };
         Ok(Export {
             ext: Extern {
-                safe,
+                safe: false,
                 group: "exports".into(),
                 link: sym.clone(),
                 name: sym.clone(),
@@ -871,33 +863,31 @@ impl Export {
         for r in &self.results {
             s.push_str(&r.0);
         }
+        s.push_str("    let mut msg = MochiBytes::empty();\n");
         let mut args = self.args.clone();
         for r in &self.results {
             args.extend(r.1.iter().cloned());
         }
+        args.push("&mut msg".into());
         let call = format!("exports::{sym}({})", args.join(", "));
         if self.ext.safe {
             push_let_st(&mut s, 4, &call, false);
         } else {
             let strings = self.args.iter().any(|a| a.ends_with(".as_ptr()"));
-            s.push_str(match (strings, self.results.is_empty()) {
-                (true, false) => {
-                    "    // SAFETY: string arguments point to their bytes for the call (Go copies them);\n    // out-pointers are live locals of the declared C types.\n"
-                }
-                (true, true) => {
-                    "    // SAFETY: string arguments point to their bytes for the call (Go copies them).\n"
-                }
-                _ => "    // SAFETY: out-pointers are live locals of the declared C types.\n",
+            s.push_str(if strings {
+                "    // SAFETY: string arguments point to their bytes for the call (Go copies them);\n    // out-pointers (results, message slot) are live locals of the declared C types.\n"
+            } else {
+                "    // SAFETY: out-pointers (results, message slot) are live locals of the declared C\n    // types.\n"
             });
             push_let_st(&mut s, 4, &call, true);
         }
-        let check = format!("    check(\"{sym}\", st)?;");
-        if check.len() <= WIDTH && sym.len() + 6 <= CALL_WIDTH {
+        let check = format!("    check_msg(\"{sym}\", st, msg)?;");
+        if check.len() <= WIDTH && sym.len() + 11 <= CALL_WIDTH {
             s.push_str(&check);
             s.push('\n');
         } else {
             s.push_str(&format!(
-                "    check(\n        \"{sym}\",\n        st,\n    )?;\n"
+                "    check_msg(\n        \"{sym}\",\n        st,\n        msg,\n    )?;\n"
             ));
         }
         let value = match self.results.len() {

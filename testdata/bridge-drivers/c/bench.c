@@ -46,7 +46,7 @@ static double run_case(int i, long n) {
 		break;
 	case 3:
 		for (long k = 0; k < n; k++) {
-			if (mochi_bench_adder_cb_call(cb_id, k, &v) != MOCHI_OK) return -1;
+			if (mochi_bench_adder_cb_call(cb_id, k, &v, NULL) != MOCHI_OK) return -1;
 			sink += v;
 		}
 		break;

@@ -262,15 +262,15 @@ static void bad_ids(void) {
 		ST(mochi_fixture_thing_chan_close(ids[4]), want);
 		ST(mochi_fixture_thing_chan_free(k == 3 ? wrong_chan : ids[4]), want);
 
-		ST(mochi_fixture_tick_cb_call(cbs[0]), want);
+		ST(mochi_fixture_tick_cb_call(cbs[0], NULL), want);
 		ST(mochi_fixture_tick_cb_release(cbs[0]), want);
-		ST(mochi_fixture_adder_cb_call(cbs[1], 1, &i), want);
+		ST(mochi_fixture_adder_cb_call(cbs[1], 1, &i, NULL), want);
 		ST(mochi_fixture_adder_cb_release(cbs[1]), want);
-		ST(mochi_fixture_describe_cb_call(cbs[2], "a", 1, 1.0, 1, &p, &n, &i, &h), want);
+		ST(mochi_fixture_describe_cb_call(cbs[2], "a", 1, 1.0, 1, &p, &n, &i, &h, NULL), want);
 		ST(mochi_fixture_describe_cb_release(cbs[2]), want);
-		ST(mochi_fixture_sum_cb_call(cbs[3], 1, 0, &i), want);
+		ST(mochi_fixture_sum_cb_call(cbs[3], 1, 0, &i, NULL), want);
 		ST(mochi_fixture_sum_cb_release(cbs[3]), want);
-		ST(mochi_fixture_doubler_cb_call(cbs[4], 0, &h), want);
+		ST(mochi_fixture_doubler_cb_call(cbs[4], 0, &h, NULL), want);
 		ST(mochi_fixture_doubler_cb_release(cbs[4]), want);
 
 		int32_t chosen = 99;
@@ -291,51 +291,58 @@ static void callbacks(void) {
 
 	uint64_t tick = fixture_make_ticker();
 	int64_t before = fixture_ticks();
-	for (int k = 0; k < 3; k++) ST(mochi_fixture_tick_cb_call(tick), MOCHI_OK);
+	for (int k = 0; k < 3; k++) ST(mochi_fixture_tick_cb_call(tick, NULL), MOCHI_OK);
 	CHECK(fixture_ticks() == before + 3);
 
 	uint64_t adder = fixture_make_adder(5);
-	ST(mochi_fixture_adder_cb_call(adder, 37, &i), MOCHI_OK);
+	ST(mochi_fixture_adder_cb_call(adder, 37, &i, NULL), MOCHI_OK);
 	CHECK(i == 42);
-	ST(mochi_fixture_adder_cb_call(adder, 1, NULL), MOCHI_BAD_ARG);
-	ST(mochi_fixture_tick_cb_call(adder), MOCHI_WRONG_KIND); // another func type
+	ST(mochi_fixture_adder_cb_call(adder, 1, NULL, NULL), MOCHI_BAD_ARG);
+	ST(mochi_fixture_tick_cb_call(adder, NULL), MOCHI_WRONG_KIND); // another func type
 
 	uint64_t describe = fixture_make_describer();
-	ST(mochi_fixture_describe_cb_call(describe, "pi", 2, 3.5, 1, &p, &n, &i, &h), MOCHI_OK);
+	ST(mochi_fixture_describe_cb_call(describe, "pi", 2, 3.5, 1, &p, &n, &i, &h, NULL), MOCHI_OK);
 	CHECK(n == 6 && memcmp(p, "pi=3.5", 6) == 0 && i == 2 && h == 0); // nil error is ID 0
 	mochi_fixture_free(p);
-	ST(mochi_fixture_describe_cb_call(describe, "no", 2, 1.0, 0, &p, &n, &i, &h), MOCHI_OK);
+	ST(mochi_fixture_describe_cb_call(describe, "no", 2, 1.0, 0, &p, &n, &i, &h, NULL), MOCHI_OK);
 	CHECK(n == 0 && i == 0 && h != 0 && fixture_is_error(h) == 1); // error as a handle
 	mochi_fixture_free(p);
 	ST(mochi_fixture_release(h), MOCHI_OK);
-	ST(mochi_fixture_describe_cb_call(describe, "x", 1, 1.0, 1, &p, NULL, &i, &h), MOCHI_BAD_ARG);
+	ST(mochi_fixture_describe_cb_call(describe, "x", 1, 1.0, 1, &p, NULL, &i, &h, NULL), MOCHI_BAD_ARG);
 
 	uint64_t sum = fixture_make_summer();
 	uint64_t rest = fixture_ints3(2, 3, 4);
-	ST(mochi_fixture_sum_cb_call(sum, 1, rest, &i), MOCHI_OK);
+	ST(mochi_fixture_sum_cb_call(sum, 1, rest, &i, NULL), MOCHI_OK);
 	CHECK(i == 10);
-	ST(mochi_fixture_sum_cb_call(sum, 5, 0, &i), MOCHI_OK); // no variadic arguments
+	ST(mochi_fixture_sum_cb_call(sum, 5, 0, &i, NULL), MOCHI_OK); // no variadic arguments
 	CHECK(i == 5);
-	ST(mochi_fixture_sum_cb_call(sum, 5, adder, &i), MOCHI_WRONG_KIND); // not a []int64
+	ST(mochi_fixture_sum_cb_call(sum, 5, adder, &i, NULL), MOCHI_WRONG_KIND); // not a []int64
 	ST(mochi_fixture_release(rest), MOCHI_OK);
 
 	uint64_t doubler = fixture_make_doubler();
 	uint64_t t = fixture_thing_new(21);
-	ST(mochi_fixture_doubler_cb_call(doubler, t, &h), MOCHI_OK);
+	ST(mochi_fixture_doubler_cb_call(doubler, t, &h, NULL), MOCHI_OK);
 	CHECK(h != 0 && fixture_thing_n(h) == 42);
 	ST(mochi_fixture_release(h), MOCHI_OK);
 	ST(mochi_fixture_release(t), MOCHI_OK);
 
-	// A panicking callback: recovered, reported, message retrievable once.
+	// A panicking callback: recovered, reported, its message in the call's own slot.
 	uint64_t panicker = fixture_make_panicker();
-	ST(mochi_fixture_adder_cb_call(panicker, 7, &i), MOCHI_PANIC);
-	ST(mochi_fixture_panic_message(&p, &n), MOCHI_OK);
-	CHECK(n == strlen("fixture panic 7") && memcmp(p, "fixture panic 7", n) == 0);
-	mochi_fixture_free(p);
-	ST(mochi_fixture_panic_message(&p, &n), MOCHI_EMPTY);
-	ST(mochi_fixture_panic_message(NULL, &n), MOCHI_BAD_ARG);
-	ST(mochi_fixture_adder_cb_call(adder, 1, &i), MOCHI_OK); // the process goes on
-	CHECK(i == 6);
+	mochi_bytes msg = {.data = (char *)"garbage", .len = 7};
+	ST(mochi_fixture_adder_cb_call(panicker, 7, &i, &msg), MOCHI_PANIC);
+	CHECK(msg.len == strlen("fixture panic 7") && msg.data != NULL &&
+	      memcmp(msg.data, "fixture panic 7", msg.len) == 0 && msg.data[msg.len] == 0);
+	mochi_fixture_free(msg.data);
+	ST(mochi_fixture_adder_cb_call(panicker, 8, &i, NULL), MOCHI_PANIC); // no slot: no text
+	msg = (mochi_bytes){.data = (char *)"garbage", .len = 7};
+	ST(mochi_fixture_adder_cb_call(adder, 1, &i, &msg), MOCHI_OK); // the process goes on
+	CHECK(i == 6 && msg.data == NULL && msg.len == 0);          // every other status: {NULL, 0}
+	msg = (mochi_bytes){.data = (char *)"garbage", .len = 7};
+	ST(mochi_fixture_adder_cb_call(adder, 1, NULL, &msg), MOCHI_BAD_ARG);
+	CHECK(msg.data == NULL && msg.len == 0);
+	msg = (mochi_bytes){.data = (char *)"garbage", .len = 7};
+	ST(mochi_fixture_adder_cb_call(UNKNOWN_ID, 1, &i, &msg), MOCHI_UNKNOWN_HANDLE);
+	CHECK(msg.data == NULL && msg.len == 0);
 
 	ST(mochi_fixture_tick_cb_release(tick), MOCHI_OK);
 	ST(mochi_fixture_adder_cb_release(adder), MOCHI_OK);
@@ -452,6 +459,243 @@ static void selects(void) {
 	ST(mochi_fixture_str_chan_free(s), MOCHI_OK);
 }
 
+// Per-call messages: two threads call a panicking callback at the same time with different
+// arguments; each gets the text of its own panic in its own slot.
+#define PANIC_ITERS 2000
+static uint64_t conc_panicker;
+
+static void *panic_caller(void *arg) {
+	int64_t base = (int64_t)(intptr_t)arg * 1000000, r;
+	char want[64];
+	for (int64_t k = 0; k < PANIC_ITERS; k++) {
+		mochi_bytes msg = {0};
+		mochi_status st = mochi_fixture_adder_cb_call(conc_panicker, base + k, &r, &msg);
+		int len = snprintf(want, sizeof want, "fixture panic %lld", (long long)(base + k));
+		if (st != MOCHI_PANIC || msg.data == NULL || msg.len != (size_t)len ||
+		    memcmp(msg.data, want, (size_t)len) != 0) {
+			fprintf(stderr, "FAIL: concurrent panic %d: got %.*s, want %s\n", (int)st,
+			        (int)msg.len, msg.data ? msg.data : "", want);
+			__atomic_add_fetch(&failures, 1, __ATOMIC_SEQ_CST);
+		}
+		mochi_fixture_free(msg.data);
+	}
+	return NULL;
+}
+
+static void concurrent_panics(void) {
+	pthread_t th[2];
+	conc_panicker = fixture_make_panicker();
+	for (intptr_t k = 0; k < 2; k++) pthread_create(&th[k], NULL, panic_caller, (void *)(k + 1));
+	for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+	ST(mochi_fixture_adder_cb_release(conc_panicker), MOCHI_OK);
+}
+
+// Issue 17: a free racing a spinning try_recv. The receiver that finds the channel closed and
+// drained releases the ID too; free must still report MOCHI_OK exactly once for an ID that was
+// live when it was called.
+#define FREE_RACE_ITERS 2000
+
+static uint64_t race_chan;
+static int race_stop, race_kind;
+
+static void *spin_try_recv(void *arg) {
+	(void)arg;
+	int64_t i;
+	uint64_t h;
+	while (!__atomic_load_n(&race_stop, __ATOMIC_ACQUIRE)) {
+		uint64_t id = __atomic_load_n(&race_chan, __ATOMIC_ACQUIRE);
+		if (id == 0) continue;
+		mochi_status st = race_kind == 0 ? mochi_fixture_i64_chan_try_recv(id, &i)
+		                                 : mochi_fixture_thing_chan_try_recv(id, &h);
+		if (st != MOCHI_EMPTY && st != MOCHI_CLOSED && st != MOCHI_UNKNOWN_HANDLE) {
+			fprintf(stderr, "FAIL: spinning try_recv status %d\n", st);
+			__atomic_add_fetch(&failures, 1, __ATOMIC_SEQ_CST);
+		}
+	}
+	return NULL;
+}
+
+static void free_races_receiver(void) {
+	int64_t live0 = mochi_fixture_live();
+	for (race_kind = 0; race_kind < 2; race_kind++) {
+		int bad = 0;
+		pthread_t th;
+		__atomic_store_n(&race_stop, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&race_chan, 0, __ATOMIC_RELEASE);
+		pthread_create(&th, NULL, spin_try_recv, NULL);
+		for (int k = 0; k < FREE_RACE_ITERS; k++) {
+			uint64_t c;
+			mochi_status st = race_kind == 0 ? mochi_fixture_i64_chan_new(1, &c)
+			                                 : mochi_fixture_thing_chan_new(1, &c);
+			CHECK(st == MOCHI_OK);
+			__atomic_store_n(&race_chan, c, __ATOMIC_RELEASE);
+			st = race_kind == 0 ? mochi_fixture_i64_chan_free(c) : mochi_fixture_thing_chan_free(c);
+			if (st != MOCHI_OK) bad++;
+			st = race_kind == 0 ? mochi_fixture_i64_chan_free(c) : mochi_fixture_thing_chan_free(c);
+			if (st != MOCHI_UNKNOWN_HANDLE) bad++; // exactly once
+		}
+		__atomic_store_n(&race_stop, 1, __ATOMIC_RELEASE);
+		pthread_join(th, NULL);
+		if (bad) fprintf(stderr, "FAIL: %d of %d racing frees (kind %d) not OK exactly once\n", bad, FREE_RACE_ITERS, race_kind);
+		CHECK(bad == 0);
+	}
+	CHECK(mochi_fixture_live() == live0);
+}
+
+// Two threads free (one with chan_free, one with release) the same live channel at once:
+// exactly one of them reports MOCHI_OK.
+#define DOUBLE_FREE_ITERS 2000
+static uint64_t df_chan;
+static mochi_status df_st[2];
+static pthread_barrier_t df_start, df_end;
+
+static void *double_freer(void *arg) {
+	intptr_t me = (intptr_t)arg;
+	for (int k = 0; k < DOUBLE_FREE_ITERS; k++) {
+		pthread_barrier_wait(&df_start);
+		df_st[me] = me == 0 ? mochi_fixture_i64_chan_free(df_chan) : mochi_fixture_release(df_chan);
+		pthread_barrier_wait(&df_end);
+	}
+	return NULL;
+}
+
+static void concurrent_frees(void) {
+	int64_t live0 = mochi_fixture_live();
+	int bad = 0;
+	pthread_t th[2];
+	pthread_barrier_init(&df_start, NULL, 3);
+	pthread_barrier_init(&df_end, NULL, 3);
+	for (intptr_t k = 0; k < 2; k++) pthread_create(&th[k], NULL, double_freer, (void *)k);
+	for (int k = 0; k < DOUBLE_FREE_ITERS; k++) {
+		CHECK(mochi_fixture_i64_chan_new(1, &df_chan) == MOCHI_OK);
+		pthread_barrier_wait(&df_start);
+		pthread_barrier_wait(&df_end);
+		int ok = (df_st[0] == MOCHI_OK) + (df_st[1] == MOCHI_OK);
+		int unknown = (df_st[0] == MOCHI_UNKNOWN_HANDLE) + (df_st[1] == MOCHI_UNKNOWN_HANDLE);
+		if (ok != 1 || unknown != 1) bad++;
+	}
+	for (int k = 0; k < 2; k++) pthread_join(th[k], NULL);
+	pthread_barrier_destroy(&df_start);
+	pthread_barrier_destroy(&df_end);
+	if (bad) fprintf(stderr, "FAIL: %d of %d concurrent double frees not OK exactly once\n", bad, DOUBLE_FREE_ITERS);
+	CHECK(bad == 0);
+	CHECK(mochi_fixture_live() == live0);
+}
+
+// Issue 17: release on a channel ID behaves as chan_free: it closes the channel, so a receiver
+// parked in recv wakes with MOCHI_CLOSED instead of hanging.
+static int parked_done;
+static mochi_status parked_st;
+
+static void *parked_recv(void *arg) {
+	int64_t v;
+	parked_st = mochi_fixture_i64_chan_recv(*(uint64_t *)arg, &v);
+	__atomic_store_n(&parked_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void release_wakes_parked_receiver(void) {
+	int64_t live0 = mochi_fixture_live();
+	uint64_t c;
+	pthread_t th;
+	ST(mochi_fixture_i64_chan_new(0, &c), MOCHI_OK);
+	pthread_create(&th, NULL, parked_recv, &c);
+	struct timespec ts = {0, 50 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+	ST(mochi_fixture_release(c), MOCHI_OK);
+	for (int k = 0; k < 500 && !__atomic_load_n(&parked_done, __ATOMIC_ACQUIRE); k++) {
+		struct timespec tick = {0, 10 * 1000 * 1000};
+		nanosleep(&tick, NULL);
+	}
+	if (!__atomic_load_n(&parked_done, __ATOMIC_ACQUIRE)) {
+		printf("FAILED: a receiver parked in recv still hangs 5 s after release of its channel\n");
+		exit(1);
+	}
+	pthread_join(th, NULL);
+	CHECK(parked_st == MOCHI_CLOSED);
+	ST(mochi_fixture_release(c), MOCHI_UNKNOWN_HANDLE);
+	ST(mochi_fixture_i64_chan_free(c), MOCHI_UNKNOWN_HANDLE);
+	// Released with a value buffered: dropped like chan_free.
+	ST(mochi_fixture_str_chan_new(1, &c), MOCHI_OK);
+	ST(mochi_fixture_str_chan_send(c, "x", 1), MOCHI_OK);
+	ST(mochi_fixture_release(c), MOCHI_OK);
+	ST(mochi_fixture_str_chan_free(c), MOCHI_UNKNOWN_HANDLE);
+	CHECK(mochi_fixture_live() == live0);
+}
+
+// Issue 17: one limit for both select forms: 65,535 cases (reflect.Select takes 65,536 and the
+// non-blocking form adds a default case). More is MOCHI_BAD_ARG, never MOCHI_PANIC.
+static void select_case_limit(void) {
+	enum { LIMIT = 65535 };
+	uint64_t a;
+	int64_t va = 0;
+	int32_t chosen = 99;
+	mochi_select_case *cs = calloc(LIMIT + 2, sizeof *cs);
+	CHECK(cs != NULL);
+	if (cs == NULL) return;
+	ST(mochi_fixture_i64_chan_new(1, &a), MOCHI_OK);
+	for (int k = 0; k < LIMIT + 2; k++) {
+		cs[k].id = a;
+		cs[k].op = MOCHI_SELECT_RECV;
+		cs[k].value = &va;
+	}
+	ST(mochi_fixture_select(cs, LIMIT, 1, &chosen), MOCHI_WOULD_BLOCK);
+	ST(mochi_fixture_select(cs, LIMIT + 1, 1, &chosen), MOCHI_BAD_ARG);
+	ST(mochi_fixture_select(cs, LIMIT + 2, 1, &chosen), MOCHI_BAD_ARG);
+	// A value stays buffered while the blocking form is refused, so a regression cannot hang.
+	ST(mochi_fixture_i64_chan_send(a, 3), MOCHI_OK);
+	ST(mochi_fixture_select(cs, LIMIT + 1, 0, &chosen), MOCHI_BAD_ARG);
+	ST(mochi_fixture_select(cs, LIMIT + 2, 0, &chosen), MOCHI_BAD_ARG);
+	ST(mochi_fixture_i64_chan_try_recv(a, &va), MOCHI_OK);
+	CHECK(va == 3);
+	ST(mochi_fixture_i64_chan_send(a, 3), MOCHI_OK);
+	ST(mochi_fixture_select(cs, LIMIT, 0, &chosen), MOCHI_OK);
+	CHECK(chosen >= 0 && chosen < LIMIT && va == 3);
+	ST(mochi_fixture_i64_chan_send(a, 4), MOCHI_OK);
+	ST(mochi_fixture_select(cs, LIMIT, 1, &chosen), MOCHI_OK);
+	CHECK(chosen >= 0 && chosen < LIMIT && va == 4);
+	ST(mochi_fixture_i64_chan_free(a), MOCHI_OK);
+	free(cs);
+}
+
+// Settled behaviours: an unbuffered channel from chan_new(0); arguments are checked before the
+// ID in every shim (BAD_ARG wins over UNKNOWN_HANDLE / WRONG_KIND).
+static void settled_behaviours(void) {
+	uint64_t c, h;
+	int64_t i;
+	char *p;
+	size_t n;
+	int32_t chosen = 99;
+	ST(mochi_fixture_i64_chan_new(0, &c), MOCHI_OK);
+	ST(mochi_fixture_i64_chan_try_send(c, 1), MOCHI_FULL); // no receiver waiting
+	ST(mochi_fixture_i64_chan_try_recv(c, &i), MOCHI_EMPTY);
+	ST(mochi_fixture_i64_chan_free(c), MOCHI_OK);
+
+	ST(mochi_fixture_adder_cb_call(UNKNOWN_ID, 1, NULL, NULL), MOCHI_BAD_ARG);
+	ST(mochi_fixture_describe_cb_call(UNKNOWN_ID, NULL, 5, 1.0, 1, &p, &n, &i, &h, NULL), MOCHI_BAD_ARG);
+	ST(mochi_fixture_describe_cb_call(0, NULL, 5, 1.0, 1, &p, &n, &i, &h, NULL), MOCHI_BAD_ARG);
+	ST(mochi_fixture_str_chan_send(UNKNOWN_ID, NULL, 5), MOCHI_BAD_ARG);
+	ST(mochi_fixture_str_chan_try_send(0, NULL, 5), MOCHI_BAD_ARG);
+	ST(mochi_fixture_str_chan_recv(UNKNOWN_ID, &p, NULL), MOCHI_BAD_ARG);
+	ST(mochi_fixture_i64_chan_new(1, &c), MOCHI_OK);
+	uint64_t wrong = fixture_make_adder(1);
+	ST(mochi_fixture_str_chan_send(c, NULL, 5), MOCHI_BAD_ARG); // wrong kind, bad data
+	// Every case's op and value pointer are checked before any case's ID.
+	mochi_select_case two[2] = {
+		{.id = UNKNOWN_ID, .op = MOCHI_SELECT_RECV, .value = &i},
+		{.id = c, .op = MOCHI_SELECT_RECV, .value = NULL},
+	};
+	ST(mochi_fixture_select(two, 2, 1, &chosen), MOCHI_BAD_ARG);
+	CHECK(chosen == 1);
+	two[1].value = &i;
+	two[1].op = 9;
+	two[0].id = wrong;
+	ST(mochi_fixture_select(two, 2, 1, &chosen), MOCHI_BAD_ARG);
+	CHECK(chosen == 1);
+	ST(mochi_fixture_adder_cb_release(wrong), MOCHI_OK);
+	ST(mochi_fixture_i64_chan_free(c), MOCHI_OK);
+}
+
 #define SENDERS 4
 #define RECEIVERS 4
 #define PER_SENDER 5000
@@ -482,7 +726,7 @@ static void *receiver(void *arg) {
 			__atomic_add_fetch(&failures, 1, __ATOMIC_SEQ_CST);
 			break;
 		}
-		if (mochi_fixture_adder_cb_call(conc_adder, v, &r) != MOCHI_OK || r != v + 1) {
+		if (mochi_fixture_adder_cb_call(conc_adder, v, &r, NULL) != MOCHI_OK || r != v + 1) {
 			fprintf(stderr, "FAIL: concurrent callback\n");
 			__atomic_add_fetch(&failures, 1, __ATOMIC_SEQ_CST);
 		}
@@ -536,6 +780,12 @@ int main(void) {
 	callbacks();
 	selects();
 	concurrency();
+	concurrent_panics();
+	free_races_receiver();
+	concurrent_frees();
+	release_wakes_parked_receiver();
+	select_case_limit();
+	settled_behaviours();
 	exhaustion();
 	int64_t live = mochi_fixture_live();
 	CHECK(live == 0);

@@ -2,8 +2,8 @@
 
 // Hand-written glue of the host-bindings gate's c-archive (package main). The rendered runtime,
 // shim file and host-callback file sit next to it. It exports what a real wrapper's own
-// functions would, in the shim convention (a mochi_status result, results through out-pointers
-// last), so the Rust driver reaches them through the generated safe API: constructors, Go
+// functions would, in the shim convention (a mochi_status result, results through out-pointers,
+// then the call's own message slot `mochi_bytes *msg` that the deferred guard fills), so the Rust driver reaches them through the generated safe API: constructors, Go
 // functions that take a host closure as a Go func (slices.IndexFunc, a call from another
 // goroutine), a Go producer goroutine on a host-owned channel, and bench baselines.
 package main
@@ -27,8 +27,8 @@ func main() {}
 // fixture_thing_new makes a *Thing and returns its handle.
 //
 //export fixture_thing_new
-func fixture_thing_new(n C.int64_t, name *C.char, nameLen C.size_t, r0 *C.uint64_t) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_thing_new(n C.int64_t, name *C.char, nameLen C.size_t, r0 *C.uint64_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	s, st := mochi_fixture_goString(name, nameLen)
 	if st != C.MOCHI_OK {
 		return st
@@ -44,8 +44,8 @@ func fixture_thing_new(n C.int64_t, name *C.char, nameLen C.size_t, r0 *C.uint64
 // fixture_thing_describe returns the Name and N of the *Thing behind t.
 //
 //export fixture_thing_describe
-func fixture_thing_describe(t C.uint64_t, r0 **C.char, r0Len *C.size_t, r1 *C.int64_t) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_thing_describe(t C.uint64_t, r0 **C.char, r0Len *C.size_t, r1 *C.int64_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	x, st := mochi_fixture_fromHandle[*hostfixture.Thing](t)
 	if st != C.MOCHI_OK {
 		return st
@@ -70,8 +70,8 @@ func predOf(id C.uint64_t) (func(int64) bool, C.mochi_status) {
 // fixture_index_func returns slices.IndexFunc([0, 10, ..., 10(n-1)], f).
 //
 //export fixture_index_func
-func fixture_index_func(n C.int64_t, f C.uint64_t, r0 *C.int64_t) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_index_func(n C.int64_t, f C.uint64_t, r0 *C.int64_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	pred, st := predOf(f)
 	if st != C.MOCHI_OK {
 		return st
@@ -91,8 +91,8 @@ func fixture_index_func(n C.int64_t, f C.uint64_t, r0 *C.int64_t) (st C.mochi_st
 // back and re-raised here, where the guard reports it.
 //
 //export fixture_call_async
-func fixture_call_async(f C.uint64_t, x C.int64_t, r0 *C.bool) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_call_async(f C.uint64_t, x C.int64_t, r0 *C.bool, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	pred, st := predOf(f)
 	if st != C.MOCHI_OK {
 		return st
@@ -117,8 +117,8 @@ func fixture_call_async(f C.uint64_t, x C.int64_t, r0 *C.bool) (st C.mochi_statu
 // fixture_count_func calls f(0), ..., f(n-1) and returns how many were true.
 //
 //export fixture_count_func
-func fixture_count_func(n C.int64_t, f C.uint64_t, r0 *C.int64_t) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_count_func(n C.int64_t, f C.uint64_t, r0 *C.int64_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	pred, st := predOf(f)
 	if st != C.MOCHI_OK {
 		return st
@@ -136,8 +136,8 @@ func fixture_count_func(n C.int64_t, f C.uint64_t, r0 *C.int64_t) (st C.mochi_st
 // fixture_visit calls f(s, i) for i in [0, times).
 //
 //export fixture_visit
-func fixture_visit(f C.uint64_t, s *C.char, sLen C.size_t, times C.int32_t) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_visit(f C.uint64_t, s *C.char, sLen C.size_t, times C.int32_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	visit, st := mochi_fixture_fromHandle[func(string, int32)](f)
 	if st != C.MOCHI_OK {
 		return st
@@ -163,8 +163,8 @@ var kept struct {
 // fixture_keep stores the Go func behind f, the way Go code may keep a func it was given.
 //
 //export fixture_keep
-func fixture_keep(f C.uint64_t) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_keep(f C.uint64_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	pred, st := predOf(f)
 	if st != C.MOCHI_OK {
 		return st
@@ -178,8 +178,8 @@ func fixture_keep(f C.uint64_t) (st C.mochi_status) {
 // fixture_call_kept calls the kept func (which may outlive its handle) and then forgets it.
 //
 //export fixture_call_kept
-func fixture_call_kept(x C.int64_t, r0 *C.bool) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_call_kept(x C.int64_t, r0 *C.bool, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	kept.Lock()
 	f := kept.f
 	kept.f = nil
@@ -195,8 +195,8 @@ func fixture_call_kept(x C.int64_t, r0 *C.bool) (st C.mochi_status) {
 // it; the host receives.
 //
 //export fixture_fill
-func fixture_fill(ch C.uint64_t, n C.int64_t) (st C.mochi_status) {
-	defer mochi_fixture_guard(&st)
+func fixture_fill(ch C.uint64_t, n C.int64_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	c, st := mochi_fixture_i64_chanOf(ch)
 	if st != C.MOCHI_OK {
 		return st
@@ -216,14 +216,18 @@ func fixture_fill(ch C.uint64_t, n C.int64_t) (st C.mochi_status) {
 // fixture_noop does nothing (the bench's bare C→Go call).
 //
 //export fixture_noop
-func fixture_noop() C.mochi_status {
+func fixture_noop(msg *C.mochi_bytes) C.mochi_status {
+	if msg != nil {
+		*msg = C.mochi_bytes{} // what the guard does, without the defer
+	}
 	return C.MOCHI_OK
 }
 
 // fixture_c_noop_n makes n bare Go→C calls (the bench's baseline for a Go→Rust callback).
 //
 //export fixture_c_noop_n
-func fixture_c_noop_n(n C.int64_t, r0 *C.int64_t) C.mochi_status {
+func fixture_c_noop_n(n C.int64_t, r0 *C.int64_t, msg *C.mochi_bytes) (st C.mochi_status) {
+	defer mochi_fixture_guard(&st, msg)
 	var s C.int64_t
 	for i := C.int64_t(0); i < n; i++ {
 		s += C.fixture_c_noop(i)

@@ -4,7 +4,8 @@
 //! and exactly the expected `runtime_reasons`, and takes the callback signatures from that
 //! surface (0, 1 and many results, variadic, handle-typed). Renders the runtime and a shim file
 //! for module `fixture` (those callbacks; channels of `int64`, `float64`, `bool`, `string` and
-//! `*example.com/bridgefixture.Thing`), checks byte determinism (10 renders, one SHA-256), then
+//! `*example.com/bridgefixture.Thing`; two more library-only files add multi-line struct and
+//! interface element types and parameters), checks byte determinism (10 renders, one SHA-256), then
 //! with each Go toolchain:
 //!
 //! * library form (`package gowrap`): gofmt, `go vet` and `go build` with and without
@@ -191,11 +192,32 @@ fn render_all(callbacks: &[CallbackShim]) -> Result<Rendered> {
             results: vec![p(GoType::name("error"))],
         },
     )];
+    // Element types and a signature the emitter lays out over several lines (issue 14): the
+    // library form vets and builds them.
+    let multi = |s: &str| parse_type(s).expect("a fixed multi-line type parses");
+    cb_only.callbacks.push(
+        CallbackShim::new(
+            "cbonly",
+            Signature {
+                type_params: vec![],
+                params: vec![
+                    p(multi("struct{A int64; B int64}")),
+                    p(multi("interface{M(); N() int}")),
+                ],
+                results: vec![p(multi("struct{X int \"json:\\\"x\\\"\"; Y int}"))],
+            },
+        )
+        .base("multi"),
+    );
     let mut ch_only = ShimFile::new("chonly");
-    ch_only.channels = vec![ChannelShim::new(
-        "chonly",
-        GoType::Slice(Box::new(GoType::qualified(FIXTURE, "Thing"))),
-    )];
+    ch_only.channels = vec![
+        ChannelShim::new(
+            "chonly",
+            GoType::Slice(Box::new(GoType::qualified(FIXTURE, "Thing"))),
+        ),
+        ChannelShim::new("chonly", multi("struct{A int64; B int64}")).base("pair"),
+        ChannelShim::new("chonly", multi("<-chan interface{M(); N() int}")).base("iface"),
+    ];
     Ok(Rendered {
         extra_lib: vec![
             ("mochi_cbonly.go".into(), render_shim_file(&cb_only, &ectx)?),

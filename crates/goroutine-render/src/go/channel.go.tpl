@@ -1,4 +1,4 @@
-// mochi_@M@_@B@_chan is a chan @T@ behind a handle ID.
+// mochi_@M@_@B@_chan is a chan @TC@ behind a handle ID.
 type mochi_@M@_@B@_chan struct {
 	mochi_@M@_chanCore
 	ch @CT@
@@ -18,11 +18,11 @@ func mochi_@M@_@B@_chanOf(id C.uint64_t) (*mochi_@M@_@B@_chan, C.mochi_status) {
 }
 
 // mochi_@M@_@B@_chan_new makes a channel and returns its ID in *out; a negative buffer means
-// the default, @BUF@.
+// the default, @BUF@, and 0 an unbuffered channel.
 //
 //export mochi_@M@_@B@_chan_new
 func mochi_@M@_@B@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.mochi_status) {
-	defer mochi_@M@_guard(&st)
+	defer mochi_@M@_guard(&st, nil)
 	if out == nil || buffer > mochi_@M@_maxBuffer {
 		return C.MOCHI_BAD_ARG
 	}
@@ -43,6 +43,7 @@ func mochi_@M@_@B@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.mochi_statu
 //
 //export mochi_@M@_@B@_chan_send
 func mochi_@M@_@B@_chan_send(id C.uint64_t, @IN_PARAMS@) (st C.mochi_status) {
+	@IN_CHECK@
 	c, st := mochi_@M@_@B@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
@@ -57,6 +58,7 @@ func mochi_@M@_@B@_chan_send(id C.uint64_t, @IN_PARAMS@) (st C.mochi_status) {
 //
 //export mochi_@M@_@B@_chan_try_send
 func mochi_@M@_@B@_chan_try_send(id C.uint64_t, @IN_PARAMS@) (st C.mochi_status) {
+	@IN_CHECK@
 	c, st := mochi_@M@_@B@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
@@ -137,18 +139,26 @@ func mochi_@M@_@B@_chan_close(id C.uint64_t) (st C.mochi_status) {
 // values are dropped.
 //
 //export mochi_@M@_@B@_chan_free
-func mochi_@M@_@B@_chan_free(id C.uint64_t) (st C.mochi_status) {
+func mochi_@M@_@B@_chan_free(id C.uint64_t) C.mochi_status {
 	c, st := mochi_@M@_@B@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
-	defer c.guard(&st)
+	return c.freeID(id)
+}
+
+// freeID closes the channel if it is open and releases id (mochi_@M@_@B@_chan_free, and
+// mochi_@M@_release on a channel ID). Only the first free of the channel reports MOCHI_OK. A
+// receiver that finds the channel closed and drained releases id too and may win that race;
+// the ID was live when this free began, so the free still succeeded.
+func (c *mochi_@M@_@B@_chan) freeID(id C.uint64_t) C.mochi_status {
+	if !c.freed.CompareAndSwap(false, true) {
+		return C.MOCHI_UNKNOWN_HANDLE
+	}
 	if c.closed.CompareAndSwap(false, true) {
 		close(c.ch)
 	}
-	if !mochiReleaseHandle(uint64(id)) {
-		return C.MOCHI_UNKNOWN_HANDLE
-	}
+	mochiReleaseHandle(uint64(id))
 	return C.MOCHI_OK
 }
 

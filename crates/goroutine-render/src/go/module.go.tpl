@@ -1,18 +1,42 @@
-// mochi_@M@_panicMsg holds the message of the last panic recovered in a shim of module @M@.
-var mochi_@M@_panicMsg @ATOMIC@.Pointer[string]
-
-// mochi_@M@_recovered records a recovered panic's message and returns MOCHI_PANIC.
-func mochi_@M@_recovered(r any) C.mochi_status {
-	msg := @FMT@.Sprint(r)
-	mochi_@M@_panicMsg.Store(&msg)
-	return C.MOCHI_PANIC
+// mochi_@M@_setMsg writes a C copy of text to *msg (NUL-terminated, freed by the caller with
+// mochi_@M@_free); a NULL msg means the caller wants no text.
+func mochi_@M@_setMsg(msg *C.mochi_bytes, text string) {
+	if msg != nil {
+		msg.data = mochi_@M@_cString(text)
+		msg.len = C.size_t(len(text))
+	}
 }
 
-// mochi_@M@_guard, deferred, turns a panic in the shim into MOCHI_PANIC.
-func mochi_@M@_guard(st *C.mochi_status) {
+// mochi_@M@_guard, deferred first in a shim with a message slot (nil for one without), turns a
+// panic into MOCHI_PANIC and writes the panic's text to *msg. On any other status it sets *msg
+// to {NULL, 0}, except MOCHI_GO_ERROR, whose text the shim wrote with mochi_@M@_errorStatus.
+func mochi_@M@_guard(st *C.mochi_status, msg *C.mochi_bytes) {
 	if r := recover(); r != nil {
-		*st = mochi_@M@_recovered(r)
+		*st = C.MOCHI_PANIC
+		mochi_@M@_setMsg(msg, mochi_@M@_panicText(r))
+		return
 	}
+	if msg != nil && *st != C.MOCHI_GO_ERROR {
+		*msg = C.mochi_bytes{}
+	}
+}
+
+// mochi_@M@_panicText is the text of a recovered panic value (a value whose String or Error
+// method panics in turn gets a fixed text instead of crashing the process).
+func mochi_@M@_panicText(r any) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = "panic with a value whose message panicked"
+		}
+	}()
+	return @FMT@.Sprint(r)
+}
+
+// mochi_@M@_errorStatus reports a non-nil error a Go function returned: its Error() text goes
+// to *msg and the status is MOCHI_GO_ERROR.
+func mochi_@M@_errorStatus(err error, msg *C.mochi_bytes) C.mochi_status {
+	mochi_@M@_setMsg(msg, err.Error())
+	return C.MOCHI_GO_ERROR
 }
 
 // mochi_@M@_goString copies n bytes at p into a Go string.
@@ -64,17 +88,30 @@ func mochi_@M@_toHandle[T any](x T) (C.uint64_t, C.mochi_status) {
 	return C.uint64_t(id), C.MOCHI_OK
 }
 
-// mochi_@M@_free frees memory returned by a shim of module @M@ (string bytes, panic messages).
+// mochi_@M@_free frees memory returned by a shim of module @M@ (string bytes, messages).
 //
 //export mochi_@M@_free
 func mochi_@M@_free(p @UNSAFE@.Pointer) {
 	C.free(p)
 }
 
-// mochi_@M@_release releases a value ID returned by a shim of module @M@.
+// mochi_@M@_freer is a channel of this package: releasing its ID frees it.
+type mochi_@M@_freer interface {
+	freeID(id C.uint64_t) C.mochi_status
+}
+
+// mochi_@M@_release releases an ID returned by a shim of module @M@. A channel ID is freed as
+// by its chan_free (closed, so parked receivers wake with MOCHI_CLOSED, then released).
 //
 //export mochi_@M@_release
 func mochi_@M@_release(id C.uint64_t) C.mochi_status {
+	v, ok := mochiResolveHandle(uint64(id))
+	if !ok {
+		return C.MOCHI_UNKNOWN_HANDLE
+	}
+	if c, ok := v.(mochi_@M@_freer); ok {
+		return c.freeID(id)
+	}
 	if !mochiReleaseHandle(uint64(id)) {
 		return C.MOCHI_UNKNOWN_HANDLE
 	}
@@ -86,21 +123,4 @@ func mochi_@M@_release(id C.uint64_t) C.mochi_status {
 //export mochi_@M@_live
 func mochi_@M@_live() C.int64_t {
 	return C.int64_t(mochiHandles.live.Load())
-}
-
-// mochi_@M@_panic_message takes the message of the last recovered panic (MOCHI_EMPTY when there
-// is none); free *out with mochi_@M@_free.
-//
-//export mochi_@M@_panic_message
-func mochi_@M@_panic_message(out **C.char, outLen *C.size_t) C.mochi_status {
-	if out == nil || outLen == nil {
-		return C.MOCHI_BAD_ARG
-	}
-	msg := mochi_@M@_panicMsg.Swap(nil)
-	if msg == nil {
-		return C.MOCHI_EMPTY
-	}
-	*out = mochi_@M@_cString(*msg)
-	*outLen = C.size_t(len(*msg))
-	return C.MOCHI_OK
 }

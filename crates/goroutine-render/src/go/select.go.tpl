@@ -1,12 +1,14 @@
 // mochi_@M@_maxBuffer is the largest buffer a channel of module @M@ is created with.
 const mochi_@M@_maxBuffer = 1 << 20
 
-// mochi_@M@_maxSelectCases is the most cases one mochi_@M@_select call takes.
-const mochi_@M@_maxSelectCases = 1 << 16
+// mochi_@M@_maxSelectCases is the most cases one mochi_@M@_select call takes, in both forms:
+// reflect.Select takes at most 65536 cases and the non-blocking form adds a default case.
+const mochi_@M@_maxSelectCases = 1<<16 - 1
 
 // mochi_@M@_chanCore is the state every channel of module @M@ has.
 type mochi_@M@_chanCore struct {
 	closed @ATOMIC@.Bool
+	freed  @ATOMIC@.Bool
 }
 
 func (c *mochi_@M@_chanCore) isClosed() bool {
@@ -14,14 +16,15 @@ func (c *mochi_@M@_chanCore) isClosed() bool {
 }
 
 // guard, deferred, turns a panic into MOCHI_CLOSED when the channel is closed (a send that
-// raced a close) and into MOCHI_PANIC otherwise.
+// raced a close) and into MOCHI_PANIC otherwise (an internal failure: channel shims run no user
+// code and have no message slot).
 func (c *mochi_@M@_chanCore) guard(st *C.mochi_status) {
 	if r := recover(); r != nil {
 		if c.closed.Load() {
 			*st = C.MOCHI_CLOSED
 			return
 		}
-		*st = mochi_@M@_recovered(r)
+		*st = C.MOCHI_PANIC
 	}
 }
 
@@ -53,15 +56,19 @@ func mochi_@M@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.boo
 					return
 				}
 			}
-			st = mochi_@M@_recovered(r)
+			st = C.MOCHI_PANIC
 		}
 	}()
+	// Arguments first: every case's op and value pointer, then the IDs.
+	for i := range cs {
+		if cs[i].value == nil || (cs[i].op != C.MOCHI_SELECT_SEND && cs[i].op != C.MOCHI_SELECT_RECV) {
+			*chosen = C.int32_t(i)
+			return C.MOCHI_BAD_ARG
+		}
+	}
 	sel := make([]@REFLECT@.SelectCase, len(cs), len(cs)+1)
 	for i := range cs {
 		*chosen = C.int32_t(i)
-		if cs[i].value == nil {
-			return C.MOCHI_BAD_ARG
-		}
 		v, ok := mochiResolveHandle(uint64(cs[i].id))
 		if !ok {
 			return C.MOCHI_UNKNOWN_HANDLE

@@ -243,7 +243,11 @@ fn qualified_element_types_are_imported_not_pasted() {
         &mut imports,
     )
     .unwrap();
-    assert!(!src.contains("github.com"));
+    // Only a comment may name the canonical (go/types) form; no Go code line does.
+    for l in src.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        assert!(!l.contains("github.com"), "{l}");
+    }
+    assert!(src.contains("// mochi_lib_value_chan is a chan *github.com/foo/go-lib.Thing behind"));
     assert!(src.contains("ch chan *golib.Thing"));
     assert_eq!(imports.local_name("github.com/foo/go-lib"), Some("golib"));
     // A receive-only element keeps its parentheses.
@@ -251,10 +255,25 @@ fn qualified_element_types_are_imported_not_pasted() {
 }
 
 #[test]
+fn imports_never_take_a_helper_local_name() {
+    // The message helpers use locals `text` and `err`; a package of that name gets another alias.
+    let mut f = ShimFile::new("lib");
+    f.channels = vec![
+        ChannelShim::new("lib", ty("*golang.org/x/text.Tag")).base("tag"),
+        ChannelShim::new("lib", ty("*example.com/err.Code")).base("code"),
+    ];
+    let src = render_shim_file(&f, &EmitContext::new()).unwrap();
+    assert!(!src.contains("\ttext \"golang.org/x/text\""), "{src}");
+    assert!(!src.contains("\t\"golang.org/x/text\"\n"), "{src}");
+    assert!(!src.contains("\t\"example.com/err\"\n"), "{src}");
+    assert!(src.contains("func mochi_lib_panicText(r any) (text string) {"));
+}
+
+#[test]
 fn callback_shim_matches_signature() {
     let src = callback("func(int64, float64) bool").unwrap();
     assert!(src.contains(
-        "func mochi_lib_value_cb_call(id C.uint64_t, a0 C.int64_t, a1 C.double, r0 *C.bool) (st C.mochi_status) {"
+        "func mochi_lib_value_cb_call(id C.uint64_t, a0 C.int64_t, a1 C.double, r0 *C.bool, msg *C.mochi_bytes) (st C.mochi_status) {"
     ));
     assert!(src.contains("f, ok := v.(func(int64, float64) bool)"));
     assert!(src.contains("y0 := f(x0, x1)"));
@@ -264,7 +283,9 @@ fn callback_shim_matches_signature() {
 #[test]
 fn callback_shim_no_results() {
     let src = callback("func()").unwrap();
-    assert!(src.contains("func mochi_lib_value_cb_call(id C.uint64_t) (st C.mochi_status) {"));
+    assert!(src.contains(
+        "func mochi_lib_value_cb_call(id C.uint64_t, msg *C.mochi_bytes) (st C.mochi_status) {"
+    ));
     assert!(src.contains("\tf()\n"));
     assert!(!src.contains("MOCHI_BAD_ARG"), "no out-pointers to check");
 }
@@ -453,12 +474,7 @@ fn callbacks_only_file_needs_no_reflect() {
     assert!(!src.contains("mochi_lib_select"));
     assert_eq!(
         f.module_symbols(),
-        [
-            "mochi_lib_free",
-            "mochi_lib_release",
-            "mochi_lib_live",
-            "mochi_lib_panic_message"
-        ]
+        ["mochi_lib_free", "mochi_lib_release", "mochi_lib_live"]
     );
 }
 

@@ -1,11 +1,3 @@
-/// C form of a string in a select case.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct MochiBytes {
-    data: *mut u8,
-    len: usize,
-}
-
 /// C form of one select case.
 #[repr(C)]
 #[derive(Debug)]

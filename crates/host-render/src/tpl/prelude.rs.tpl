@@ -41,6 +41,25 @@ impl Status {
 
 const OK: MochiStatus = MochiStatus(0);
 
+/// C form of a string (`mochi_bytes`): a select case's value, and a call's message slot.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct MochiBytes {
+    data: *mut u8,
+    len: usize,
+}
+
+impl MochiBytes {
+    /// An empty slot (`{NULL, 0}`), for Go to write a message into.
+    #[allow(dead_code)]
+    const fn empty() -> MochiBytes {
+        MochiBytes {
+            data: std::ptr::null_mut(),
+            len: 0,
+        }
+    }
+}
+
 /// A shim call that did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -52,11 +71,20 @@ pub enum GoError {
         /// The status.
         status: Status,
     },
-    /// Go code panicked (the status was `Panic`); `message` is the recovered panic's text.
+    /// Go code panicked (the status was `Panic`); `message` is the recovered panic's text,
+    /// from this call's own message slot.
     Panic {
         /// The operation.
         op: &'static str,
-        /// The panic message (empty when Go kept none).
+        /// The panic message (empty for a shim without a message slot: the channel and select
+        /// shims run no user code, so their `Panic` is an internal failure without text).
+        message: String,
+    },
+    /// The Go function returned a non-nil `error` (the status was `GoError`).
+    Go {
+        /// The operation.
+        op: &'static str,
+        /// The error's `Error()` text, from this call's own message slot.
         message: String,
     },
     /// The shim returned a value that is not a known status.
@@ -84,6 +112,7 @@ impl GoError {
         match self {
             GoError::Status { status, .. } => Some(*status),
             GoError::Panic { .. } => Some(Status::Panic),
+            GoError::Go { .. } => Some(Status::GoError),
             _ => None,
         }
     }
@@ -94,6 +123,7 @@ impl fmt::Display for GoError {
         match self {
             GoError::Status { op, status } => write!(f, "{op}: Go returned {status:?}"),
             GoError::Panic { op, message } => write!(f, "{op}: Go panicked: {message}"),
+            GoError::Go { op, message } => write!(f, "{op}: {message}"),
             GoError::UnknownStatus { op, raw } => write!(f, "{op}: unknown status {raw}"),
             GoError::HostExhausted { op } => write!(f, "{op}: the host handle pool is full"),
             GoError::TooLarge { op } => write!(f, "{op}: argument too large for the C boundary"),
@@ -105,29 +135,22 @@ impl std::error::Error for GoError {}
 
 @EXTERNS@
 
-/// Turns a raw status into `Ok(())` or a typed error (fetching the panic message for `Panic`).
+/// Turns a raw status of a shim without a message slot into `Ok(())` or a typed error.
 fn check(op: &'static str, raw: MochiStatus) -> Result<(), GoError> {
+    check_msg(op, raw, MochiBytes::empty())
+}
+
+/// Turns a raw status into `Ok(())` or a typed error; `msg` is the call's message slot, whose
+/// text (Go's `C.malloc`ed copy, freed here on every status) goes into `Panic` and `Go`.
+fn check_msg(op: &'static str, raw: MochiStatus, msg: MochiBytes) -> Result<(), GoError> {
+    let message = take_string(msg.data, msg.len);
     match Status::from_raw(raw) {
         Some(Status::Ok) => Ok(()),
-        Some(Status::Panic) => Err(GoError::Panic {
-            op,
-            message: take_panic_message(),
-        }),
+        Some(Status::Panic) => Err(GoError::Panic { op, message }),
+        Some(Status::GoError) => Err(GoError::Go { op, message }),
         Some(status) => Err(GoError::Status { op, status }),
         None => Err(GoError::UnknownStatus { op, raw: raw.0 }),
     }
-}
-
-/// Takes the last panic message Go recovered in this module (empty when there is none).
-fn take_panic_message() -> String {
-    let mut p: *mut u8 = std::ptr::null_mut();
-    let mut n: usize = 0;
-    // SAFETY: both out-pointers are live locals of the declared C types.
-    let st = unsafe { ffi::panic_message(&mut p, &mut n) };
-    if st != OK {
-        return String::new();
-    }
-    take_string(p, n)
 }
 
 /// Copies a string Go allocated for the host and frees it with the module's `free`.

@@ -72,3 +72,40 @@ pub fn file() -> HostFile {
     ];
     f
 }
+
+/// Channel elements and signatures the Go emitter lays out over several lines: handle-typed
+/// channels of structs and interfaces, callback shims and an export with such parameters.
+pub fn multi_line() -> HostFile {
+    let t = |s: &str| apisurface::parse_type(s).unwrap();
+    let pair = t("struct{A int64; B int64}");
+    let iface = t("interface{M(); N() int}");
+    let mut shims = ShimFile::new("ml");
+    shims.channels = vec![
+        ChannelShim::new("ml", pair.clone()).base("pair"),
+        ChannelShim::new("ml", t("struct{A int64 \"json:\\\"a\\\"\"}")).base("tagged"),
+        ChannelShim::new("ml", iface.clone()).base("iface"),
+        ChannelShim::new("ml", t("<-chan struct{A int64; B int64}")).base("recvpair"),
+    ];
+    shims.callbacks = vec![
+        goroutine_render::CallbackShim::new(
+            "ml",
+            sig(
+                vec![pair.clone(), iface.clone()],
+                vec![t("struct{X int; Y int}")],
+            ),
+        )
+        .base("mixed"),
+    ];
+    let mut f = HostFile::new(shims);
+    f.host_callbacks = vec![HostCallback::new(
+        "ml",
+        "pred",
+        sig(vec![GoType::name("int64")], vec![GoType::name("bool")]),
+    )];
+    f.exports = vec![GoExport {
+        symbol: "ml_combine".into(),
+        sig: sig(vec![pair.clone(), iface], vec![pair]),
+        doc: "Combines a pair and an interface value.".into(),
+    }];
+    f
+}

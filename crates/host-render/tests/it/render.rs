@@ -1,7 +1,7 @@
 //! The generated module is rustfmt-clean and compiles with `-D warnings`; bad inputs are typed
 //! errors; output is deterministic.
 
-use crate::fixture::{M, file, sig, thing};
+use crate::fixture::{M, file, multi_line, sig, thing};
 use apisurface::{EmitContext, GoType};
 use goroutine_render::{ChannelShim, ShimFile};
 use host_render::{
@@ -117,6 +117,7 @@ fn module_is_rustfmt_clean() {
         ("minimal", minimal()),
         ("callbacks", callbacks_only()),
         ("long", long_names()),
+        ("multi_line", multi_line()),
     ] {
         let text = render_rust_module(&f).unwrap();
         let dir = scratch(&format!("fmt-{name}"));
@@ -159,6 +160,7 @@ fn module_compiles_with_deny_warnings() {
         ("minimal", minimal()),
         ("callbacks", callbacks_only()),
         ("long", long_names()),
+        ("multi_line", multi_line()),
     ] {
         let dir = scratch(&format!("rustc-{name}"));
         std::fs::write(dir.join("bindings.rs"), render_rust_module(&f).unwrap()).unwrap();
@@ -314,4 +316,67 @@ fn go_file_has_the_trampolines() {
     }
     assert!(g.contains("var f func(int64) bool = r.call"));
     assert!(g.contains("var f func(string, int32) = r.call"));
+}
+
+/// `gofmt` on PATH, else next to `go`; `None` when neither is there.
+fn gofmt() -> Option<PathBuf> {
+    let works = |p: &Path| {
+        Command::new(p)
+            .arg("-l")
+            .arg(scratch("gofmt-probe"))
+            .output()
+            .is_ok()
+    };
+    if works(Path::new("gofmt")) {
+        return Some(PathBuf::from("gofmt"));
+    }
+    let out = Command::new("go").args(["env", "GOROOT"]).output().ok()?;
+    let root = String::from_utf8(out.stdout).ok()?;
+    let beside = PathBuf::from(root.trim()).join("bin").join("gofmt");
+    works(&beside).then_some(beside)
+}
+
+/// Multi-line element types and signatures: the shim file and the host-callback Go file of the
+/// same host file are gofmt-clean (gofmt parses them and changes nothing).
+#[test]
+fn multi_line_types_go_files_are_gofmt_clean() {
+    let Some(gofmt) = gofmt() else {
+        println!("SKIP: gofmt not found");
+        return;
+    };
+    let f = multi_line();
+    let dir = scratch("gofmt-multi-line");
+    let ctx = EmitContext::new();
+    std::fs::write(
+        dir.join("mochi_ml.go"),
+        goroutine_render::render_shim_file(&f.shims, &ctx).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("mochi_ml_host.go"),
+        render_host_go(&f, &ctx).unwrap(),
+    )
+    .unwrap();
+    let out = Command::new(&gofmt).arg("-l").arg(&dir).output().unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && listed.trim().is_empty(),
+        "gofmt -l lists {listed:?}; stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Rust doc comments name each channel's one-line canonical element type.
+#[test]
+fn multi_line_types_rust_docs_stay_on_one_line() {
+    let text = render_rust_module(&multi_line()).unwrap();
+    assert!(text.contains("/// The shims of channel `pair` (`chan struct{A int64; B int64}`).\n"));
+    assert!(text.contains("/// The shims of channel `iface` (`chan interface{M(); N() int}`).\n"));
+    for l in text.lines() {
+        let t = l.trim_start();
+        assert!(
+            !t.starts_with("A int64") && !t.starts_with("N() int"),
+            "{l}"
+        );
+    }
 }

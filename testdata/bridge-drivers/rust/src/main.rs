@@ -53,7 +53,6 @@ unsafe extern "C" {
     fn mochi_fixture_free(p: *mut c_void);
     safe fn mochi_fixture_release(id: u64) -> Status;
     safe fn mochi_fixture_live() -> i64;
-    fn mochi_fixture_panic_message(out: *mut *mut u8, len: *mut usize) -> Status;
     fn mochi_fixture_select(
         cases: *mut SelectCase,
         n: i32,
@@ -101,9 +100,9 @@ unsafe extern "C" {
     safe fn mochi_fixture_thing_chan_close(id: u64) -> Status;
     safe fn mochi_fixture_thing_chan_free(id: u64) -> Status;
 
-    safe fn mochi_fixture_tick_cb_call(id: u64) -> Status;
+    fn mochi_fixture_tick_cb_call(id: u64, msg: *mut Bytes) -> Status;
     safe fn mochi_fixture_tick_cb_release(id: u64) -> Status;
-    fn mochi_fixture_adder_cb_call(id: u64, a0: i64, r0: *mut i64) -> Status;
+    fn mochi_fixture_adder_cb_call(id: u64, a0: i64, r0: *mut i64, msg: *mut Bytes) -> Status;
     safe fn mochi_fixture_adder_cb_release(id: u64) -> Status;
     #[allow(clippy::too_many_arguments)]
     fn mochi_fixture_describe_cb_call(
@@ -116,11 +115,18 @@ unsafe extern "C" {
         r0_len: *mut usize,
         r1: *mut i64,
         r2: *mut u64,
+        msg: *mut Bytes,
     ) -> Status;
     safe fn mochi_fixture_describe_cb_release(id: u64) -> Status;
-    fn mochi_fixture_sum_cb_call(id: u64, a0: i64, a1: u64, r0: *mut i64) -> Status;
+    fn mochi_fixture_sum_cb_call(
+        id: u64,
+        a0: i64,
+        a1: u64,
+        r0: *mut i64,
+        msg: *mut Bytes,
+    ) -> Status;
     safe fn mochi_fixture_sum_cb_release(id: u64) -> Status;
-    fn mochi_fixture_doubler_cb_call(id: u64, a0: u64, r0: *mut u64) -> Status;
+    fn mochi_fixture_doubler_cb_call(id: u64, a0: u64, r0: *mut u64, msg: *mut Bytes) -> Status;
     safe fn mochi_fixture_doubler_cb_release(id: u64) -> Status;
 }
 
@@ -250,8 +256,25 @@ fn recv_thing(id: u64, try_: bool) -> (Status, u64) {
 fn adder_call(id: u64, x: i64) -> (Status, i64) {
     let mut r = 0i64;
     // SAFETY: `r` is a live local i64.
-    let s = unsafe { mochi_fixture_adder_cb_call(id, x, &mut r) };
+    let s = unsafe { mochi_fixture_adder_cb_call(id, x, &mut r, std::ptr::null_mut()) };
     (s, r)
+}
+
+/// A call of the adder shim with a message slot: the status and the slot's text.
+fn adder_call_msg(id: u64, x: i64) -> (Status, Vec<u8>) {
+    let mut r = 0i64;
+    let mut msg = Bytes {
+        data: std::ptr::null_mut(),
+        len: 0,
+    };
+    // SAFETY: `r` and `msg` are live locals of the declared C types.
+    let s = unsafe { mochi_fixture_adder_cb_call(id, x, &mut r, &mut msg) };
+    (s, take_string(msg.data, msg.len))
+}
+
+fn tick_call(id: u64) -> Status {
+    // SAFETY: a NULL message slot is allowed.
+    unsafe { mochi_fixture_tick_cb_call(id, std::ptr::null_mut()) }
 }
 
 fn describe_call(id: u64, s: &[u8], f: f64, flag: bool) -> (Status, Vec<u8>, i64, u64) {
@@ -268,6 +291,7 @@ fn describe_call(id: u64, s: &[u8], f: f64, flag: bool) -> (Status, Vec<u8>, i64
             &mut n,
             &mut r1,
             &mut r2,
+            std::ptr::null_mut(),
         )
     };
     let text = if status == OK {
@@ -281,27 +305,15 @@ fn describe_call(id: u64, s: &[u8], f: f64, flag: bool) -> (Status, Vec<u8>, i64
 fn sum_call(id: u64, first: i64, rest: u64) -> (Status, i64) {
     let mut r = 0i64;
     // SAFETY: `r` is a live local i64.
-    let s = unsafe { mochi_fixture_sum_cb_call(id, first, rest, &mut r) };
+    let s = unsafe { mochi_fixture_sum_cb_call(id, first, rest, &mut r, std::ptr::null_mut()) };
     (s, r)
 }
 
 fn doubler_call(id: u64, t: u64) -> (Status, u64) {
     let mut r = 0u64;
     // SAFETY: `r` is a live local u64.
-    let s = unsafe { mochi_fixture_doubler_cb_call(id, t, &mut r) };
+    let s = unsafe { mochi_fixture_doubler_cb_call(id, t, &mut r, std::ptr::null_mut()) };
     (s, r)
-}
-
-fn panic_message() -> (Status, Vec<u8>) {
-    let (mut p, mut n) = (std::ptr::null_mut(), 0usize);
-    // SAFETY: `p` and `n` are live locals.
-    let s = unsafe { mochi_fixture_panic_message(&mut p, &mut n) };
-    let v = if s == OK {
-        take_string(p, n)
-    } else {
-        Vec::new()
-    };
-    (s, v)
 }
 
 fn select(cases: &mut [SelectCase], nonblocking: bool) -> (Status, i32) {
@@ -476,7 +488,7 @@ fn for_every_shim(id: u64, want: Status, cb_id: u64) {
     st(mochi_fixture_thing_chan_free(other), want);
     // Callbacks: for the wrong-kind row, cb_id is the i64 channel.
     let cb = cb_id;
-    st(mochi_fixture_tick_cb_call(cb), want);
+    st(tick_call(cb), want);
     st(mochi_fixture_tick_cb_release(cb), want);
     st(adder_call(cb, 1).0, want);
     st(mochi_fixture_adder_cb_release(cb), want);
@@ -498,8 +510,8 @@ fn for_every_shim(id: u64, want: Status, cb_id: u64) {
 fn callbacks() {
     let tick = fixture_make_ticker();
     let before = fixture_ticks();
-    st(mochi_fixture_tick_cb_call(tick), OK);
-    st(mochi_fixture_tick_cb_call(tick), OK);
+    st(tick_call(tick), OK);
+    st(tick_call(tick), OK);
     check(fixture_ticks() == before + 2, "ticker ran twice");
 
     let adder = fixture_make_adder(40);
@@ -534,10 +546,13 @@ fn callbacks() {
     let p = fixture_make_panicker();
     st(adder_call(p, 3).0, PANIC);
     check(
-        panic_message() == (OK, b"fixture panic 3".to_vec()),
-        "panic message",
+        adder_call_msg(p, 3) == (PANIC, b"fixture panic 3".to_vec()),
+        "panic message in the call's own slot",
     );
-    check(panic_message().0 == EMPTY, "panic message taken once");
+    check(
+        adder_call_msg(adder, 0) == (OK, Vec::new()),
+        "no message on OK",
+    );
     check(
         adder_call(adder, 0) == (OK, 40),
         "still alive after a panic",

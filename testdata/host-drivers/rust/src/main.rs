@@ -15,6 +15,9 @@ use std::fmt::Debug;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Iterations of the concurrent-panic check, per thread.
+const PANIC_ITERS: i64 = 2000;
+
 static FAILURES: AtomicUsize = AtomicUsize::new(0);
 static CHECKS: AtomicUsize = AtomicUsize::new(0);
 
@@ -268,6 +271,30 @@ fn callbacks() {
             &format!("panicking closure on a goroutine: {other:?}"),
         ),
     }
+    // Per-call messages: two threads whose closures panic at the same time with different
+    // texts each get their own text back (a module-wide "last panic" would mix them up).
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    std::thread::scope(|sc| {
+        for t in 0..2 {
+            sc.spawn(move || {
+                let cb = GoCallback::<PredFn>::new(move |x| panic!("thread {t} call {x};"))
+                    .expect("panicker");
+                for i in 0..PANIC_ITERS {
+                    match fixture_call_async(&cb, i) {
+                        Err(GoError::Panic { message, .. }) => check(
+                            message.contains(&format!("thread {t} call {i};")),
+                            &format!(
+                                "thread {t} iteration {i} got another call's message: {message}"
+                            ),
+                        ),
+                        other => check(false, &format!("concurrent panic: {other:?}")),
+                    }
+                }
+            });
+        }
+    });
+    std::panic::set_hook(quiet);
     // The closure still works after a panic.
     check_eq(
         fixture_index_func(1, &boom).ok(),
