@@ -74,7 +74,7 @@ pub fn render_bind_file(
     let mut imports = ImportSet::new();
     reserve_locals(plan, &mut imports);
     let mut std = |path: &str| imports.add(path).map(|_| ());
-    for path in ["fmt", "reflect", "unsafe"] {
+    for path in ["reflect", "unsafe"] {
         std(path).map_err(|e| BindError::File(Box::new(e)))?;
     }
     let mut w = GoWriter::new();
@@ -152,8 +152,7 @@ impl Wrapper<'_, '_> {
         w.line(format!("func {}({sig}) (st C.mochi_status) {{", f.c_symbol));
         w.indent();
         let m = &self.opts.module;
-        w.line(format!("defer mochi_{m}_callGuard(&st, msg)"));
-        w.line(format!("mochi_{m}_clearMsg(msg)"));
+        w.line(format!("defer mochi_{m}_guard(&st, msg)"));
         self.check_out_pointers(w);
         if let Some(r) = &f.receiver {
             self.convert_in(w, r)?;
@@ -332,7 +331,7 @@ impl Wrapper<'_, '_> {
         if f.returns_error {
             let m = &self.opts.module;
             w.block("if err != nil", |w| {
-                w.line(format!("return mochi_{m}_goError(err, msg)"));
+                w.line(format!("return mochi_{m}_errorStatus(err, msg)"));
             });
         }
         Ok(())
