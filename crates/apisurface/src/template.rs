@@ -15,7 +15,10 @@
 //!
 //! A value that spans several lines is indented like the line its placeholder sits on: every
 //! line after the first gets that line's leading whitespace, so a multi-line Go type written into
-//! an indented struct field stays gofmt-clean. Blank lines of a value stay empty.
+//! an indented struct field stays gofmt-clean. Blank lines of a value stay empty. A placeholder
+//! that is alone on its line (a "block") and gets an empty value removes the whole line, so an
+//! optional block leaves neither a blank line nor trailing whitespace, and a block value's own
+//! final newline is dropped (the template's line end takes its place).
 //!
 //! ```
 //! use apisurface::template::fill;
@@ -155,9 +158,15 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> Result<String, TemplateE
     let mut used = vec![false; values.len()];
     let mut out =
         String::with_capacity(template.len() + values.iter().map(|v| v.1.len()).sum::<usize>());
-    for piece in pieces {
-        match piece {
-            Piece::Text(t) => out.push_str(t),
+    let mut skip_newline = false;
+    for (i, piece) in pieces.iter().enumerate() {
+        match *piece {
+            Piece::Text(mut t) => {
+                if std::mem::take(&mut skip_newline) {
+                    t = t.strip_prefix('\n').unwrap_or(t);
+                }
+                out.push_str(t)
+            }
             Piece::Hole {
                 name,
                 offset,
@@ -170,7 +179,27 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> Result<String, TemplateE
                     });
                 };
                 used[k] = true;
-                push_indented(&mut out, values[k].1, indent);
+                let value = values[k].1;
+                let line_start = out.rfind('\n').map_or(0, |n| n + 1);
+                let alone_before = out[line_start..].bytes().all(|b| b == b' ' || b == b'\t');
+                let alone_after = match pieces.get(i + 1) {
+                    None => true,
+                    Some(Piece::Text(t)) => t.starts_with('\n'),
+                    Some(Piece::Hole { .. }) => false,
+                };
+                let block = alone_before && alone_after;
+                if value.is_empty() && block {
+                    out.truncate(line_start);
+                    skip_newline = true;
+                    continue;
+                }
+                // A block's own trailing newline is the template's line end.
+                let value = if block {
+                    value.strip_suffix('\n').unwrap_or(value)
+                } else {
+                    value
+                };
+                push_indented(&mut out, value, indent);
             }
         }
     }
@@ -254,6 +283,23 @@ mod tests {
             out,
             "type s struct {\n\tch chan struct {\n\t\tA int64\n\n\t\tB int64\n\t}\n}\n"
         );
+    }
+
+    #[test]
+    fn an_empty_block_removes_its_line() {
+        let t = "a {\n\t@check@\n\tb\n}\n";
+        assert_eq!(fill(t, &[("check", "")]).unwrap(), "a {\n\tb\n}\n");
+        assert_eq!(
+            fill(t, &[("check", "if x {\n\treturn\n}")]).unwrap(),
+            "a {\n\tif x {\n\t\treturn\n\t}\n\tb\n}\n"
+        );
+        assert_eq!(
+            fill(t, &[("check", "x()\n")]).unwrap(),
+            "a {\n\tx()\n\tb\n}\n"
+        );
+        // not alone on its line: only the value goes
+        assert_eq!(fill("x @v@ y\n", &[("v", "")]).unwrap(), "x  y\n");
+        assert_eq!(fill("@v@", &[("v", "")]).unwrap(), "");
     }
 
     #[test]

@@ -30,7 +30,6 @@ pub mod boundary;
 mod needs;
 mod render;
 mod status;
-mod template;
 
 pub use boundary::{ContractError, Crossing, Scalar, crossing};
 pub use needs::{Position, Reason, Why, needs_runtime, runtime_reasons};

@@ -2,7 +2,7 @@
 
 use crate::boundary::{ContractError, Crossing, crossing};
 use crate::status::Status;
-use crate::template::fill;
+use apisurface::template::{TemplateError, fill};
 use apisurface::validate::{ValidationError, check_identifier};
 use apisurface::{
     ChanDir, EmitContext, EmitError, GoFile, GoType, ImportSet, Signature, emit_type,
@@ -33,6 +33,16 @@ const CHANNEL_TPL: &str = include_str!("go/channel.go.tpl");
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenderError {
+    /// A template of the renderer could not be filled (a placeholder without a value, or a value
+    /// for a placeholder the template lacks).
+    #[error("filling the {what} template")]
+    Template {
+        /// Which template.
+        what: &'static str,
+        /// The filler's error.
+        #[source]
+        source: TemplateError,
+    },
     /// A name that must be a Go identifier is not one.
     #[error("invalid {what} {value:?}: {source}")]
     BadName {
@@ -289,9 +299,14 @@ pub fn render_runtime(opts: &RuntimeOptions) -> Result<String, RenderError> {
     };
     let body = fill(
         RUNTIME_TPL,
-        &[("@CAP_CHECK@", cap_check)],
-        &[("@MAX@", &max), ("@SYNC@", &sync), ("@ATOMIC@", &atomic)],
-    );
+        &[
+            ("cap_check", cap_check),
+            ("max_handles", &max),
+            ("sync_pkg", &sync),
+            ("atomic_pkg", &atomic),
+        ],
+    )
+    .map_err(template_err("runtime"))?;
     GoFile::new(package)
         .build_tag(BUILD_TAG)
         .imports(imports)
@@ -401,26 +416,25 @@ pub fn render_channel_shim(
     let text = fill(
         CHANNEL_TPL,
         &[
-            ("@IN_CHECK@", &in_check),
-            ("@IN_CONV@", &in_conv),
-            ("@OUT_STORE@", &out_store),
-            ("@SEL_READ@", &sel_read),
-            ("@SEL_STORE@", &sel_store),
+            ("in_check", &in_check),
+            ("in_convert", &in_conv),
+            ("out_store", &out_store),
+            ("select_read", &sel_read),
+            ("select_store", &sel_store),
+            ("module", m),
+            ("base", &shim.base),
+            ("elem_type", &elem),
+            ("elem_comment", &elem_comment),
+            ("chan_type", &chan),
+            ("default_buffer", &buf),
+            ("in_params", &slot.in_params("v")),
+            ("out_params", &slot.out_params("out")),
+            ("out_nil_check", &slot.out_nil("out")),
+            ("reflect_pkg", &reflect),
+            ("unsafe_pkg", &unsafe_),
         ],
-        &[
-            ("@M@", m),
-            ("@B@", &shim.base),
-            ("@T@", &elem),
-            ("@TC@", &elem_comment),
-            ("@CT@", &chan),
-            ("@BUF@", &buf),
-            ("@IN_PARAMS@", &slot.in_params("v")),
-            ("@OUT_PARAMS@", &slot.out_params("out")),
-            ("@OUT_NIL@", &slot.out_nil("out")),
-            ("@REFLECT@", &reflect),
-            ("@UNSAFE@", &unsafe_),
-        ],
-    );
+    )
+    .map_err(template_err("channel shim"))?;
     Ok(text)
 }
 
@@ -675,23 +689,25 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
     let unsafe_ = std_import(&mut imports, "unsafe")?;
     let mut body = fill(
         MODULE_TPL,
-        &[],
-        &[("@M@", m), ("@FMT@", &fmt), ("@UNSAFE@", &unsafe_)],
-    );
+        &[("module", m), ("fmt_pkg", &fmt), ("unsafe_pkg", &unsafe_)],
+    )
+    .map_err(template_err("module helpers"))?;
     if !file.channels.is_empty() {
         let atomic = std_import(&mut imports, "sync/atomic")?;
         let reflect = std_import(&mut imports, "reflect")?;
         body.push('\n');
-        body.push_str(&fill(
-            SELECT_TPL,
-            &[],
-            &[
-                ("@M@", m),
-                ("@ATOMIC@", &atomic),
-                ("@UNSAFE@", &unsafe_),
-                ("@REFLECT@", &reflect),
-            ],
-        ));
+        body.push_str(
+            &fill(
+                SELECT_TPL,
+                &[
+                    ("module", m),
+                    ("atomic_pkg", &atomic),
+                    ("unsafe_pkg", &unsafe_),
+                    ("reflect_pkg", &reflect),
+                ],
+            )
+            .map_err(template_err("select"))?,
+        );
     }
     for c in &file.channels {
         body.push('\n');
@@ -898,6 +914,11 @@ fn comment_type(symbol: &str, ty: &GoType) -> Result<String, RenderError> {
 
 fn std_import(imports: &mut ImportSet, path: &str) -> Result<String, RenderError> {
     imports.add(path).map_err(|e| emit_err("file", e))
+}
+
+/// A template that could not be filled: a renderer bug, reported as an error, never as Go text.
+fn template_err(what: &'static str) -> impl Fn(TemplateError) -> RenderError {
+    move |source| RenderError::Template { what, source }
 }
 
 fn emit_err(symbol: &str, e: EmitError) -> RenderError {

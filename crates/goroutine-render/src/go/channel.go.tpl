@@ -1,36 +1,36 @@
-// mochi_@M@_@B@_chan is a chan @TC@ behind a handle ID.
-type mochi_@M@_@B@_chan struct {
-	mochi_@M@_chanCore
-	ch @CT@
+// mochi_@module@_@base@_chan is a chan @elem_comment@ behind a handle ID.
+type mochi_@module@_@base@_chan struct {
+	mochi_@module@_chanCore
+	ch @chan_type@
 }
 
-// mochi_@M@_@B@_chanOf resolves a channel ID of this kind.
-func mochi_@M@_@B@_chanOf(id C.uint64_t) (*mochi_@M@_@B@_chan, C.mochi_status) {
+// mochi_@module@_@base@_chanOf resolves a channel ID of this kind.
+func mochi_@module@_@base@_chanOf(id C.uint64_t) (*mochi_@module@_@base@_chan, C.mochi_status) {
 	v, ok := mochiResolveHandle(uint64(id))
 	if !ok {
 		return nil, C.MOCHI_UNKNOWN_HANDLE
 	}
-	c, ok := v.(*mochi_@M@_@B@_chan)
+	c, ok := v.(*mochi_@module@_@base@_chan)
 	if !ok {
 		return nil, C.MOCHI_WRONG_KIND
 	}
 	return c, C.MOCHI_OK
 }
 
-// mochi_@M@_@B@_chan_new makes a channel and returns its ID in *out; a negative buffer means
-// the default, @BUF@, and 0 an unbuffered channel.
+// mochi_@module@_@base@_chan_new makes a channel and returns its ID in *out; a negative buffer means
+// the default, @default_buffer@, and 0 an unbuffered channel.
 //
-//export mochi_@M@_@B@_chan_new
-func mochi_@M@_@B@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.mochi_status) {
-	defer mochi_@M@_guard(&st, nil)
-	if out == nil || buffer > mochi_@M@_maxBuffer {
+//export mochi_@module@_@base@_chan_new
+func mochi_@module@_@base@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.mochi_status) {
+	defer mochi_@module@_guard(&st, nil)
+	if out == nil || buffer > mochi_@module@_maxBuffer {
 		return C.MOCHI_BAD_ARG
 	}
 	n := int(buffer)
 	if n < 0 {
-		n = @BUF@
+		n = @default_buffer@
 	}
-	id := mochiAcquireHandle(&mochi_@M@_@B@_chan{ch: make(@CT@, n)})
+	id := mochiAcquireHandle(&mochi_@module@_@base@_chan{ch: make(@chan_type@, n)})
 	if id == 0 {
 		return C.MOCHI_EXHAUSTED
 	}
@@ -38,33 +38,33 @@ func mochi_@M@_@B@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.mochi_statu
 	return C.MOCHI_OK
 }
 
-// mochi_@M@_@B@_chan_send sends, waiting while the buffer is full. A send on a closed channel
+// mochi_@module@_@base@_chan_send sends, waiting while the buffer is full. A send on a closed channel
 // (also one that races a close) panics inside Go; the guard turns that into MOCHI_CLOSED.
 //
-//export mochi_@M@_@B@_chan_send
-func mochi_@M@_@B@_chan_send(id C.uint64_t, @IN_PARAMS@) (st C.mochi_status) {
-	@IN_CHECK@
-	c, st := mochi_@M@_@B@_chanOf(id)
+//export mochi_@module@_@base@_chan_send
+func mochi_@module@_@base@_chan_send(id C.uint64_t, @in_params@) (st C.mochi_status) {
+	@in_check@
+	c, st := mochi_@module@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
 	defer c.guard(&st)
-	@IN_CONV@
+	@in_convert@
 	c.ch <- x
 	return C.MOCHI_OK
 }
 
-// mochi_@M@_@B@_chan_try_send sends if the buffer has room (MOCHI_FULL otherwise).
+// mochi_@module@_@base@_chan_try_send sends if the buffer has room (MOCHI_FULL otherwise).
 //
-//export mochi_@M@_@B@_chan_try_send
-func mochi_@M@_@B@_chan_try_send(id C.uint64_t, @IN_PARAMS@) (st C.mochi_status) {
-	@IN_CHECK@
-	c, st := mochi_@M@_@B@_chanOf(id)
+//export mochi_@module@_@base@_chan_try_send
+func mochi_@module@_@base@_chan_try_send(id C.uint64_t, @in_params@) (st C.mochi_status) {
+	@in_check@
+	c, st := mochi_@module@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
 	defer c.guard(&st)
-	@IN_CONV@
+	@in_convert@
 	select {
 	case c.ch <- x:
 		return C.MOCHI_OK
@@ -73,16 +73,16 @@ func mochi_@M@_@B@_chan_try_send(id C.uint64_t, @IN_PARAMS@) (st C.mochi_status)
 	}
 }
 
-// mochi_@M@_@B@_chan_recv receives, waiting while the buffer is empty. A closed channel still
+// mochi_@module@_@base@_chan_recv receives, waiting while the buffer is empty. A closed channel still
 // delivers what it buffered; once drained it reports MOCHI_CLOSED and its ID is released.
 // Nothing here can panic, so it needs no guard.
 //
-//export mochi_@M@_@B@_chan_recv
-func mochi_@M@_@B@_chan_recv(id C.uint64_t, @OUT_PARAMS@) (st C.mochi_status) {
-	if @OUT_NIL@ {
+//export mochi_@module@_@base@_chan_recv
+func mochi_@module@_@base@_chan_recv(id C.uint64_t, @out_params@) (st C.mochi_status) {
+	if @out_nil_check@ {
 		return C.MOCHI_BAD_ARG
 	}
-	c, st := mochi_@M@_@B@_chanOf(id)
+	c, st := mochi_@module@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -91,18 +91,18 @@ func mochi_@M@_@B@_chan_recv(id C.uint64_t, @OUT_PARAMS@) (st C.mochi_status) {
 		mochiReleaseHandle(uint64(id))
 		return C.MOCHI_CLOSED
 	}
-	@OUT_STORE@
+	@out_store@
 	return C.MOCHI_OK
 }
 
-// mochi_@M@_@B@_chan_try_recv receives if a value is buffered (MOCHI_EMPTY otherwise).
+// mochi_@module@_@base@_chan_try_recv receives if a value is buffered (MOCHI_EMPTY otherwise).
 //
-//export mochi_@M@_@B@_chan_try_recv
-func mochi_@M@_@B@_chan_try_recv(id C.uint64_t, @OUT_PARAMS@) (st C.mochi_status) {
-	if @OUT_NIL@ {
+//export mochi_@module@_@base@_chan_try_recv
+func mochi_@module@_@base@_chan_try_recv(id C.uint64_t, @out_params@) (st C.mochi_status) {
+	if @out_nil_check@ {
 		return C.MOCHI_BAD_ARG
 	}
-	c, st := mochi_@M@_@B@_chanOf(id)
+	c, st := mochi_@module@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -112,18 +112,18 @@ func mochi_@M@_@B@_chan_try_recv(id C.uint64_t, @OUT_PARAMS@) (st C.mochi_status
 			mochiReleaseHandle(uint64(id))
 			return C.MOCHI_CLOSED
 		}
-		@OUT_STORE@
+		@out_store@
 		return C.MOCHI_OK
 	default:
 		return C.MOCHI_EMPTY
 	}
 }
 
-// mochi_@M@_@B@_chan_close closes the channel; buffered values can still be received.
+// mochi_@module@_@base@_chan_close closes the channel; buffered values can still be received.
 //
-//export mochi_@M@_@B@_chan_close
-func mochi_@M@_@B@_chan_close(id C.uint64_t) (st C.mochi_status) {
-	c, st := mochi_@M@_@B@_chanOf(id)
+//export mochi_@module@_@base@_chan_close
+func mochi_@module@_@base@_chan_close(id C.uint64_t) (st C.mochi_status) {
+	c, st := mochi_@module@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -135,23 +135,23 @@ func mochi_@M@_@B@_chan_close(id C.uint64_t) (st C.mochi_status) {
 	return C.MOCHI_OK
 }
 
-// mochi_@M@_@B@_chan_free closes the channel if it is open and releases its ID; buffered
+// mochi_@module@_@base@_chan_free closes the channel if it is open and releases its ID; buffered
 // values are dropped.
 //
-//export mochi_@M@_@B@_chan_free
-func mochi_@M@_@B@_chan_free(id C.uint64_t) C.mochi_status {
-	c, st := mochi_@M@_@B@_chanOf(id)
+//export mochi_@module@_@base@_chan_free
+func mochi_@module@_@base@_chan_free(id C.uint64_t) C.mochi_status {
+	c, st := mochi_@module@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
 	return c.freeID(id)
 }
 
-// freeID closes the channel if it is open and releases id (mochi_@M@_@B@_chan_free, and
-// mochi_@M@_release on a channel ID). Only the first free of the channel reports MOCHI_OK. A
+// freeID closes the channel if it is open and releases id (mochi_@module@_@base@_chan_free, and
+// mochi_@module@_release on a channel ID). Only the first free of the channel reports MOCHI_OK. A
 // receiver that finds the channel closed and drained releases id too and may win that race;
 // the ID was live when this free began, so the free still succeeded.
-func (c *mochi_@M@_@B@_chan) freeID(id C.uint64_t) C.mochi_status {
+func (c *mochi_@module@_@base@_chan) freeID(id C.uint64_t) C.mochi_status {
 	if !c.freed.CompareAndSwap(false, true) {
 		return C.MOCHI_UNKNOWN_HANDLE
 	}
@@ -162,23 +162,23 @@ func (c *mochi_@M@_@B@_chan) freeID(id C.uint64_t) C.mochi_status {
 	return C.MOCHI_OK
 }
 
-func (c *mochi_@M@_@B@_chan) selectCase(op C.int32_t, p @UNSAFE@.Pointer) (@REFLECT@.SelectCase, C.mochi_status) {
+func (c *mochi_@module@_@base@_chan) selectCase(op C.int32_t, p @unsafe_pkg@.Pointer) (@reflect_pkg@.SelectCase, C.mochi_status) {
 	switch op {
 	case C.MOCHI_SELECT_SEND:
 		if c.closed.Load() {
-			return @REFLECT@.SelectCase{}, C.MOCHI_CLOSED
+			return @reflect_pkg@.SelectCase{}, C.MOCHI_CLOSED
 		}
-		@SEL_READ@
-		return @REFLECT@.SelectCase{Dir: @REFLECT@.SelectSend, Chan: @REFLECT@.ValueOf(c.ch), Send: @REFLECT@.ValueOf(&x).Elem()}, C.MOCHI_OK
+		@select_read@
+		return @reflect_pkg@.SelectCase{Dir: @reflect_pkg@.SelectSend, Chan: @reflect_pkg@.ValueOf(c.ch), Send: @reflect_pkg@.ValueOf(&x).Elem()}, C.MOCHI_OK
 	case C.MOCHI_SELECT_RECV:
-		return @REFLECT@.SelectCase{Dir: @REFLECT@.SelectRecv, Chan: @REFLECT@.ValueOf(c.ch)}, C.MOCHI_OK
+		return @reflect_pkg@.SelectCase{Dir: @reflect_pkg@.SelectRecv, Chan: @reflect_pkg@.ValueOf(c.ch)}, C.MOCHI_OK
 	}
-	return @REFLECT@.SelectCase{}, C.MOCHI_BAD_ARG
+	return @reflect_pkg@.SelectCase{}, C.MOCHI_BAD_ARG
 }
 
-func (c *mochi_@M@_@B@_chan) selectStore(v @REFLECT@.Value, p @UNSAFE@.Pointer) C.mochi_status {
-	var x @T@
-	@REFLECT@.ValueOf(&x).Elem().Set(v)
-	@SEL_STORE@
+func (c *mochi_@module@_@base@_chan) selectStore(v @reflect_pkg@.Value, p @unsafe_pkg@.Pointer) C.mochi_status {
+	var x @elem_type@
+	@reflect_pkg@.ValueOf(&x).Elem().Set(v)
+	@select_store@
 	return C.MOCHI_OK
 }

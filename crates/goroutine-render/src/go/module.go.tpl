@@ -1,19 +1,19 @@
-// mochi_@M@_setMsg writes a C copy of text to *msg (NUL-terminated, freed by the caller with
-// mochi_@M@_free); a NULL msg means the caller wants no text.
-func mochi_@M@_setMsg(msg *C.mochi_bytes, text string) {
+// mochi_@module@_setMsg writes a C copy of text to *msg (NUL-terminated, freed by the caller with
+// mochi_@module@_free); a NULL msg means the caller wants no text.
+func mochi_@module@_setMsg(msg *C.mochi_bytes, text string) {
 	if msg != nil {
-		msg.data = mochi_@M@_cString(text)
+		msg.data = mochi_@module@_cString(text)
 		msg.len = C.size_t(len(text))
 	}
 }
 
-// mochi_@M@_guard, deferred first in a shim with a message slot (nil for one without), turns a
+// mochi_@module@_guard, deferred first in a shim with a message slot (nil for one without), turns a
 // panic into MOCHI_PANIC and writes the panic's text to *msg. On any other status it sets *msg
-// to {NULL, 0}, except MOCHI_GO_ERROR, whose text the shim wrote with mochi_@M@_errorStatus.
-func mochi_@M@_guard(st *C.mochi_status, msg *C.mochi_bytes) {
+// to {NULL, 0}, except MOCHI_GO_ERROR, whose text the shim wrote with mochi_@module@_errorStatus.
+func mochi_@module@_guard(st *C.mochi_status, msg *C.mochi_bytes) {
 	if r := recover(); r != nil {
 		*st = C.MOCHI_PANIC
-		mochi_@M@_setMsg(msg, mochi_@M@_panicText(r))
+		mochi_@module@_setMsg(msg, mochi_@module@_panicText(r))
 		return
 	}
 	if msg != nil && *st != C.MOCHI_GO_ERROR {
@@ -21,46 +21,46 @@ func mochi_@M@_guard(st *C.mochi_status, msg *C.mochi_bytes) {
 	}
 }
 
-// mochi_@M@_panicText is the text of a recovered panic value (a value whose String or Error
+// mochi_@module@_panicText is the text of a recovered panic value (a value whose String or Error
 // method panics in turn gets a fixed text instead of crashing the process).
-func mochi_@M@_panicText(r any) (text string) {
+func mochi_@module@_panicText(r any) (text string) {
 	defer func() {
 		if recover() != nil {
 			text = "panic with a value whose message panicked"
 		}
 	}()
-	return @FMT@.Sprint(r)
+	return @fmt_pkg@.Sprint(r)
 }
 
-// mochi_@M@_errorStatus reports a non-nil error a Go function returned: its Error() text goes
+// mochi_@module@_errorStatus reports a non-nil error a Go function returned: its Error() text goes
 // to *msg and the status is MOCHI_GO_ERROR.
-func mochi_@M@_errorStatus(err error, msg *C.mochi_bytes) C.mochi_status {
-	mochi_@M@_setMsg(msg, err.Error())
+func mochi_@module@_errorStatus(err error, msg *C.mochi_bytes) C.mochi_status {
+	mochi_@module@_setMsg(msg, err.Error())
 	return C.MOCHI_GO_ERROR
 }
 
-// mochi_@M@_goString copies n bytes at p into a Go string.
-func mochi_@M@_goString(p *C.char, n C.size_t) (string, C.mochi_status) {
+// mochi_@module@_goString copies n bytes at p into a Go string.
+func mochi_@module@_goString(p *C.char, n C.size_t) (string, C.mochi_status) {
 	if n == 0 {
 		return "", C.MOCHI_OK
 	}
 	if p == nil || int(n) < 0 {
 		return "", C.MOCHI_BAD_ARG
 	}
-	return string(@UNSAFE@.Slice((*byte)(@UNSAFE@.Pointer(p)), int(n))), C.MOCHI_OK
+	return string(@unsafe_pkg@.Slice((*byte)(@unsafe_pkg@.Pointer(p)), int(n))), C.MOCHI_OK
 }
 
-// mochi_@M@_cString copies s into NUL-terminated C memory; free it with mochi_@M@_free.
-func mochi_@M@_cString(s string) *C.char {
+// mochi_@module@_cString copies s into NUL-terminated C memory; free it with mochi_@module@_free.
+func mochi_@module@_cString(s string) *C.char {
 	p := C.malloc(C.size_t(len(s)) + 1)
-	b := @UNSAFE@.Slice((*byte)(p), len(s)+1)
+	b := @unsafe_pkg@.Slice((*byte)(p), len(s)+1)
 	copy(b, s)
 	b[len(s)] = 0
 	return (*C.char)(p)
 }
 
-// mochi_@M@_fromHandle resolves a value ID to a T; ID 0 is T's zero value.
-func mochi_@M@_fromHandle[T any](id C.uint64_t) (T, C.mochi_status) {
+// mochi_@module@_fromHandle resolves a value ID to a T; ID 0 is T's zero value.
+func mochi_@module@_fromHandle[T any](id C.uint64_t) (T, C.mochi_status) {
 	var zero T
 	if id == 0 {
 		return zero, C.MOCHI_OK
@@ -76,8 +76,8 @@ func mochi_@M@_fromHandle[T any](id C.uint64_t) (T, C.mochi_status) {
 	return x, C.MOCHI_OK
 }
 
-// mochi_@M@_toHandle stores x and returns its new ID; a nil interface value is ID 0.
-func mochi_@M@_toHandle[T any](x T) (C.uint64_t, C.mochi_status) {
+// mochi_@module@_toHandle stores x and returns its new ID; a nil interface value is ID 0.
+func mochi_@module@_toHandle[T any](x T) (C.uint64_t, C.mochi_status) {
 	if any(x) == nil {
 		return 0, C.MOCHI_OK
 	}
@@ -88,28 +88,28 @@ func mochi_@M@_toHandle[T any](x T) (C.uint64_t, C.mochi_status) {
 	return C.uint64_t(id), C.MOCHI_OK
 }
 
-// mochi_@M@_free frees memory returned by a shim of module @M@ (string bytes, messages).
+// mochi_@module@_free frees memory returned by a shim of module @module@ (string bytes, messages).
 //
-//export mochi_@M@_free
-func mochi_@M@_free(p @UNSAFE@.Pointer) {
+//export mochi_@module@_free
+func mochi_@module@_free(p @unsafe_pkg@.Pointer) {
 	C.free(p)
 }
 
-// mochi_@M@_freer is a channel of this package: releasing its ID frees it.
-type mochi_@M@_freer interface {
+// mochi_@module@_freer is a channel of this package: releasing its ID frees it.
+type mochi_@module@_freer interface {
 	freeID(id C.uint64_t) C.mochi_status
 }
 
-// mochi_@M@_release releases an ID returned by a shim of module @M@. A channel ID is freed as
+// mochi_@module@_release releases an ID returned by a shim of module @module@. A channel ID is freed as
 // by its chan_free (closed, so parked receivers wake with MOCHI_CLOSED, then released).
 //
-//export mochi_@M@_release
-func mochi_@M@_release(id C.uint64_t) C.mochi_status {
+//export mochi_@module@_release
+func mochi_@module@_release(id C.uint64_t) C.mochi_status {
 	v, ok := mochiResolveHandle(uint64(id))
 	if !ok {
 		return C.MOCHI_UNKNOWN_HANDLE
 	}
-	if c, ok := v.(mochi_@M@_freer); ok {
+	if c, ok := v.(mochi_@module@_freer); ok {
 		return c.freeID(id)
 	}
 	if !mochiReleaseHandle(uint64(id)) {
@@ -118,9 +118,9 @@ func mochi_@M@_release(id C.uint64_t) C.mochi_status {
 	return C.MOCHI_OK
 }
 
-// mochi_@M@_live reports how many handles of this package are live.
+// mochi_@module@_live reports how many handles of this package are live.
 //
-//export mochi_@M@_live
-func mochi_@M@_live() C.int64_t {
+//export mochi_@module@_live
+func mochi_@module@_live() C.int64_t {
 	return C.int64_t(mochiHandles.live.Load())
 }

@@ -1,5 +1,5 @@
 // mochiMaxHandles is the soft cap on live handles; a negative value means unbounded.
-const mochiMaxHandles = @MAX@
+const mochiMaxHandles = @max_handles@
 
 const (
 	mochiChunkBits = 8
@@ -14,18 +14,18 @@ type mochiEntry struct {
 }
 
 // mochiChunk is a fixed block of slots; chunks never move once published.
-type mochiChunk [mochiChunkSize]@ATOMIC@.Pointer[mochiEntry]
+type mochiChunk [mochiChunkSize]@atomic_pkg@.Pointer[mochiEntry]
 
 // mochiTable is the package's handle table. An ID is generation<<32 | (slot+1), so 0 is never
 // an ID. Resolving is lock-free: it loads the chunk directory and the slot's entry and compares
 // generations. Acquire and release take mu. Every release bumps the slot's generation, and a slot
 // whose generation wraps to 0 is retired instead of reused, so a released ID never resolves again.
 type mochiTable struct {
-	mu     @SYNC@.Mutex
-	chunks @ATOMIC@.Pointer[[]*mochiChunk]
+	mu     @sync_pkg@.Mutex
+	chunks @atomic_pkg@.Pointer[[]*mochiChunk]
 	gens   []uint32
 	free   []uint32
-	live   @ATOMIC@.Int64
+	live   @atomic_pkg@.Int64
 }
 
 // mochiHandles is this package's handle table.
@@ -37,7 +37,7 @@ func mochiAcquireHandle(v any) uint64 {
 	t := &mochiHandles
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	@CAP_CHECK@
+	@cap_check@
 	var idx uint32
 	if n := len(t.free); n > 0 {
 		idx = t.free[n-1]

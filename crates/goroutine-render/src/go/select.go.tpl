@@ -1,24 +1,24 @@
-// mochi_@M@_maxBuffer is the largest buffer a channel of module @M@ is created with.
-const mochi_@M@_maxBuffer = 1 << 20
+// mochi_@module@_maxBuffer is the largest buffer a channel of module @module@ is created with.
+const mochi_@module@_maxBuffer = 1 << 20
 
-// mochi_@M@_maxSelectCases is the most cases one mochi_@M@_select call takes, in both forms:
+// mochi_@module@_maxSelectCases is the most cases one mochi_@module@_select call takes, in both forms:
 // reflect.Select takes at most 65536 cases and the non-blocking form adds a default case.
-const mochi_@M@_maxSelectCases = 1<<16 - 1
+const mochi_@module@_maxSelectCases = 1<<16 - 1
 
-// mochi_@M@_chanCore is the state every channel of module @M@ has.
-type mochi_@M@_chanCore struct {
-	closed @ATOMIC@.Bool
-	freed  @ATOMIC@.Bool
+// mochi_@module@_chanCore is the state every channel of module @module@ has.
+type mochi_@module@_chanCore struct {
+	closed @atomic_pkg@.Bool
+	freed  @atomic_pkg@.Bool
 }
 
-func (c *mochi_@M@_chanCore) isClosed() bool {
+func (c *mochi_@module@_chanCore) isClosed() bool {
 	return c.closed.Load()
 }
 
 // guard, deferred, turns a panic into MOCHI_CLOSED when the channel is closed (a send that
 // raced a close) and into MOCHI_PANIC otherwise (an internal failure: channel shims run no user
 // code and have no message slot).
-func (c *mochi_@M@_chanCore) guard(st *C.mochi_status) {
+func (c *mochi_@module@_chanCore) guard(st *C.mochi_status) {
 	if r := recover(); r != nil {
 		if c.closed.Load() {
 			*st = C.MOCHI_CLOSED
@@ -28,25 +28,25 @@ func (c *mochi_@M@_chanCore) guard(st *C.mochi_status) {
 	}
 }
 
-// mochi_@M@_selectable is a channel of module @M@ that mochi_@M@_select can wait on.
-type mochi_@M@_selectable interface {
+// mochi_@module@_selectable is a channel of module @module@ that mochi_@module@_select can wait on.
+type mochi_@module@_selectable interface {
 	isClosed() bool
-	selectCase(op C.int32_t, p @UNSAFE@.Pointer) (@REFLECT@.SelectCase, C.mochi_status)
-	selectStore(v @REFLECT@.Value, p @UNSAFE@.Pointer) C.mochi_status
+	selectCase(op C.int32_t, p @unsafe_pkg@.Pointer) (@reflect_pkg@.SelectCase, C.mochi_status)
+	selectStore(v @reflect_pkg@.Value, p @unsafe_pkg@.Pointer) C.mochi_status
 }
 
-// mochi_@M@_select waits until one of n cases (channels of module @M@) proceeds, or returns
+// mochi_@module@_select waits until one of n cases (channels of module @module@) proceeds, or returns
 // MOCHI_WOULD_BLOCK at once when nonblocking is set and none can. *chosen is the index of the
 // case the status is about (-1 when none).
 //
-//export mochi_@M@_select
-func mochi_@M@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.bool, chosen *C.int32_t) (st C.mochi_status) {
-	if chosen == nil || n < 0 || n > mochi_@M@_maxSelectCases || (n > 0 && cases == nil) || (n == 0 && !bool(nonblocking)) {
+//export mochi_@module@_select
+func mochi_@module@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.bool, chosen *C.int32_t) (st C.mochi_status) {
+	if chosen == nil || n < 0 || n > mochi_@module@_maxSelectCases || (n > 0 && cases == nil) || (n == 0 && !bool(nonblocking)) {
 		return C.MOCHI_BAD_ARG
 	}
 	*chosen = -1
-	cs := @UNSAFE@.Slice(cases, int(n))
-	chans := make([]mochi_@M@_selectable, len(cs))
+	cs := @unsafe_pkg@.Slice(cases, int(n))
+	chans := make([]mochi_@module@_selectable, len(cs))
 	defer func() {
 		if r := recover(); r != nil {
 			for i, c := range chans {
@@ -66,14 +66,14 @@ func mochi_@M@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.boo
 			return C.MOCHI_BAD_ARG
 		}
 	}
-	sel := make([]@REFLECT@.SelectCase, len(cs), len(cs)+1)
+	sel := make([]@reflect_pkg@.SelectCase, len(cs), len(cs)+1)
 	for i := range cs {
 		*chosen = C.int32_t(i)
 		v, ok := mochiResolveHandle(uint64(cs[i].id))
 		if !ok {
 			return C.MOCHI_UNKNOWN_HANDLE
 		}
-		c, ok := v.(mochi_@M@_selectable)
+		c, ok := v.(mochi_@module@_selectable)
 		if !ok {
 			return C.MOCHI_WRONG_KIND
 		}
@@ -84,9 +84,9 @@ func mochi_@M@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.boo
 	}
 	*chosen = -1
 	if bool(nonblocking) {
-		sel = append(sel, @REFLECT@.SelectCase{Dir: @REFLECT@.SelectDefault})
+		sel = append(sel, @reflect_pkg@.SelectCase{Dir: @reflect_pkg@.SelectDefault})
 	}
-	i, v, ok := @REFLECT@.Select(sel)
+	i, v, ok := @reflect_pkg@.Select(sel)
 	if i == len(cs) {
 		return C.MOCHI_WOULD_BLOCK
 	}
