@@ -101,6 +101,9 @@ impl HostFile {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HostError {
+    /// A template of the renderer could not be filled (a renderer bug, never output).
+    #[error("filling a Rust module template")]
+    Template(#[source] apisurface::TemplateError),
     /// The Go side refuses the shim file (names, buffer, emit, contract).
     #[error(transparent)]
     Shim(#[from] RenderError),

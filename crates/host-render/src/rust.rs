@@ -337,12 +337,12 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     let mut out = fill(
         PRELUDE,
         &[
-            ("@STATUS_VARIANTS@\n", variants.as_str()),
-            ("@STATUS_FROM@\n", from.as_str()),
-            ("@EXTERNS@\n", externs.as_str()),
+            ("status_variants", variants.as_str()),
+            ("status_from_arms", from.as_str()),
+            ("extern_decls", externs.as_str()),
+            ("module", m),
         ],
-        m,
-    );
+    )?;
     if !chans.is_empty() {
         out.push('\n');
         let mut call = String::new();
@@ -352,38 +352,43 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             "ffi::select(self.cases.as_mut_ptr(), n, nonblocking, &mut chosen)",
             true,
         );
-        out.push_str(&fill(CHAN_CORE, &[("@SELECT_CALL@", call.as_str())], m));
+        out.push_str(&fill(CHAN_CORE, &[("select_call", call.as_str())])?);
     }
     for (ci, c) in chans.iter().enumerate() {
         out.push('\n');
         let cm = format!("chan{ci}");
-        let tpl = match c.kind {
-            Kind::Scalar { .. } => CHAN_SCALAR,
-            Kind::Str => CHAN_STRING,
-            Kind::Handle => CHAN_HANDLE,
-        };
         let zero = match c.rust.as_str() {
             "bool" => "false",
             "f32" | "f64" => "0.0",
             _ => "0",
         };
         let go = c.elem.to_string();
-        let text = fill(
-            tpl,
-            &[
-                ("@R@", c.rust.as_str()),
-                ("@B@", c.base),
-                ("@ZERO@", zero),
-                ("@GO@", go.as_str()),
-                ("@CM@", cm.as_str()),
-            ],
-            m,
-        );
+        let r = c.rust.as_str();
+        let text = match c.kind {
+            Kind::Scalar { .. } => fill(
+                CHAN_SCALAR,
+                &[
+                    ("chan_mod", &cm),
+                    ("rust_elem_type", r),
+                    ("rust_zero_value", zero),
+                ],
+            )?,
+            Kind::Str => fill(CHAN_STRING, &[("chan_mod", &cm)])?,
+            Kind::Handle => fill(
+                CHAN_HANDLE,
+                &[
+                    ("chan_mod", &cm),
+                    ("rust_elem_type", r),
+                    ("base", c.base),
+                    ("go_elem_type", &go),
+                ],
+            )?,
+        };
         out.push_str(&text);
     }
     if !cbs.is_empty() {
         out.push('\n');
-        out.push_str(&fill(CALLBACK_CORE, &[], m));
+        out.push_str(&fill(CALLBACK_CORE, &[])?);
         for cb in &cbs {
             out.push('\n');
             out.push_str(&cb.render());
@@ -432,14 +437,10 @@ fn extern_module<'e>(name: &str, doc: &str, items: impl Iterator<Item = &'e Exte
     s
 }
 
-/// Replaces each `(key, value)` and `@M@` (values are validated identifiers or fixed text, and
-/// never contain `@`).
-fn fill(tpl: &str, pairs: &[(&str, &str)], m: &str) -> String {
-    let mut s = tpl.to_string();
-    for (k, v) in pairs {
-        s = s.replace(k, v);
-    }
-    s.replace("@M@", m)
+/// Fills a template with apisurface's single-pass filler (values are never rescanned; a
+/// placeholder without a value, or a value without a placeholder, is an error).
+fn fill(tpl: &str, values: &[(&str, &str)]) -> Result<String, HostError> {
+    apisurface::template::fill(tpl, values).map_err(HostError::Template)
 }
 
 /// A function signature as rustfmt lays it out: on one line when it fits in [`WIDTH`], else one
@@ -1022,7 +1023,15 @@ mod tests {
     }
 
     #[test]
-    fn fill_replaces_every_placeholder() {
-        assert_eq!(fill("@M@ @X@ @M@", &[("@X@", "x")], "m"), "m x m");
+    fn fill_is_single_pass_and_strict() {
+        assert_eq!(
+            fill(
+                "@module@ @x@ @module@",
+                &[("x", "@module@"), ("module", "m")]
+            )
+            .unwrap(),
+            "m @module@ m"
+        );
+        assert!(fill("@x@", &[]).is_err());
     }
 }

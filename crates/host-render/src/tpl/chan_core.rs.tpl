@@ -286,7 +286,7 @@ impl<'a> Select<'a> {
         // 16-byte slot of `slots` (not moved: nothing is pushed after the pointers are taken);
         // `chosen` is a live local. Send slots hold C values built from arguments that outlive
         // `'a`.
-@SELECT_CALL@        let index = usize::try_from(chosen).ok();
+@select_call@        let index = usize::try_from(chosen).ok();
         match (Status::from_raw(st), index) {
             (Some(Status::WouldBlock), _) if nonblocking => Ok(None),
             (Some(Status::Ok), Some(i)) if i < self.cases.len() => {

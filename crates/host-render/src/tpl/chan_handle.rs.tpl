@@ -1,12 +1,12 @@
-/// A Go `@GO@` behind a handle ID, owned by the host (the element of channel `@B@`); dropping
+/// A Go `@go_elem_type@` behind a handle ID, owned by the host (the element of channel `@base@`); dropping
 /// it releases the ID once.
 #[derive(Debug)]
-pub struct @R@(GoValue);
+pub struct @rust_elem_type@(GoValue);
 
-impl @R@ {
+impl @rust_elem_type@ {
     /// Go's `nil`.
-    pub const fn nil() -> @R@ {
-        @R@(GoValue::nil())
+    pub const fn nil() -> @rust_elem_type@ {
+        @rust_elem_type@(GoValue::nil())
     }
 
     /// True for `nil`.
@@ -15,57 +15,57 @@ impl @R@ {
     }
 }
 
-impl GoHandle for @R@ {
+impl GoHandle for @rust_elem_type@ {
     fn handle_id(&self) -> u64 {
         self.0.id
     }
 }
 
-impl ChanElem for @R@ {
-    type Arg<'a> = &'a @R@;
+impl ChanElem for @rust_elem_type@ {
+    type Arg<'a> = &'a @rust_elem_type@;
 
     fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus {
         // SAFETY: `out` is a live, writable u64.
-        unsafe { @CM@::new(buffer, out) }
+        unsafe { @chan_mod@::new(buffer, out) }
     }
 
-    fn raw_send(id: u64, v: &@R@, try_: bool) -> MochiStatus {
+    fn raw_send(id: u64, v: &@rust_elem_type@, try_: bool) -> MochiStatus {
         if try_ {
-            @CM@::try_send(id, v.0.id)
+            @chan_mod@::try_send(id, v.0.id)
         } else {
-            @CM@::send(id, v.0.id)
+            @chan_mod@::send(id, v.0.id)
         }
     }
 
-    fn raw_recv(id: u64, out: &mut Option<@R@>, try_: bool) -> MochiStatus {
+    fn raw_recv(id: u64, out: &mut Option<@rust_elem_type@>, try_: bool) -> MochiStatus {
         let mut v: u64 = 0;
         // SAFETY: `v` is a live, writable u64.
         let st = unsafe {
             if try_ {
-                @CM@::try_recv(id, &mut v)
+                @chan_mod@::try_recv(id, &mut v)
             } else {
-                @CM@::recv(id, &mut v)
+                @chan_mod@::recv(id, &mut v)
             }
         };
         if st == OK {
-            *out = Some(@R@(GoValue::from_owned_id(v)));
+            *out = Some(@rust_elem_type@(GoValue::from_owned_id(v)));
         }
         st
     }
 
     fn raw_close(id: u64) -> MochiStatus {
-        @CM@::close(id)
+        @chan_mod@::close(id)
     }
 
     fn raw_free(id: u64) -> MochiStatus {
-        @CM@::free(id)
+        @chan_mod@::free(id)
     }
 
-    fn sel_put(v: &@R@, slot: &mut SelSlot) {
+    fn sel_put(v: &@rust_elem_type@, slot: &mut SelSlot) {
         slot.put(v.0.id);
     }
 
-    fn sel_take(slot: &SelSlot) -> @R@ {
-        @R@(GoValue::from_owned_id(slot.get()))
+    fn sel_take(slot: &SelSlot) -> @rust_elem_type@ {
+        @rust_elem_type@(GoValue::from_owned_id(slot.get()))
     }
 }

@@ -1,27 +1,27 @@
-impl ChanElem for @R@ {
-    type Arg<'a> = @R@;
+impl ChanElem for @rust_elem_type@ {
+    type Arg<'a> = @rust_elem_type@;
 
     fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus {
         // SAFETY: `out` is a live, writable u64.
-        unsafe { @CM@::new(buffer, out) }
+        unsafe { @chan_mod@::new(buffer, out) }
     }
 
-    fn raw_send(id: u64, v: @R@, try_: bool) -> MochiStatus {
+    fn raw_send(id: u64, v: @rust_elem_type@, try_: bool) -> MochiStatus {
         if try_ {
-            @CM@::try_send(id, v)
+            @chan_mod@::try_send(id, v)
         } else {
-            @CM@::send(id, v)
+            @chan_mod@::send(id, v)
         }
     }
 
-    fn raw_recv(id: u64, out: &mut Option<@R@>, try_: bool) -> MochiStatus {
-        let mut v: @R@ = @ZERO@;
+    fn raw_recv(id: u64, out: &mut Option<@rust_elem_type@>, try_: bool) -> MochiStatus {
+        let mut v: @rust_elem_type@ = @rust_zero_value@;
         // SAFETY: `v` is a live, writable local of the element's C type.
         let st = unsafe {
             if try_ {
-                @CM@::try_recv(id, &mut v)
+                @chan_mod@::try_recv(id, &mut v)
             } else {
-                @CM@::recv(id, &mut v)
+                @chan_mod@::recv(id, &mut v)
             }
         };
         if st == OK {
@@ -31,18 +31,18 @@ impl ChanElem for @R@ {
     }
 
     fn raw_close(id: u64) -> MochiStatus {
-        @CM@::close(id)
+        @chan_mod@::close(id)
     }
 
     fn raw_free(id: u64) -> MochiStatus {
-        @CM@::free(id)
+        @chan_mod@::free(id)
     }
 
-    fn sel_put(v: @R@, slot: &mut SelSlot) {
+    fn sel_put(v: @rust_elem_type@, slot: &mut SelSlot) {
         slot.put(v);
     }
 
-    fn sel_take(slot: &SelSlot) -> @R@ {
+    fn sel_take(slot: &SelSlot) -> @rust_elem_type@ {
         slot.get()
     }
 }

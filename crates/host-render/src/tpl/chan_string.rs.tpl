@@ -3,16 +3,16 @@ impl ChanElem for String {
 
     fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus {
         // SAFETY: `out` is a live, writable u64.
-        unsafe { @CM@::new(buffer, out) }
+        unsafe { @chan_mod@::new(buffer, out) }
     }
 
     fn raw_send(id: u64, v: &str, try_: bool) -> MochiStatus {
         // SAFETY: `v` points to `v.len()` readable bytes; Go copies them during the call.
         unsafe {
             if try_ {
-                @CM@::try_send(id, v.as_ptr(), v.len())
+                @chan_mod@::try_send(id, v.as_ptr(), v.len())
             } else {
-                @CM@::send(id, v.as_ptr(), v.len())
+                @chan_mod@::send(id, v.as_ptr(), v.len())
             }
         }
     }
@@ -23,9 +23,9 @@ impl ChanElem for String {
         // SAFETY: `p` and `n` are live, writable locals.
         let st = unsafe {
             if try_ {
-                @CM@::try_recv(id, &mut p, &mut n)
+                @chan_mod@::try_recv(id, &mut p, &mut n)
             } else {
-                @CM@::recv(id, &mut p, &mut n)
+                @chan_mod@::recv(id, &mut p, &mut n)
             }
         };
         if st == OK {
@@ -35,11 +35,11 @@ impl ChanElem for String {
     }
 
     fn raw_close(id: u64) -> MochiStatus {
-        @CM@::close(id)
+        @chan_mod@::close(id)
     }
 
     fn raw_free(id: u64) -> MochiStatus {
-        @CM@::free(id)
+        @chan_mod@::free(id)
     }
 
     fn sel_put(v: &str, slot: &mut SelSlot) {
