@@ -73,7 +73,7 @@
 //! let rust = render_rust_module(&HostFile::new(shims)).unwrap();
 //! assert!(rust.contains("impl ChanElem for i64 {"));
 //! assert!(rust.contains("#[link_name = \"mochi_lib_nums_chan_send\"]"));
-//! assert!(rust.contains("pub(super) safe fn send(id: u64, v: i64) -> MochiStatus;"));
+//! assert!(rust.contains("pub(super) safe fn send(id: u64, v: i64) -> RawStatus;"));
 //! ```
 
 #![warn(missing_docs)]

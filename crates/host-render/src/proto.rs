@@ -54,7 +54,7 @@ struct Proto {
 
 /// Compares every `extern "C"` function of `rust_module` with the `extern` prototypes of the
 /// cgo `header`, mapping C types to Rust types by the boundary contract (`int64_t` ↔ `i64`,
-/// `_Bool` ↔ `bool`, `T*` ↔ `*mut R`/`*const R`, `mochi_status` ↔ `MochiStatus`, function
+/// `_Bool` ↔ `bool`, `T*` ↔ `*mut R`/`*const R`, `mochi_status` ↔ `RawStatus`, function
 /// pointer typedefs ↔ `type X = unsafe extern "C" fn(...)` aliases, compared by signature).
 /// Header functions whose names start with one of `prefixes` must all be declared in Rust.
 /// Returns the names checked, or every mismatch found.
@@ -169,9 +169,9 @@ fn types_match(c: &str, r: &str) -> bool {
         "double" | "GoFloat64" => &["f64"],
         "char" => &["u8", "i8", "c_char", "std::ffi::c_char"],
         "int" => &["i32", "c_int", "std::ffi::c_int"],
-        "mochi_status" => &["MochiStatus"],
-        "mochi_select_case" => &["MochiSelectCase"],
-        "mochi_bytes" => &["MochiBytes"],
+        "mochi_status" => &["RawStatus"],
+        "mochi_select_case" => &["RawSelectCase"],
+        "mochi_bytes" => &["CBytes"],
         "void" => &["c_void", "std::ffi::c_void"],
         _ => &[],
     };
@@ -470,13 +470,13 @@ extern mochi_status mochi_m_s_chan_send(uint64_t id, char* v, size_t vLen);\n\
 extern mochi_status mochi_m_p_host_new(mochi_m_p_host_fn call, mochi_m_p_host_drop_fn drop, uint64_t id, uint64_t* out);\n\
 extern int64_t mochi_m_live(void);\n";
 
-    const RUST: &str = "type PCallFn = unsafe extern \"C\" fn(u64, i64, *mut bool, *mut u8, usize, *mut usize) -> MochiStatus;\n\
+    const RUST: &str = "type PCallFn = unsafe extern \"C\" fn(u64, i64, *mut bool, *mut u8, usize, *mut usize) -> RawStatus;\n\
 type HostDropFn = unsafe extern \"C\" fn(u64);\n\
 unsafe extern \"C\" {\n\
     fn mochi_m_free(p: *mut c_void);\n\
     // a comment; with a semicolon\n\
-    fn mochi_m_s_chan_send(\n        id: u64,\n        v: *const u8,\n        v_len: usize,\n    ) -> MochiStatus;\n\
-    fn mochi_m_p_host_new(call: PCallFn, drop: HostDropFn, id: u64, out: *mut u64) -> MochiStatus;\n\
+    fn mochi_m_s_chan_send(\n        id: u64,\n        v: *const u8,\n        v_len: usize,\n    ) -> RawStatus;\n\
+    fn mochi_m_p_host_new(call: PCallFn, drop: HostDropFn, id: u64, out: *mut u64) -> RawStatus;\n\
     safe fn mochi_m_live() -> i64;\n\
 }\n";
 
@@ -510,19 +510,18 @@ unsafe extern \"C\" {\n\
 
     #[test]
     fn the_message_slot_is_checked() {
-        // The per-call message slot of an export: `mochi_bytes *msg` is `*mut MochiBytes`, and a
+        // The per-call message slot of an export: `mochi_bytes *msg` is `*mut CBytes`, and a
         // Rust declaration that forgets it (the old ABI) is an arity mismatch.
         let header = "extern mochi_status fx_call(int64_t a0, int64_t* r0, mochi_bytes* msg);\n";
-        let ok = "unsafe extern \"C\" {\n    fn fx_call(a0: i64, r0: *mut i64, msg: *mut MochiBytes) -> MochiStatus;\n}\n";
+        let ok = "unsafe extern \"C\" {\n    fn fx_call(a0: i64, r0: *mut i64, msg: *mut CBytes) -> RawStatus;\n}\n";
         assert_eq!(check_prototypes(header, ok, &["fx_"]).unwrap(), ["fx_call"]);
-        let old =
-            "unsafe extern \"C\" {\n    fn fx_call(a0: i64, r0: *mut i64) -> MochiStatus;\n}\n";
+        let old = "unsafe extern \"C\" {\n    fn fx_call(a0: i64, r0: *mut i64) -> RawStatus;\n}\n";
         let errs = check_prototypes(header, old, &["fx_"]).unwrap_err();
         assert!(
             matches!(&errs[..], [Mismatch::Arity { c: 3, rust: 2, .. }]),
             "{errs:?}"
         );
-        let wrong = ok.replace("*mut MochiBytes", "*mut u8");
+        let wrong = ok.replace("*mut CBytes", "*mut u8");
         assert!(check_prototypes(header, &wrong, &["fx_"]).is_err());
     }
 
@@ -543,8 +542,8 @@ unsafe extern \"C\" {\n\
         let errs = check_prototypes(HEADER, &rust, &[]).unwrap_err();
         assert!(matches!(&errs[..], [Mismatch::Type { position, .. }] if position == "result"));
         let rust = RUST.replace(
-            "out: *mut u64) -> MochiStatus;",
-            "out: *mut u64, x: i8) -> MochiStatus;",
+            "out: *mut u64) -> RawStatus;",
+            "out: *mut u64, x: i8) -> RawStatus;",
         );
         let errs = check_prototypes(HEADER, &rust, &[]).unwrap_err();
         assert!(matches!(&errs[..], [Mismatch::Arity { c: 4, rust: 5, .. }]));

@@ -19,13 +19,13 @@ const CALL_WIDTH: usize = 60;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
 const RESERVED: [&str; 28] = [
-    "MochiStatus",
+    "RawStatus",
     "Status",
     "GoError",
     "GoValue",
     "GoHandle",
-    "MochiBytes",
-    "MochiSelectCase",
+    "CBytes",
+    "RawSelectCase",
     "SelSlot",
     "TakeFn",
     "ChanElem",
@@ -159,7 +159,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             link: format!("mochi_{m}_release"),
             name: "release".into(),
             params: vec!["id: u64".into()],
-            ret: Some("MochiStatus".into()),
+            ret: Some("RawStatus".into()),
         },
         Extern {
             safe: true,
@@ -177,12 +177,12 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             link: format!("mochi_{m}_select"),
             name: "select".into(),
             params: vec![
-                "cases: *mut MochiSelectCase".into(),
+                "cases: *mut RawSelectCase".into(),
                 "n: i32".into(),
                 "nonblocking: bool".into(),
                 "chosen: *mut i32".into(),
             ],
-            ret: Some("MochiStatus".into()),
+            ret: Some("RawStatus".into()),
         });
     }
     for (ci, c) in chans.iter().enumerate() {
@@ -201,7 +201,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ),
             Kind::Handle => (vec!["v: u64".into()], vec!["out: *mut u64".into()], true),
         };
-        let st = Some("MochiStatus".to_string());
+        let st = Some("RawStatus".to_string());
         ext.push(Extern {
             safe: false,
             group: group.clone(),
@@ -259,7 +259,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
                 "id: u64".into(),
                 "out: *mut u64".into(),
             ],
-            ret: Some("MochiStatus".into()),
+            ret: Some("RawStatus".into()),
         });
         ext.push(Extern {
             safe: true,
@@ -267,7 +267,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             link: format!("{p}_release"),
             name: "release".into(),
             params: vec!["id: u64".into()],
-            ret: Some("MochiStatus".into()),
+            ret: Some("RawStatus".into()),
         });
     }
     let handle_names = HandleNames {
@@ -447,11 +447,24 @@ fn fill(tpl: &str, values: &[(&str, &str)]) -> Result<String, HostError> {
 /// parameter per line.
 fn fn_sig(indent: usize, head: &str, params: &[String], ret: Option<&str>, end: &str) -> String {
     let pad = " ".repeat(indent);
-    let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
-    let one = format!("{pad}{head}({}){ret}{end}", params.join(", "));
-    if one.len() <= WIDTH {
-        return one + "\n";
+    let joined = params.join(", ");
+    // rustfmt's rule (`rewrite_fn_base`): the parameters stay on one line when they fit the
+    // budget left after the prefix, `)` and the return type; then the return type moves to the
+    // next line when the signature plus two columns (room for ` {`) passes the width.
+    let ret_len = ret.map_or(0, |r| r.len() + 3);
+    let prefix_len = indent + head.len() + 1;
+    let budget = WIDTH.saturating_sub(prefix_len + ret_len + 1);
+    if budget > 0 && joined.len() <= budget {
+        let line = format!("{pad}{head}({joined})");
+        return match ret {
+            Some(r) if line.len() + ret_len + 1 + 2 > WIDTH => {
+                format!("{line}\n{pad}-> {r}{end}\n")
+            }
+            Some(r) => format!("{line} -> {r}{end}\n"),
+            None => format!("{line}{end}\n"),
+        };
     }
+    let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
     let mut s = format!("{pad}{head}(\n");
     for p in params {
         s.push_str(&format!("{pad}    {p},\n"));
@@ -573,7 +586,7 @@ impl<'a> Cb<'a> {
             self.dyn_ty
         ));
         let rhs = format!(
-            "unsafe extern \"C\" fn({}) -> MochiStatus;",
+            "unsafe extern \"C\" fn({}) -> RawStatus;",
             self.c_params(false).join(", ")
         );
         let alias_fn = if format!("type {c}CallFn = {rhs}").len() <= WIDTH {
@@ -585,7 +598,7 @@ impl<'a> Cb<'a> {
                 0,
                 &format!("type {c}CallFn = unsafe extern \"C\" fn"),
                 &self.c_params(false),
-                Some("MochiStatus"),
+                Some("RawStatus"),
                 ";",
             )
         };
@@ -646,7 +659,7 @@ impl<'a> Cb<'a> {
             0,
             &format!("extern \"C\" fn host{i}_call"),
             &self.c_params(true),
-            Some("MochiStatus"),
+            Some("RawStatus"),
             " {",
         ));
         s.push_str(&format!(
@@ -817,7 +830,7 @@ impl Export {
             }
         }
         // The call's own message slot (`mochi_bytes *msg`): a panic's or an error's text.
-        c_params.push("msg: *mut MochiBytes".into());
+        c_params.push("msg: *mut CBytes".into());
         let doc = if e.doc.trim().is_empty() {
             format!("Calls the exported Go function `{sym}`.")
         } else {
@@ -830,7 +843,7 @@ impl Export {
                 link: sym.clone(),
                 name: sym.clone(),
                 params: c_params,
-                ret: Some("MochiStatus".into()),
+                ret: Some("RawStatus".into()),
             },
             doc,
             params,
@@ -864,7 +877,7 @@ impl Export {
         for r in &self.results {
             s.push_str(&r.0);
         }
-        s.push_str("    let mut msg = MochiBytes::empty();\n");
+        s.push_str("    let mut msg = CBytes::empty();\n");
         let mut args = self.args.clone();
         for r in &self.results {
             args.extend(r.1.iter().cloned());

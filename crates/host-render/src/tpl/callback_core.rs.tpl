@@ -4,7 +4,7 @@
 /// code that kept the func value and calls it later gets a Go panic, never a dangling closure).
 pub struct GoCallback<F: ?Sized> {
     id: u64,
-    release: extern "C" fn(u64) -> MochiStatus,
+    release: extern "C" fn(u64) -> RawStatus,
     _f: std::marker::PhantomData<Box<F>>,
 }
 

@@ -1,7 +1,7 @@
 /// C form of one select case.
 #[repr(C)]
 #[derive(Debug)]
-pub struct MochiSelectCase {
+pub struct RawSelectCase {
     id: u64,
     op: i32,
     value: *mut c_void,
@@ -10,7 +10,7 @@ pub struct MochiSelectCase {
 const SELECT_SEND: i32 = 1;
 const SELECT_RECV: i32 = 2;
 
-/// Storage for one select case's value in its C form (a scalar, `MochiBytes` or a handle ID).
+/// Storage for one select case's value in its C form (a scalar, `CBytes` or a handle ID).
 #[doc(hidden)]
 #[repr(C, align(8))]
 pub struct SelSlot([u8; 16]);
@@ -19,7 +19,7 @@ impl SelSlot {
     fn put<R: Copy>(&mut self, v: R) {
         assert!(size_of::<R>() <= 16 && align_of::<R>() <= 8);
         // SAFETY: the slot is 16 bytes, 8-aligned, and R fits (checked above); R is a C scalar,
-        // `MochiBytes` or `u64`, all plain data.
+        // `CBytes` or `u64`, all plain data.
         unsafe { std::ptr::from_mut(self).cast::<R>().write(v) }
     }
 
@@ -36,15 +36,15 @@ pub trait ChanElem: Sized + Send + 'static {
     /// What a send takes (`&str` for strings, a reference for handle values).
     type Arg<'a>;
     #[doc(hidden)]
-    fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus;
+    fn raw_new(buffer: i64, out: &mut u64) -> RawStatus;
     #[doc(hidden)]
-    fn raw_send(id: u64, v: Self::Arg<'_>, try_: bool) -> MochiStatus;
+    fn raw_send(id: u64, v: Self::Arg<'_>, try_: bool) -> RawStatus;
     #[doc(hidden)]
-    fn raw_recv(id: u64, out: &mut Option<Self>, try_: bool) -> MochiStatus;
+    fn raw_recv(id: u64, out: &mut Option<Self>, try_: bool) -> RawStatus;
     #[doc(hidden)]
-    fn raw_close(id: u64) -> MochiStatus;
+    fn raw_close(id: u64) -> RawStatus;
     #[doc(hidden)]
-    fn raw_free(id: u64) -> MochiStatus;
+    fn raw_free(id: u64) -> RawStatus;
     #[doc(hidden)]
     fn sel_put(v: Self::Arg<'_>, slot: &mut SelSlot);
     #[doc(hidden)]
@@ -128,7 +128,7 @@ impl<T: ChanElem> GoChan<T> {
 
 /// An unknown handle on a channel the host still owns means Go released it after it was closed
 /// and drained.
-fn closed_if_gone(st: MochiStatus) -> MochiStatus {
+fn closed_if_gone(st: RawStatus) -> RawStatus {
     if st == Status::UnknownHandle.raw() {
         Status::Closed.raw()
     } else {
@@ -160,7 +160,7 @@ type TakeFn = fn(&SelSlot) -> Box<dyn std::any::Any + Send>;
 
 /// A `select` over several channels of this module (each case a send or a receive).
 pub struct Select<'a> {
-    cases: Vec<MochiSelectCase>,
+    cases: Vec<RawSelectCase>,
     slots: Vec<SelSlot>,
     takes: Vec<Option<TakeFn>>,
     _borrow: std::marker::PhantomData<&'a ()>,
@@ -245,7 +245,7 @@ impl<'a> Select<'a> {
     }
 
     fn push(&mut self, id: u64, op: i32, slot: SelSlot, take: Option<TakeFn>) -> usize {
-        self.cases.push(MochiSelectCase {
+        self.cases.push(RawSelectCase {
             id,
             op,
             value: std::ptr::null_mut(),

@@ -1,12 +1,12 @@
 impl ChanElem for String {
     type Arg<'a> = &'a str;
 
-    fn raw_new(buffer: i64, out: &mut u64) -> MochiStatus {
+    fn raw_new(buffer: i64, out: &mut u64) -> RawStatus {
         // SAFETY: `out` is a live, writable u64.
         unsafe { @chan_mod@::new(buffer, out) }
     }
 
-    fn raw_send(id: u64, v: &str, try_: bool) -> MochiStatus {
+    fn raw_send(id: u64, v: &str, try_: bool) -> RawStatus {
         // SAFETY: `v` points to `v.len()` readable bytes; Go copies them during the call.
         unsafe {
             if try_ {
@@ -17,7 +17,7 @@ impl ChanElem for String {
         }
     }
 
-    fn raw_recv(id: u64, out: &mut Option<String>, try_: bool) -> MochiStatus {
+    fn raw_recv(id: u64, out: &mut Option<String>, try_: bool) -> RawStatus {
         let mut p: *mut u8 = std::ptr::null_mut();
         let mut n: usize = 0;
         // SAFETY: `p` and `n` are live, writable locals.
@@ -34,23 +34,23 @@ impl ChanElem for String {
         st
     }
 
-    fn raw_close(id: u64) -> MochiStatus {
+    fn raw_close(id: u64) -> RawStatus {
         @chan_mod@::close(id)
     }
 
-    fn raw_free(id: u64) -> MochiStatus {
+    fn raw_free(id: u64) -> RawStatus {
         @chan_mod@::free(id)
     }
 
     fn sel_put(v: &str, slot: &mut SelSlot) {
-        slot.put(MochiBytes {
+        slot.put(CBytes {
             data: v.as_ptr().cast_mut(),
             len: v.len(),
         });
     }
 
     fn sel_take(slot: &SelSlot) -> String {
-        let b: MochiBytes = slot.get();
+        let b: CBytes = slot.get();
         take_string(b.data, b.len)
     }
 }

@@ -15,7 +15,7 @@ use std::fmt;
 /// The status a shim returns (the C enum `mochi_status`), as a raw value.
 #[repr(transparent)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct MochiStatus(pub i32);
+pub struct RawStatus(pub i32);
 
 /// A shim status, matching the Go side's `mochi_status` enumerators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,7 +26,7 @@ pub enum Status {
 
 impl Status {
     /// The status with this raw value, if it is one.
-    pub fn from_raw(raw: MochiStatus) -> Option<Status> {
+    pub fn from_raw(raw: RawStatus) -> Option<Status> {
         match raw.0 {
 @status_from_arms@
             _ => None,
@@ -34,26 +34,26 @@ impl Status {
     }
 
     /// The raw value.
-    pub fn raw(self) -> MochiStatus {
-        MochiStatus(self as i32)
+    pub fn raw(self) -> RawStatus {
+        RawStatus(self as i32)
     }
 }
 
-const OK: MochiStatus = MochiStatus(0);
+const OK: RawStatus = RawStatus(0);
 
 /// C form of a string (`mochi_bytes`): a select case's value, and a call's message slot.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub struct MochiBytes {
+pub struct CBytes {
     data: *mut u8,
     len: usize,
 }
 
-impl MochiBytes {
+impl CBytes {
     /// An empty slot (`{NULL, 0}`), for Go to write a message into.
     #[allow(dead_code)]
-    const fn empty() -> MochiBytes {
-        MochiBytes {
+    const fn empty() -> CBytes {
+        CBytes {
             data: std::ptr::null_mut(),
             len: 0,
         }
@@ -136,13 +136,13 @@ impl std::error::Error for GoError {}
 @extern_decls@
 
 /// Turns a raw status of a shim without a message slot into `Ok(())` or a typed error.
-fn check(op: &'static str, raw: MochiStatus) -> Result<(), GoError> {
-    check_msg(op, raw, MochiBytes::empty())
+fn check(op: &'static str, raw: RawStatus) -> Result<(), GoError> {
+    check_msg(op, raw, CBytes::empty())
 }
 
 /// Turns a raw status into `Ok(())` or a typed error; `msg` is the call's message slot, whose
 /// text (Go's `C.malloc`ed copy, freed here on every status) goes into `Panic` and `Go`.
-fn check_msg(op: &'static str, raw: MochiStatus, msg: MochiBytes) -> Result<(), GoError> {
+fn check_msg(op: &'static str, raw: RawStatus, msg: CBytes) -> Result<(), GoError> {
     let message = take_string(msg.data, msg.len);
     match Status::from_raw(raw) {
         Some(Status::Ok) => Ok(()),

@@ -13,10 +13,10 @@ use std::time::Instant;
 
 // The raw shims, declared by hand here only to measure what the safe API adds.
 unsafe extern "C" {
-    fn mochi_fixture_i64_chan_new(buffer: i64, out: *mut u64) -> MochiStatus;
-    safe fn mochi_fixture_i64_chan_send(id: u64, v: i64) -> MochiStatus;
-    fn mochi_fixture_i64_chan_recv(id: u64, out: *mut i64) -> MochiStatus;
-    safe fn mochi_fixture_i64_chan_free(id: u64) -> MochiStatus;
+    fn mochi_fixture_i64_chan_new(buffer: i64, out: *mut u64) -> RawStatus;
+    safe fn mochi_fixture_i64_chan_send(id: u64, v: i64) -> RawStatus;
+    fn mochi_fixture_i64_chan_recv(id: u64, out: *mut i64) -> RawStatus;
+    safe fn mochi_fixture_i64_chan_free(id: u64) -> RawStatus;
 }
 
 fn time(iters: u64, mut f: impl FnMut(u64)) -> f64 {
@@ -42,7 +42,7 @@ fn main() {
     let mut raw_id = 0u64;
     // SAFETY: `raw_id` is a live local u64.
     let st = unsafe { mochi_fixture_i64_chan_new(1, &mut raw_id) };
-    assert_eq!(st, MochiStatus(0));
+    assert_eq!(st, RawStatus(0));
     let cb = GoCallback::<PredFn>::new(|x| x & 1 == 0).expect("callback");
     let per_call = iters.max(1000) as i64;
 
