@@ -16,9 +16,14 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod gomod;
 pub mod lock;
+pub mod paths;
+pub mod report;
 pub mod synth;
+pub mod tidy;
 
 pub use config::{Config, ConfigError, ProfileName, Target};
 pub use lock::{Drift, LockError, Lockfile};
-pub use synth::{Generated, Options, Report, SynthError, synthesize};
+pub use report::{Bound, Coverage, Report, SkipReason, Skipped, SymbolKind};
+pub use synth::{Generated, Options, SynthError, synthesize};
