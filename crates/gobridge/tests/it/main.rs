@@ -1,5 +1,8 @@
 //! Integration tests for gobridge: synthesis on the example surface (committed JSON, so no Go is
-//! needed), determinism, config effects, failures that write nothing, and the CLI's lockfile flow.
+//! needed), determinism, config effects, report accounting, checked go.mod values; and the CLI
+//! (lockfile flow, failures that leave the output directory as it was, explain, printed paths and
+//! build command). CLI tests that run `generate` need Go (`go mod tidy` completes the module) and
+//! print `SKIP` without it.
 
 use apisurface::Surface;
 use gobridge::gomod::GoModError;
@@ -236,6 +239,22 @@ fn go_mod_values_are_checked_not_pasted() {
         "module gobridge.local/example\n\ngo 1.21\n\nrequire example.com/gobridge/example v1.2.3\n\n\
          replace example.com/gobridge/example => \"../../testdata/example dir\"\n"
     );
+}
+
+#[test]
+fn config_errors_keep_their_typed_source() {
+    let mut c = example_config();
+    c.go.bans
+        .type_prefixes
+        .insert("NoDot".into(), "a prefix needs a dot".into());
+    match synthesize(&example_surface(), &c, &Options::default()) {
+        Err(e @ SynthError::Ban { .. }) => {
+            let source = std::error::Error::source(&e).expect("typed source");
+            assert!(source.downcast_ref::<tinygo_check::PolicyError>().is_some());
+            assert_eq!(e.to_string(), "config [go.bans] entry \"NoDot\"");
+        }
+        other => panic!("expected a ban error, got {other:?}"),
+    }
 }
 
 #[test]
