@@ -7,7 +7,7 @@
 //! this may download from the module proxy), reads the resolved requirements back with
 //! `go mod edit -json`, and then
 //!
-//! * rebuilds `go.mod` through [`GoMod`] (every resolved path and version checked again, the
+//! * rebuilds `go.mod` through [`crate::gomod::GoMod`] (every resolved path and version checked again, the
 //!   `replace` kept relative as synthesis chose it), and
 //! * adds `go.sum` after checking every line's shape ([`crate::gomod::check_go_sum`]).
 //!
