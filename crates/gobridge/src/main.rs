@@ -534,7 +534,7 @@ fn explain(symbol: &str, input: &Input) -> Result<(), Fail> {
             r.config.profile_for(&p.import_path)
         );
         for b in &bound {
-            print!("  generated: {:?} wrapper {}", b.binding, b.go_name);
+            print!("  generated: {} wrapper {}", b.binding, b.go_name);
             if let Some(c) = &b.c_symbol {
                 print!(", C/wasm symbol {c}");
             }

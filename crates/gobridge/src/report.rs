@@ -168,6 +168,22 @@ pub enum BindingKind {
     LinknameWasmexport,
 }
 
+impl BindingKind {
+    /// The stable spelling (`linkname`, `linkname_wasmexport`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BindingKind::Linkname => "linkname",
+            BindingKind::LinknameWasmexport => "linkname_wasmexport",
+        }
+    }
+}
+
+impl fmt::Display for BindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An exported symbol that generated code makes callable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Bound {
@@ -391,10 +407,7 @@ impl Report {
         for b in &self.bound {
             s.push_str(&format!(
                 "  bound    {}.{} ({}) as {}",
-                b.package,
-                b.symbol,
-                b.binding_text(),
-                b.go_name
+                b.package, b.symbol, b.binding, b.go_name
             ));
             if let Some(c) = &b.c_symbol {
                 s.push_str(&format!(", C/wasm symbol {c}"));
@@ -416,15 +429,6 @@ impl Report {
             s.push_str(&format!("  build    {}\n", b.shell));
         }
         s
-    }
-}
-
-impl Bound {
-    fn binding_text(&self) -> &'static str {
-        match self.binding {
-            BindingKind::Linkname => "linkname",
-            BindingKind::LinknameWasmexport => "linkname + wasmexport",
-        }
     }
 }
 

@@ -556,14 +556,14 @@ fn cli_explain_answers_from_the_report_with_the_same_defaults_as_generate() {
     let out = text(&o.stdout);
     assert!(
         out.contains(
-            "  generated: LinknameWasmexport wrapper gobridge.local/example/linkname/tiny.Double, C/wasm symbol Double"
+            "  generated: linkname_wasmexport wrapper gobridge.local/example/linkname/tiny.Double, C/wasm symbol Double"
         ),
         "{out}"
     );
     assert!(out.contains("needs no goroutine runtime"), "{out}");
     let o = gobridge_in_root(&["explain", "example.com/gobridge/example/tiny.DivMod"]);
     let out = text(&o.stdout);
-    assert!(out.contains("  generated: Linkname wrapper"), "{out}");
+    assert!(out.contains("  generated: linkname wrapper"), "{out}");
     assert!(
         out.contains("  skipped wasmexport [unsupported_type]: 2 results"),
         "{out}"
