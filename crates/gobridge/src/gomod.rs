@@ -335,11 +335,17 @@ impl GoMod {
         Ok(self)
     }
 
-    /// `replace <path> => <dir>`; both checked. Call before [`GoMod::require`] of the same
-    /// path, which then accepts a path without a host name.
+    /// `replace <path> => <dir>` with a relative `dir` (`./x`, `../x`); both checked. Call
+    /// before [`GoMod::require`] of the same path, which then accepts a path without a host name.
     pub fn replace_dir(&mut self, path: &str, dir: &str) -> Result<&mut GoMod, GoModError> {
         check_replaced_module_path(path)?;
         check_replace_dir(dir)?;
+        if dir.starts_with('/') {
+            return Err(GoModError::ReplaceDir {
+                dir: dir.to_string(),
+                why: "generated go.mod files replace with relative directories only",
+            });
+        }
         self.replaces.push((path.to_string(), dir.to_string()));
         Ok(self)
     }
@@ -554,6 +560,7 @@ mod tests {
         m.require("golang.org/x/sync", "v0.10.0", false).unwrap();
         m.require("golang.org/x/sys", "v0.1.0", true).unwrap();
         m.require("golang.org/x/text", "v0.1.0", true).unwrap();
+        assert!(m.replace_dir("golang.org/x/sync", "/abs/src").is_err());
         m.replace_dir("golang.org/x/sync", "../my src").unwrap();
         assert_eq!(
             m.render(),
