@@ -528,9 +528,19 @@ fn explain(symbol: &str, input: &Input) -> Result<(), Fail> {
             continue;
         }
         found_any = true;
+        let kind = bound
+            .first()
+            .map(|b| b.kind)
+            .or_else(|| skipped.first().map(|k| k.kind));
+        let go_type = skipped.first().map(|k| k.go_type.as_str()).unwrap_or("");
         println!(
-            "{}.{name} [{} profile]:",
+            "{}.{name}{} [{} profile]:",
             p.import_path,
+            match kind {
+                Some(k) if go_type.is_empty() => format!(" ({k})"),
+                Some(k) => format!(" ({k} {go_type})"),
+                None => String::new(),
+            },
             r.config.profile_for(&p.import_path)
         );
         for b in &bound {

@@ -538,7 +538,9 @@ fn cli_explain_answers_from_the_report_with_the_same_defaults_as_generate() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(
-        out.contains("example.com/gobridge/example.Ticks [standard profile]:"),
+        out.contains(
+            "example.com/gobridge/example.Ticks (func func(int64) <-chan int64) [standard profile]:"
+        ),
         "{out}"
     );
     assert!(
@@ -578,7 +580,7 @@ fn cli_explain_answers_from_the_report_with_the_same_defaults_as_generate() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let out = text(&o.stdout);
     assert!(
-        out.contains("example.com/gobridge/example/tiny.Double [embedded profile]"),
+        out.contains("example.com/gobridge/example/tiny.Double (func) [embedded profile]"),
         "{out}"
     );
     assert!(
