@@ -807,3 +807,63 @@ fn cli_generated_cgo_builds_with_the_printed_command() {
     assert!(out.join("cgo/libexample.a").exists());
     assert!(out.join("cgo/libexample.h").exists());
 }
+
+#[test]
+fn cli_proxy_module_gets_a_go_sum_and_builds_with_the_printed_command() {
+    if !go_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("go.mod"),
+        "module example.com/gobridge/proxytest\n\ngo 1.21\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("use.go"),
+        "package proxytest\n\nimport _ \"golang.org/x/sync/singleflight\"\n",
+    )
+    .unwrap();
+    let got = Command::new("go")
+        .args(["get", "golang.org/x/sync@v0.10.0"])
+        .current_dir(&src)
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    if !got.status.success() {
+        eprintln!("SKIP: module proxy unreachable: {}", text(&got.stderr));
+        return;
+    }
+    let out = tmp.path().join("out");
+    let o = gobridge()
+        .args(["generate", "golang.org/x/sync/singleflight", "--dir"])
+        .arg(&src)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let sum = std::fs::read_to_string(out.join("go.sum")).unwrap();
+    assert!(sum.contains("golang.org/x/sync v0.10.0 h1:"), "{sum}");
+    let gomod = std::fs::read_to_string(out.join("go.mod")).unwrap();
+    assert!(gomod.starts_with("module gobridge.local/sync\n"), "{gomod}");
+    assert!(
+        gomod.contains("require golang.org/x/sync v0.10.0\n"),
+        "{gomod}"
+    );
+    let stdout = text(&o.stdout);
+    let cmd = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("  build    "))
+        .expect("a build line");
+    let b = Command::new("sh")
+        .args(["-c", cmd])
+        .current_dir(tmp.path())
+        .env_remove("GOFLAGS")
+        .output()
+        .unwrap();
+    assert!(b.status.success(), "{cmd}: {}", text(&b.stderr));
+    assert!(out.join("cgo/libsync.a").exists());
+}
