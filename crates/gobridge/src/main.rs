@@ -432,12 +432,8 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&generated.report)?);
     } else {
+        // Ends with the command that builds the cgo folder.
         print!("{}", generated.report.summary());
-        println!(
-            "  wrote    {} ({} files)",
-            out.join(lock::LOCK_FILE).display(),
-            generated.files.len()
-        );
     }
     Ok(())
 }

@@ -32,6 +32,9 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Bound / skipped counts per package and in total.
     pub coverage: Coverage,
+    /// The lockfile written, once the output is on disk ([`Report::locate`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lockfile: Option<String>,
     /// How to build the cgo output, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub build: Option<BuildCommand>,
@@ -327,8 +330,10 @@ impl Report {
         self.coverage = cov;
     }
 
-    /// Makes the build command relative to the current directory: `cd <out>/cgo && ...`.
+    /// Records where the output went: the lockfile path, and the build command made relative to
+    /// the current directory (`cd <out>/cgo && ...`).
     pub fn locate(&mut self, out: &Path) {
+        self.lockfile = Some(out.join(crate::lock::LOCK_FILE).display().to_string());
         if let Some(b) = &mut self.build {
             let dir = out.join(&b.dir);
             b.shell = format!(
@@ -425,6 +430,9 @@ impl Report {
             "  coverage {} exported symbols: {} bound, {} skipped\n",
             c.exported, c.bound, c.skipped
         ));
+        if let Some(l) = &self.lockfile {
+            s.push_str(&format!("  wrote    {l} ({} files)\n", self.files.len()));
+        }
         if let Some(b) = &self.build {
             s.push_str(&format!("  build    {}\n", b.shell));
         }
