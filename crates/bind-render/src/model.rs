@@ -129,6 +129,8 @@ pub struct BoundFunc {
     pub rust_name: String,
     /// The Rust type the function is a method or associated function of.
     pub owner: Option<TypeRef>,
+    /// The Go name of that type (`Buffer`), for reports.
+    pub owner_go: Option<String>,
     /// How the receiver crosses (methods, getters, setters).
     pub receiver: Option<Value>,
     /// Parameters, in order.

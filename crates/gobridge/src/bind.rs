@@ -42,3 +42,131 @@ pub fn bind(
     let text = render_bind_file(&plan, surface, &opts)?;
     Ok((plan, text))
 }
+
+/// The report's name for a bind-render symbol of package `path`: `Func`, `Type.Method`, `Type`,
+/// `Const`, `Var` (the planner's are qualified: `path.F`, `(*path.T).M`, `path.T (zero value)`).
+pub fn report_symbol(go_symbol: &str, path: &str) -> String {
+    let s = go_symbol
+        .strip_prefix("(*")
+        .map(|rest| rest.replacen(')', "", 1))
+        .unwrap_or_else(|| go_symbol.to_string());
+    let s = s
+        .strip_prefix(path)
+        .and_then(|r| r.strip_prefix('.'))
+        .unwrap_or(&s)
+        .to_string();
+    let s = s.split(" (").next().unwrap_or(&s).to_string();
+    // An instantiation `Index[[]int64, int64]` binds the generic function `Index`.
+    s.split('[').next().unwrap_or(&s).to_string()
+}
+
+/// Report entries for a binding plan: every bound function, method, type (its zero-value
+/// constructor), variable and constant, and every skip with its reason.
+pub fn report_entries(
+    plan: &[BoundPackage],
+) -> (Vec<crate::report::Bound>, Vec<crate::report::Skipped>) {
+    use crate::report::{BindingKind, Bound, SkipReason, Skipped, SymbolKind};
+    use bind_render::{FuncKind, SkipKind};
+    let mut bound = Vec::new();
+    let mut skipped = Vec::new();
+    for p in plan {
+        let rust = |owner: Option<&str>, name: &str| match owner {
+            Some(o) => format!("{}::{o}::{name}", p.rust_mod),
+            None => format!("{}::{name}", p.rust_mod),
+        };
+        for f in &p.funcs {
+            let kind = match f.kind {
+                FuncKind::Func => SymbolKind::Func,
+                FuncKind::Method => SymbolKind::Method,
+                FuncKind::Zero => SymbolKind::Type,
+                FuncKind::Var => SymbolKind::Var,
+                // Field accessors are parts of their type, which the zero constructor binds.
+                _ => continue,
+            };
+            bound.push(Bound {
+                package: p.import_path.clone(),
+                symbol: report_symbol(&f.go_symbol, &p.import_path),
+                kind,
+                binding: BindingKind::Export,
+                go_name: f.go_symbol.clone(),
+                c_symbol: Some(f.c_symbol.clone()),
+                rust_name: Some(rust(
+                    f.owner.as_ref().map(|o| o.rust_name.as_str()),
+                    &f.rust_name,
+                )),
+            });
+        }
+        for t in &p.types {
+            if matches!(
+                t.kind,
+                bind_render::TypeKind::Scalar { .. }
+                    | bind_render::TypeKind::String
+                    | bind_render::TypeKind::Interface
+            ) {
+                bound.push(Bound {
+                    package: p.import_path.clone(),
+                    symbol: t.go_name.clone(),
+                    kind: SymbolKind::Type,
+                    binding: BindingKind::Export,
+                    go_name: format!("{}.{}", p.import_path, t.go_name),
+                    c_symbol: None,
+                    rust_name: Some(rust(None, &t.rust.rust_name)),
+                });
+            }
+        }
+        for c in &p.consts {
+            bound.push(Bound {
+                package: p.import_path.clone(),
+                symbol: report_symbol(&c.go_symbol, &p.import_path),
+                kind: SymbolKind::Const,
+                binding: BindingKind::Export,
+                go_name: c.go_symbol.clone(),
+                c_symbol: None,
+                rust_name: Some(rust(None, &c.rust_name)),
+            });
+        }
+        for k in &p.skipped {
+            let symbol = report_symbol(&k.go_symbol, &p.import_path);
+            let part = k
+                .go_symbol
+                .split_once(" (")
+                .map(|(_, r)| r.trim_end_matches(')').to_string());
+            skipped.push(Skipped {
+                package: p.import_path.clone(),
+                kind: if symbol.contains('.') {
+                    SymbolKind::Method
+                } else {
+                    SymbolKind::Func
+                },
+                symbol,
+                part,
+                go_type: k.go_type.clone(),
+                reason: match k.kind {
+                    SkipKind::Generic => SkipReason::Generic,
+                    _ => SkipReason::UnsupportedType,
+                },
+                detail: k.reason.clone(),
+            });
+        }
+    }
+    (bound, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::report_symbol;
+
+    #[test]
+    fn report_symbols() {
+        let p = "example.com/x";
+        assert_eq!(report_symbol("example.com/x.F", p), "F");
+        assert_eq!(report_symbol("(*example.com/x.T).M", p), "T.M");
+        assert_eq!(report_symbol("example.com/x.T.M", p), "T.M");
+        assert_eq!(report_symbol("example.com/x.T (zero value)", p), "T");
+        assert_eq!(report_symbol("example.com/x.T.F (setter)", p), "T.F");
+        assert_eq!(
+            report_symbol("slices.Index[[]int64, int64]", "slices"),
+            "Index"
+        );
+    }
+}

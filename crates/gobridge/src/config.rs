@@ -295,16 +295,17 @@ impl<'de> Deserialize<'de> for Target {
 }
 
 /// A configuration file that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("{file}: cannot read: {message}")]
+    #[error("{file}: cannot read the configuration")]
     Read {
         /// The file.
         file: PathBuf,
         /// The OS error.
-        message: String,
+        #[source]
+        source: std::io::Error,
     },
     /// Bad TOML, an unknown key, or a bad value.
     #[error("{file}:{line}:{column}: {}{message}", key.as_deref().map(|k| format!("key `{k}`: ")).unwrap_or_default())]
@@ -325,9 +326,9 @@ pub enum ConfigError {
 impl Config {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             file: path.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
         Config::parse(&text, path)
     }

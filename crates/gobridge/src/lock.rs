@@ -108,20 +108,30 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[non_exhaustive]
 pub enum LockError {
     /// I/O on a path.
-    #[error("{path}: {source}")]
+    #[error("I/O on {path}")]
     Io {
         /// The path.
         path: PathBuf,
         /// The OS error.
+        #[source]
         source: std::io::Error,
     },
-    /// The lockfile is malformed.
-    #[error("{path}: invalid lockfile: {message}")]
+    /// The lockfile is not valid TOML of the lockfile's shape.
+    #[error("{path}: invalid lockfile")]
     Parse {
         /// The path.
         path: PathBuf,
-        /// What is wrong.
-        message: String,
+        /// The TOML decoder's error.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// The lockfile has a schema version this gobridge does not read.
+    #[error("{path}: lockfile schema_version {found} is not the supported {LOCK_SCHEMA_VERSION}")]
+    Schema {
+        /// The path.
+        path: PathBuf,
+        /// The version found.
+        found: u32,
     },
     /// A generated file name that would escape the output directory.
     #[error("refusing to write {path:?}: generated paths must be relative, without `..`")]
@@ -163,17 +173,14 @@ impl Lockfile {
 
     /// Parses lockfile text.
     pub fn parse(text: &str, path: &Path) -> Result<Lockfile, LockError> {
-        let lock: Lockfile = toml::from_str(text).map_err(|e| LockError::Parse {
+        let lock: Lockfile = toml::from_str(text).map_err(|source| LockError::Parse {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
         if lock.schema_version != LOCK_SCHEMA_VERSION {
-            return Err(LockError::Parse {
+            return Err(LockError::Schema {
                 path: path.to_path_buf(),
-                message: format!(
-                    "schema_version {} is not the supported {LOCK_SCHEMA_VERSION}",
-                    lock.schema_version
-                ),
+                found: lock.schema_version,
             });
         }
         Ok(lock)
@@ -264,7 +271,8 @@ fn diff_files(locked: &[LockedFile], actual: BTreeMap<String, String>) -> Vec<Dr
 /// Writes `files` (relative path → contents) and the lockfile into `dir` atomically per file:
 /// every file is first written to a temporary name in its target directory; only when all
 /// writes succeeded are they renamed into place, so a failure leaves the previous output
-/// untouched. Files listed in the previous lock but no longer generated are removed.
+/// untouched, and directories created for it (`dir` itself included) are removed again.
+/// Files listed in the previous lock but no longer generated are removed.
 pub fn write_output(
     dir: &Path,
     files: &BTreeMap<String, String>,
@@ -288,9 +296,18 @@ pub fn write_output(
     all.push((dir.join(LOCK_FILE), lock_text.as_bytes()));
 
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let stage = |staged: &mut Vec<(PathBuf, PathBuf)>| -> Result<(), LockError> {
+    let mut created: Vec<PathBuf> = Vec::new();
+    let stage = |staged: &mut Vec<(PathBuf, PathBuf)>,
+                 created: &mut Vec<PathBuf>|
+     -> Result<(), LockError> {
         for (path, bytes) in &all {
             let parent = path.parent().unwrap_or(dir);
+            let missing: Vec<PathBuf> = parent
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+                .map(Path::to_path_buf)
+                .collect();
+            created.extend(missing.into_iter().rev());
             std::fs::create_dir_all(parent).map_err(io(parent))?;
             let name = path.file_name().unwrap_or_default().to_string_lossy();
             let tmp = parent.join(format!(".{name}.gobridge-tmp.{}", std::process::id()));
@@ -299,14 +316,23 @@ pub fn write_output(
         }
         Ok(())
     };
-    if let Err(e) = stage(&mut staged) {
+    if let Err(e) = stage(&mut staged, &mut created) {
         for (tmp, _) in &staged {
             let _ = std::fs::remove_file(tmp);
         }
+        // Deepest first; only directories this call created, and only if empty.
+        for d in created.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
         return Err(e);
     }
-    for (tmp, path) in &staged {
-        std::fs::rename(tmp, path).map_err(io(path))?;
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            for (tmp, _) in &staged[i..] {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(io(path)(e));
+        }
     }
     if let Some(prev) = previous {
         for f in prev.files {
@@ -407,6 +433,20 @@ mod tests {
             ));
             assert!(!dir.path().join("ok.go").exists());
         }
+    }
+
+    #[test]
+    fn failed_staging_into_a_new_dir_leaves_no_dir() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("new/out");
+        // A file name longer than the OS allows fails staging after `new/out/sub` was created.
+        let long = format!("sub/{}.go", "x".repeat(300));
+        let f = files(&[("a.go", "A"), (&long, "X")]);
+        assert!(write_output(&out, &f, &Lockfile::new("g", b"s", "c", &f)).is_err());
+        assert!(
+            !root.path().join("new").exists(),
+            "created dirs are removed"
+        );
     }
 
     #[test]

@@ -1,18 +1,29 @@
 //! The `gobridge` command line. Run `gobridge --help`.
 //!
-//! Exit codes: 0 success; 1 an error (bad input, a tool failed, nothing written); 2 a usage
-//! error; 3 a check found problems (subset violations, lockfile drift).
+//! Every command that reads Go takes the same input arguments: package patterns (positional,
+//! default `./...`), `--dir` (the module directory), `--config`, `--surface` (a surface JSON file
+//! instead of running go-ingest). With none of `--dir`, `--surface` or patterns, the input is the
+//! example module shipped in `testdata/example` (and its `gobridge.toml`).
+//!
+//! Exit codes: 0 success; 1 an error (bad input, a tool failed; the output directory is left
+//! exactly as it was); 2 a usage error; 3 a check found problems (subset violations, lockfile
+//! drift; nothing written either).
 
 use clap::{Parser, Subcommand};
-use gobridge::{Config, Drift, Lockfile, Options, SynthError, lock, synthesize};
-use std::path::{Component, Path, PathBuf};
+use gobridge::paths::clean;
+use gobridge::{
+    Config, Drift, Lockfile, Options, Report, SynthError, lock, synthesize, tidy::complete_module,
+};
+use std::error::Error;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
     name = "gobridge",
     version,
-    about = "Bind Rust and C hosts to Go packages: ingest, check, generate, verify."
+    about = "Bind Rust and C hosts to Go packages: ingest, check, generate, verify, explain.",
+    after_help = "Without a command: `generate` on the example module."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -23,24 +34,16 @@ struct Cli {
 enum Command {
     /// Read Go packages into the apisurface model.
     Ingest {
-        /// Package patterns (`./...`, `std`, `example.com/x/...`).
-        #[arg(default_value = "./...")]
-        patterns: Vec<String>,
-        /// Module directory to run in.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        input: Input,
         /// Print the surface JSON instead of a summary.
         #[arg(long)]
         json: bool,
     },
     /// Check packages against the TinyGo embedded subset.
     Check {
-        /// Package patterns.
-        #[arg(default_value = "./...")]
-        patterns: Vec<String>,
-        /// Module directory to run in.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        input: Input,
         /// Profile: `standard` (checks nothing) or `embedded`.
         #[arg(long, default_value = "embedded")]
         profile: String,
@@ -51,33 +54,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Generate the Go glue, a lockfile and a report. Without arguments: the example module
-    /// shipped in testdata/, into target/gobridge-example/.
+    /// Generate the Go glue, go.mod/go.sum (resolved by `go mod tidy` in a staging directory), a
+    /// lockfile and a report ending with the command that builds the cgo folder.
     Generate(GenerateArgs),
     /// Check generated files on disk against gobridge.lock.
     Verify {
-        /// Output directory holding gobridge.lock.
+        /// Output directory holding gobridge.lock (default: the example's output directory).
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Explain why a symbol needs the goroutine runtime or fails the subset.
+    /// Say whether a symbol was generated (under which Go, C and Rust names) or skipped (and
+    /// why), whether it needs the goroutine runtime and whether it passes the TinyGo subset.
     Explain {
-        /// `Func`, `Type.Method`, optionally prefixed by the import path (`example.com/x.Func`).
+        /// `Func`, `Type`, `Type.Method`, `Const`, optionally prefixed by the import path
+        /// (`example.com/x.Func`).
         symbol: String,
-        /// Package patterns.
-        #[arg(long, default_value = "./...")]
-        patterns: Vec<String>,
-        /// Module directory to run in.
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        input: Input,
     },
 }
 
-#[derive(clap::Args, Default)]
-struct GenerateArgs {
-    /// Package patterns.
+/// The input arguments every command shares.
+#[derive(clap::Args, Default, Clone)]
+struct Input {
+    /// Package patterns (`./...`, `example.com/x/...`); default `./...`.
     patterns: Vec<String>,
-    /// Module directory (default: the example module when no other input is given).
+    /// Module directory (default: the example module when no --dir, --surface or pattern is
+    /// given, else `.`). Also the directory a local module's `replace` points at.
     #[arg(long)]
     dir: Option<PathBuf>,
     /// Configuration file (default: `<dir>/gobridge.toml` when present, else built-in defaults).
@@ -86,7 +89,13 @@ struct GenerateArgs {
     /// Use a surface JSON file instead of running go-ingest.
     #[arg(long)]
     surface: Option<PathBuf>,
-    /// Output directory.
+}
+
+#[derive(clap::Args, Default)]
+struct GenerateArgs {
+    #[command(flatten)]
+    input: Input,
+    /// Output directory (default: target/gobridge-example for the example, else gobridge-out).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Fail, naming each drifted file, when the output would differ from gobridge.lock.
@@ -97,24 +106,77 @@ struct GenerateArgs {
     json: bool,
 }
 
-/// The example module, relative to this crate.
-fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/example")
+/// Errors of the command line itself (the library's errors are passed through with their
+/// sources).
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("reading the surface {path}")]
+    ReadSurface {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("parsing the surface {path}")]
+    ParseSurface {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("--{flag}: {message}")]
+    BadValue { flag: &'static str, message: String },
+    #[error("--locked: no lockfile to compare with in {out}")]
+    NoLock {
+        out: PathBuf,
+        #[source]
+        source: gobridge::LockError,
+    },
+    #[error("{what}:{}", drift.iter().map(|d| format!("\n  {d}")).collect::<String>())]
+    Drift {
+        what: &'static str,
+        drift: Vec<Drift>,
+    },
+    #[error("{count} violation(s) of the {profile} profile")]
+    Violations { count: usize, profile: String },
+    #[error("{symbol:?}: expected Symbol, Type.Method or path.Symbol")]
+    BadSymbol { symbol: String },
+    #[error("no exported symbol {symbol:?} in the packages of {input}")]
+    NoSymbol { symbol: String, input: String },
+    #[error("completing the generated module (nothing written to {out})")]
+    Tidy {
+        out: PathBuf,
+        #[source]
+        source: gobridge::tidy::TidyError,
+    },
 }
 
-fn default_out() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/gobridge-example")
-}
+type BoxError = Box<dyn Error + Send + Sync + 'static>;
 
 enum Fail {
-    Error(String),
-    Found(String),
+    /// Exit 1.
+    Error(BoxError),
+    /// Exit 3: a check found problems.
+    Found(BoxError),
 }
 
-impl<E: std::fmt::Display> From<E> for Fail {
+impl<E: Error + Send + Sync + 'static> From<E> for Fail {
     fn from(e: E) -> Fail {
-        Fail::Error(e.to_string())
+        Fail::Error(Box::new(e))
     }
+}
+
+fn found(e: impl Error + Send + Sync + 'static) -> Fail {
+    Fail::Found(Box::new(e))
+}
+
+/// The error and its sources, each once: `error: ...` then `  caused by: ...` lines.
+fn chain(e: &(dyn Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        s.push_str(&format!("\n  caused by: {cause}"));
+        next = cause.source();
+    }
+    s
 }
 
 fn main() -> ExitCode {
@@ -122,74 +184,136 @@ fn main() -> ExitCode {
     let r = match cli.command {
         None => generate(GenerateArgs::default()),
         Some(Command::Generate(a)) => generate(a),
-        Some(Command::Ingest {
-            patterns,
-            dir,
-            json,
-        }) => ingest_cmd(&patterns, &dir, json),
+        Some(Command::Ingest { input, json }) => ingest_cmd(&input, json),
         Some(Command::Check {
-            patterns,
-            dir,
+            input,
             profile,
             policy,
             json,
-        }) => check(&patterns, &dir, &profile, &policy, json),
-        Some(Command::Verify { out }) => verify(out.unwrap_or_else(default_out)),
-        Some(Command::Explain {
-            symbol,
-            patterns,
-            dir,
-        }) => explain(&symbol, &patterns, &dir),
+        }) => check(&input, &profile, &policy, json),
+        Some(Command::Verify { out }) => verify(clean(&out.unwrap_or_else(default_out))),
+        Some(Command::Explain { symbol, input }) => explain(&symbol, &input),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(Fail::Error(e)) => {
-            eprintln!("gobridge: error: {e}");
+            eprintln!("gobridge: error: {}", chain(e.as_ref()));
             ExitCode::from(1)
         }
         Err(Fail::Found(e)) => {
-            eprintln!("gobridge: {e}");
+            eprintln!("gobridge: {}", chain(e.as_ref()));
             ExitCode::from(3)
         }
     }
 }
 
-fn ingest(patterns: &[String], dir: &Path) -> Result<apisurface::Surface, Fail> {
-    let patterns: Vec<String> = if patterns.is_empty() {
-        vec!["./...".to_string()]
-    } else {
-        patterns.to_vec()
-    };
-    let opts = go_ingest::Options::default().dir(dir);
-    Ok(go_ingest::ingest(&patterns, &opts)?.into_surface()?)
+/// The example module, relative to this crate, cleaned (`<repo>/testdata/example`).
+fn example_dir() -> PathBuf {
+    clean(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/example"))
 }
 
-fn ingest_cmd(patterns: &[String], dir: &Path, json: bool) -> Result<(), Fail> {
-    let surface = ingest(patterns, dir)?;
+fn default_out() -> PathBuf {
+    clean(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/gobridge-example"))
+}
+
+/// The input, resolved: where to read, which config, and whether it is the built-in example.
+struct Resolved {
+    input: Input,
+    dir: PathBuf,
+    example: bool,
+    config: Config,
+}
+
+impl Input {
+    fn resolve(&self) -> Result<Resolved, Fail> {
+        let example = self.dir.is_none() && self.surface.is_none() && self.patterns.is_empty();
+        let dir = match &self.dir {
+            Some(d) => clean(d),
+            None if example => example_dir(),
+            None => PathBuf::from("."),
+        };
+        let config_path = self.config.as_deref().map(clean).or_else(|| {
+            let p = dir.join("gobridge.toml");
+            p.exists().then_some(p)
+        });
+        let config = match &config_path {
+            Some(p) => Config::load(p)?,
+            None => Config::default(),
+        };
+        Ok(Resolved {
+            input: self.clone(),
+            dir,
+            example,
+            config,
+        })
+    }
+}
+
+impl Resolved {
+    /// What is read, for messages: the surface file or the module directory.
+    fn source(&self) -> String {
+        match &self.input.surface {
+            Some(s) => clean(s).display().to_string(),
+            None => self.dir.display().to_string(),
+        }
+    }
+
+    fn surface(&self) -> Result<apisurface::Surface, Fail> {
+        match &self.input.surface {
+            Some(p) => {
+                let path = clean(p);
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| CliError::ReadSurface {
+                        path: path.clone(),
+                        source,
+                    })?;
+                let s: apisurface::Surface =
+                    serde_json::from_str(&text).map_err(|source| CliError::ParseSurface {
+                        path: path.clone(),
+                        source,
+                    })?;
+                s.check_schema()?;
+                Ok(s)
+            }
+            None => {
+                let patterns: Vec<String> = if self.input.patterns.is_empty() {
+                    vec!["./...".to_string()]
+                } else {
+                    self.input.patterns.clone()
+                };
+                let opts = go_ingest::Options::default().dir(&self.dir);
+                Ok(go_ingest::ingest(&patterns, &opts)?.into_surface()?)
+            }
+        }
+    }
+}
+
+fn ingest_cmd(input: &Input, json: bool) -> Result<(), Fail> {
+    let surface = input.resolve()?.surface()?;
     if json {
         print!("{}", surface_json(&surface));
-    } else {
+        return Ok(());
+    }
+    println!(
+        "module {} ({}), {} packages",
+        surface.module,
+        surface.go_version,
+        surface.packages.len()
+    );
+    for p in &surface.packages {
         println!(
-            "module {} ({}), {} packages",
-            surface.module,
-            surface.go_version,
-            surface.packages.len()
+            "  {}: {} funcs, {} types, {} consts, {} vars{}",
+            p.import_path,
+            p.funcs.len(),
+            p.types.len(),
+            p.consts.len(),
+            p.vars.len(),
+            if goroutine_render::needs_runtime(p) {
+                ", needs the goroutine runtime"
+            } else {
+                ""
+            }
         );
-        for p in &surface.packages {
-            println!(
-                "  {}: {} funcs, {} types, {} consts, {} vars{}",
-                p.import_path,
-                p.funcs.len(),
-                p.types.len(),
-                p.consts.len(),
-                p.vars.len(),
-                if goroutine_render::needs_runtime(p) {
-                    ", needs the goroutine runtime"
-                } else {
-                    ""
-                }
-            );
-        }
     }
     Ok(())
 }
@@ -201,27 +325,24 @@ fn surface_json(s: &apisurface::Surface) -> String {
 }
 
 fn policy(name: &str) -> Result<tinygo_check::Policy, Fail> {
-    match name
+    let name = name
         .parse::<gobridge::config::PolicyName>()
-        .map_err(Fail::Error)?
-    {
-        gobridge::config::PolicyName::Tinygo => Ok(tinygo_check::Policy::tinygo(
-            tinygo_check::StdTable::newest(),
-        )),
-        gobridge::config::PolicyName::Mep74 => Ok(tinygo_check::Policy::mep74()),
-    }
+        .map_err(|message| CliError::BadValue {
+            flag: "policy",
+            message,
+        })?;
+    Ok(match name {
+        gobridge::config::PolicyName::Tinygo => {
+            tinygo_check::Policy::tinygo(tinygo_check::StdTable::newest())
+        }
+        gobridge::config::PolicyName::Mep74 => tinygo_check::Policy::mep74(),
+    })
 }
 
-fn check(
-    patterns: &[String],
-    dir: &Path,
-    profile: &str,
-    policy_name: &str,
-    json: bool,
-) -> Result<(), Fail> {
+fn check(input: &Input, profile: &str, policy_name: &str, json: bool) -> Result<(), Fail> {
     let profile: tinygo_check::Profile = profile.parse()?;
     let policy = policy(policy_name)?;
-    let surface = ingest(patterns, dir)?;
+    let surface = input.resolve()?.surface()?;
     let mut all = Vec::new();
     for p in &surface.packages {
         for v in tinygo_check::check_package(profile, &policy, p) {
@@ -247,116 +368,96 @@ fn check(
         );
         Ok(())
     } else {
-        Err(Fail::Found(format!(
-            "{} violation(s) of the {profile} profile",
-            all.len()
-        )))
+        Err(found(CliError::Violations {
+            count: all.len(),
+            profile: profile.to_string(),
+        }))
     }
 }
 
-fn generate(a: GenerateArgs) -> Result<(), Fail> {
-    let example = a.dir.is_none() && a.surface.is_none() && a.patterns.is_empty();
-    let dir = match &a.dir {
-        Some(d) => d.clone(),
-        None if example => example_dir(),
-        None => PathBuf::from("."),
+/// Synthesis for a resolved input: the surface, the generated files and report. A local module
+/// (no version) is replaced by `replace_from`'s relative path to its directory.
+fn synthesize_input(
+    r: &Resolved,
+    replace_from: &Path,
+) -> Result<(apisurface::Surface, gobridge::Generated), Fail> {
+    let surface = r.surface()?;
+    let source_replace = surface
+        .version
+        .is_empty()
+        .then(|| gobridge::paths::relative(replace_from, &r.dir));
+    let options = Options {
+        wrapper_module: None,
+        source_replace,
     };
-    let out = a.out.clone().unwrap_or_else(|| {
-        if example {
+    match synthesize(&surface, &r.config, &options) {
+        Ok(g) => Ok((surface, g)),
+        Err(e @ SynthError::Subset(_)) => Err(found(e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Nothing touches `out` before every step (ingest, synthesis, `go mod tidy` in a staging
+/// directory, `--locked` checks) has succeeded; then [`lock::write_output`] stages and renames.
+fn generate(a: GenerateArgs) -> Result<(), Fail> {
+    let r = a.input.resolve()?;
+    let out = clean(&a.out.clone().unwrap_or_else(|| {
+        if r.example {
             default_out()
         } else {
             PathBuf::from("gobridge-out")
         }
-    });
-    let config_path = a.config.clone().or_else(|| {
-        let p = dir.join("gobridge.toml");
-        p.exists().then_some(p)
-    });
-    let config = match &config_path {
-        Some(p) => Config::load(p)?,
-        None => Config::default(),
-    };
-    eprintln!(
-        "gobridge: reading {}",
-        if let Some(s) = &a.surface {
-            s.display().to_string()
-        } else {
-            dir.display().to_string()
+    }));
+    eprintln!("gobridge: reading {}", r.source());
+    let (surface, mut generated) = synthesize_input(&r, &out)?;
+    let local = surface.version.is_empty();
+    let go = go_ingest::find_go(None)?;
+    complete_module(&mut generated, local.then_some(r.dir.as_path()), &go).map_err(|source| {
+        CliError::Tidy {
+            out: out.clone(),
+            source,
         }
-    );
-    let surface: apisurface::Surface = match &a.surface {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let s: apisurface::Surface =
-                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
-            s.check_schema()?;
-            s
-        }
-        None => ingest(&a.patterns, &dir)?,
-    };
-    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    // A local main module is replaced by its directory; a dependency (it has a version) comes
-    // from the module proxy.
-    let source_replace = if a.surface.is_none() && surface.version.is_empty() {
-        relative(&out, &dir)
-    } else {
-        None
-    };
-    let generated = match synthesize(
-        &surface,
-        &config,
-        &Options {
-            wrapper_module: None,
-            source_replace,
-        },
-    ) {
-        Ok(g) => g,
-        Err(e @ SynthError::Subset(_)) => return Err(Fail::Found(e.to_string())),
-        Err(e) => return Err(e.into()),
-    };
+    })?;
     let lock = Lockfile::new(
         &surface.go_version,
         surface_json(&surface).as_bytes(),
-        &config.canonical_toml(),
+        &r.config.canonical_toml(),
         &generated.files,
     );
     if a.locked {
-        let old = Lockfile::read(&out)?;
-        let drift = old.diff(&lock);
-        if !drift.is_empty() {
-            return Err(Fail::Found(drift_message(
-                "output would differ from gobridge.lock",
-                &drift,
-            )));
-        }
-        let on_disk = old.verify_dir(&out)?;
-        if !on_disk.is_empty() {
-            return Err(Fail::Found(drift_message(
-                "files on disk differ from gobridge.lock",
-                &on_disk,
-            )));
-        }
+        check_locked(&out, &lock)?;
     }
     lock::write_output(&out, &generated.files, &lock)?;
+    generated.report.locate(&out);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&generated.report)?);
     } else {
+        // Ends with the command that builds the cgo folder.
         print!("{}", generated.report.summary());
-        println!(
-            "  wrote    {} ({} files)",
-            out.join(lock::LOCK_FILE).display(),
-            generated.files.len()
-        );
     }
     Ok(())
 }
 
-fn drift_message(what: &str, drift: &[Drift]) -> String {
-    let mut s = format!("{what}:");
-    for d in drift {
-        s.push_str(&format!("\n  {d}"));
+fn check_locked(out: &Path, lock: &Lockfile) -> Result<(), Fail> {
+    let old = Lockfile::read(out).map_err(|source| CliError::NoLock {
+        out: out.to_path_buf(),
+        source,
+    })?;
+    let drift = old.diff(lock);
+    if !drift.is_empty() {
+        return Err(found(CliError::Drift {
+            what: "output would differ from gobridge.lock",
+            drift,
+        }));
     }
-    s
+    let drift = old.verify_dir(out)?;
+    if !drift.is_empty() {
+        return Err(found(CliError::Drift {
+            what: "files on disk differ from gobridge.lock",
+            drift,
+        }));
+    }
+    Ok(())
 }
 
 fn verify(out: PathBuf) -> Result<(), Fail> {
@@ -370,110 +471,135 @@ fn verify(out: PathBuf) -> Result<(), Fail> {
         );
         Ok(())
     } else {
-        Err(Fail::Found(drift_message(
-            "files differ from gobridge.lock",
-            &drift,
-        )))
+        Err(found(CliError::Drift {
+            what: "files differ from gobridge.lock",
+            drift,
+        }))
     }
 }
 
-fn explain(symbol: &str, patterns: &[String], dir: &Path) -> Result<(), Fail> {
-    let surface = ingest(patterns, dir)?;
-    let (pkg_filter, name) = match symbol.rsplit_once('/') {
-        Some(_) => {
-            // `example.com/x.Func` or `example.com/x.Type.Method`: the package ends at the first
-            // dot after the last slash.
-            let slash = symbol.rfind('/').unwrap_or(0);
-            let dot = symbol[slash..]
-                .find('.')
-                .map(|i| slash + i)
-                .ok_or_else(|| Fail::Error(format!("{symbol:?}: expected path.Symbol")))?;
-            (Some(&symbol[..dot]), &symbol[dot + 1..])
-        }
-        None => (None, symbol),
+/// `example.com/x.Func` → (`Some("example.com/x")`, `Func`); `Type.Method` → (None, itself).
+fn split_symbol(symbol: &str) -> Result<(Option<&str>, &str), Fail> {
+    let Some(slash) = symbol.rfind('/') else {
+        return Ok((None, symbol));
+    };
+    // The package ends at the first dot after the last slash.
+    let dot = symbol[slash..]
+        .find('.')
+        .map(|i| slash + i)
+        .ok_or_else(|| CliError::BadSymbol {
+            symbol: symbol.to_string(),
+        })?;
+    Ok((Some(&symbol[..dot]), &symbol[dot + 1..]))
+}
+
+/// Answers from the same data as the report: the synthesis of the same input (nothing written).
+fn explain(symbol: &str, input: &Input) -> Result<(), Fail> {
+    let (pkg_filter, name) = split_symbol(symbol)?;
+    let r = input.resolve()?;
+    let replace_from = std::env::temp_dir();
+    let (surface, report, violations) = match synthesize_input(&r, &replace_from) {
+        Ok((s, g)) => (s, g.report, Vec::new()),
+        Err(Fail::Found(e)) => match e.downcast::<SynthError>() {
+            Ok(e) => match *e {
+                SynthError::Subset(v) => (r.surface()?, Report::default(), v),
+                other => return Err(Fail::Error(Box::new(other))),
+            },
+            Err(e) => return Err(Fail::Found(e)),
+        },
+        Err(e) => return Err(e),
     };
     let policy = tinygo_check::Policy::default();
-    let mut found = false;
+    let mut found_any = false;
     for p in &surface.packages {
-        if pkg_filter.is_some_and(|f| f != p.import_path) {
+        if pkg_filter.is_some_and(|f| f != p.import_path) || p.is_main {
             continue;
         }
-        let reasons: Vec<_> = goroutine_render::runtime_reasons(p)
-            .into_iter()
-            .filter(|r| r.symbol == name)
-            .collect();
-        let exists = p.func(name).is_some()
-            || p.type_(name).is_some()
-            || name.split_once('.').is_some_and(|(t, m)| {
-                p.type_(t).is_some_and(|t| {
-                    t.methods
-                        .iter()
-                        .chain(&t.interface_methods)
-                        .any(|x| x.name == m)
-                })
-            });
+        let (bound, skipped) = report.entries_for(Some(&p.import_path), name);
+        let exists = !bound.is_empty()
+            || !skipped.is_empty()
+            || p.func(name).is_some()
+            || p.type_(name).is_some();
         if !exists {
             continue;
         }
-        found = true;
-        println!("{}.{name}:", p.import_path);
-        if reasons.is_empty() {
-            println!("  needs no goroutine runtime");
+        found_any = true;
+        let kind = bound
+            .first()
+            .map(|b| b.kind)
+            .or_else(|| skipped.first().map(|k| k.kind));
+        let go_type = skipped.first().map(|k| k.go_type.as_str()).unwrap_or("");
+        println!(
+            "{}.{name}{} [{} profile]:",
+            p.import_path,
+            match kind {
+                Some(k) if go_type.is_empty() => format!(" ({k})"),
+                Some(k) => format!(" ({k} {go_type})"),
+                None => String::new(),
+            },
+            r.config.profile_for(&p.import_path)
+        );
+        for b in &bound {
+            print!("  generated: {} wrapper {}", b.binding, b.go_name);
+            if let Some(c) = &b.c_symbol {
+                print!(", C/wasm symbol {c}");
+            }
+            if let Some(rn) = &b.rust_name {
+                print!(", Rust {rn}");
+            }
+            println!();
         }
-        for r in &reasons {
-            println!(
-                "  needs the goroutine runtime: {}",
-                gobridge::synth::reason_text(r)
-            );
+        for k in &skipped {
+            let what = match &k.part {
+                None => "skipped".to_string(),
+                Some(part) => format!("skipped {part}"),
+            };
+            println!("  {what} [{}]: {}", k.reason, k.detail);
         }
-        let type_name = name.split('.').next().unwrap_or(name);
-        let violations: Vec<_> =
-            tinygo_check::check_package(tinygo_check::Profile::Embedded, &policy, p)
-                .into_iter()
-                .filter(|v| {
-                    v.where_.starts_with(&format!("func {name} "))
-                        || v.where_ == format!("func {name}")
-                        || v.where_.starts_with(&format!("type {type_name} "))
-                })
-                .collect();
-        if violations.is_empty() {
-            println!("  passes the TinyGo embedded subset ({})", policy.name());
+        if !violations.is_empty() {
+            println!("  not generated: the run fails on TinyGo subset violations");
         }
-        for v in violations {
-            println!("  fails the TinyGo embedded subset: {v}");
-        }
+        print_runtime_and_subset(p, name, &policy);
     }
-    if found {
+    if found_any {
         Ok(())
     } else {
-        Err(Fail::Error(format!(
-            "no symbol {symbol:?} in the ingested packages"
-        )))
+        Err(CliError::NoSymbol {
+            symbol: symbol.to_string(),
+            input: r.source(),
+        }
+        .into())
     }
 }
 
-/// `to` relative to `from` (both made absolute), `/`-separated, for a go.mod replace.
-fn relative(from: &Path, to: &Path) -> Option<String> {
-    let from = std::fs::canonicalize(from).ok()?;
-    let to = std::fs::canonicalize(to).ok()?;
-    let f: Vec<Component> = from.components().collect();
-    let t: Vec<Component> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); f.len() - common];
-    parts.extend(
-        t[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    let rel = if parts.is_empty() {
-        ".".to_string()
-    } else {
-        parts.join("/")
-    };
-    // A go.mod replace needs ./ or ../ to mean a directory.
-    Some(if rel.starts_with("..") || rel == "." {
-        rel
-    } else {
-        format!("./{rel}")
-    })
+fn print_runtime_and_subset(p: &apisurface::Package, name: &str, policy: &tinygo_check::Policy) {
+    let reasons: Vec<_> = goroutine_render::runtime_reasons(p)
+        .into_iter()
+        .filter(|r| r.symbol == name)
+        .collect();
+    if reasons.is_empty() {
+        println!("  needs no goroutine runtime");
+    }
+    for r in &reasons {
+        println!(
+            "  needs the goroutine runtime: {}",
+            gobridge::synth::reason_text(r)
+        );
+    }
+    let type_name = name.split('.').next().unwrap_or(name);
+    let violations: Vec<_> =
+        tinygo_check::check_package(tinygo_check::Profile::Embedded, policy, p)
+            .into_iter()
+            .filter(|v| {
+                v.where_.starts_with(&format!("func {name} "))
+                    || v.where_ == format!("func {name}")
+                    || v.where_.starts_with(&format!("type {type_name} "))
+            })
+            .collect();
+    if violations.is_empty() {
+        println!("  passes the TinyGo embedded subset ({})", policy.name());
+    }
+    for v in violations {
+        println!("  fails the TinyGo embedded subset: {v}");
+    }
 }

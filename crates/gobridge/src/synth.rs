@@ -4,7 +4,8 @@
 //!
 //! | path | when | what |
 //! |---|---|---|
-//! | `go.mod` | a wrapper module path is known | module of the generated code, requiring (and, for a local source, replacing) the source module |
+//! | `go.mod` | always | module of the generated code (default `gobridge.local/<flat name>`), requiring (and, for a local source, replacing) the source module; built by [`crate::gomod::GoMod`] from checked parts |
+//! | `go.sum` | the module has dependencies | written by [`crate::tidy::complete_module`] (the CLI runs it), not by [`synthesize`] |
 //! | `cgo/mochi_rt.go` | target `cgo` and some standard-profile package needs the runtime | the handle runtime (`package main`: a c-archive must be) |
 //! | `cgo/mochi_shims.go` | same | every channel and callback shim, with `import "C"` |
 //! | `cgo/main.go` | same | the empty `func main()` a c-archive needs |
@@ -16,10 +17,15 @@
 //! Channel shims are keyed by element type and named by it (`int64`, `ptr_example_event`), so
 //! `[go.channels.<module>.<base>]` overrides can be written before generating; callback shims are
 //! keyed by signature and named after the first function and parameter that use it
-//! (`countif_keep`). A type the C boundary contract or the emitter cannot honour is listed in the
-//! report with the reason; an embedded-profile package with subset violations fails the run.
+//! (`countif_keep`). Every exported symbol ends up in [`Report::bound`] or [`Report::skipped`]
+//! with a [`SkipReason`]; an embedded-profile package with subset violations fails the run.
 
 use crate::config::{Config, PolicyName, ProfileName, Target};
+use crate::gomod::{GoMod, GoModError};
+pub use crate::report::{
+    BindingKind, Bound, BuildCommand, Coverage, FileReport, PackageCoverage, PackageReport, Report,
+    ShimReport, SkipReason, Skipped, SymbolKind,
+};
 use apisurface::{
     EmitContext, GoType, ImportSet, Package, ParamDecl, Signature, Surface, TypeName, Walk,
     emit_type, parse_type, validate,
@@ -27,21 +33,26 @@ use apisurface::{
 use goroutine_render::{
     CallbackShim, ChannelShim, RuntimeOptions, ShimFile, crossing, render_runtime, render_shim_file,
 };
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use tinygo_check::{Policy, Profile, StdTable, Violation, check_package};
+use tinygo_check::{Policy, PolicyError, Profile, StdTable, Violation, check_package};
 use tinygo_render::{
-    Compiler, RenderOptions, check_wasm, render_fallback_file, render_file, render_wasm_file,
-    specs_for_package,
+    Compiler, LinknameSpec, RenderOptions, SpecError, check_wasm, render_fallback_file,
+    render_file, render_wasm_file,
 };
+
+/// The `go` line of the generated `go.mod` (the oldest Go the generated code supports).
+pub const GO_LINE: &str = "1.21";
+/// Host of the default wrapper module path: `gobridge.local/<module flat name>`. It is not a
+/// real host, so the wrapper never sits inside (and never shadows) a dependency's namespace.
+pub const WRAPPER_HOST: &str = "gobridge.local";
 
 /// What synthesis needs besides the surface and the config.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Import path of the generated module (default: `<surface module>/gobridge`).
+    /// Module path of the generated module (default: `gobridge.local/<module flat name>`).
     pub wrapper_module: Option<String>,
-    /// Relative path from the output directory to the source module's directory, for a
-    /// `replace` directive in the generated `go.mod` (local sources).
+    /// Relative path (`./x`, `../x`) from the output directory to the source module's directory,
+    /// for a `replace` directive in the generated `go.mod` (local sources).
     pub source_replace: Option<String>,
 }
 
@@ -52,76 +63,10 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     /// What was generated, skipped and why.
     pub report: Report,
+    /// The `go.mod` the `go.mod` file was rendered from (for [`crate::tidy`]).
+    pub go_mod: GoMod,
     /// The binding plan of every bound package (the wrappers in `cgo/mochi_bind.go`).
     pub bindings: Vec<bind_render::BoundPackage>,
-}
-
-/// What a run did. Serialized for `--json`; [`Report::summary`] for people.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// Module flat name used in C symbols.
-    pub module_flat_name: String,
-    /// Import path of the generated module.
-    pub wrapper_module: String,
-    /// Per source package: its profile and what was made of it.
-    pub packages: Vec<PackageReport>,
-    /// Generated files with their kind.
-    pub files: Vec<FileReport>,
-    /// Channel shims (symbol prefix → Go element type).
-    pub channels: Vec<ShimReport>,
-    /// Callback shims (symbol prefix → Go signature).
-    pub callbacks: Vec<ShimReport>,
-    /// Symbols or types left out, with the reason.
-    pub skipped: Vec<Skipped>,
-}
-
-/// One source package in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PackageReport {
-    /// Import path.
-    pub import_path: String,
-    /// `standard` or `embedded`.
-    pub profile: String,
-    /// Why it needs the runtime (`func Ticks result 0: <-chan int64`), empty when it does not.
-    pub runtime_reasons: Vec<String>,
-    /// Linkname wrappers rendered (embedded profile).
-    pub linkname_wrappers: Vec<String>,
-    /// wasm exports rendered (embedded profile, `wasip1` target).
-    pub wasm_exports: Vec<String>,
-}
-
-/// One generated file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileReport {
-    /// Relative path.
-    pub path: String,
-    /// `go.mod`, `runtime`, `shims`, `c-archive main`, `linkname`, `fallback`, `wasmexport`.
-    pub kind: String,
-}
-
-/// One shim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ShimReport {
-    /// C symbol prefix (`mochi_example_int64_chan`).
-    pub prefix: String,
-    /// The Go type (element or func signature) as go/types prints it, qualified.
-    pub go_type: String,
-    /// Where it was found first (`func Ticks result 0`).
-    pub first_use: String,
-    /// Buffer default (channels only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub buffer: Option<u32>,
-}
-
-/// Something left out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    /// Symbol and position (`func Events result 0`, `example.com/x.(*T).M`).
-    pub symbol: String,
-    /// The type involved, when there is one.
-    pub go_type: String,
-    /// Why.
-    pub reason: String,
 }
 
 /// Why synthesis failed (nothing is written).
@@ -131,20 +76,76 @@ pub enum SynthError {
     /// Embedded-profile packages violate the subset.
     #[error("{} TinyGo subset violation(s):\n{}", .0.len(), .0.iter().map(|(p, v)| format!("  {p}: {v}")).collect::<Vec<_>>().join("\n"))]
     Subset(Vec<(String, Violation)>),
-    /// A configuration value that cannot be used with this surface.
-    #[error("config: {0}")]
-    Config(String),
+    /// A `[go.bans]` entry the policy refuses.
+    #[error("config [go.bans] entry {entry:?}")]
+    Ban {
+        /// The pattern or prefix.
+        entry: String,
+        /// The policy's error.
+        #[source]
+        source: PolicyError,
+    },
+    /// A value that cannot be written into `go.mod` (module path, version, replace directory).
+    #[error("go.mod of {module}")]
+    GoMod {
+        /// The wrapper module.
+        module: String,
+        /// Which value and rule.
+        #[source]
+        source: GoModError,
+    },
     /// A renderer refused its input.
-    #[error("rendering {what}: {message}")]
+    #[error("rendering {what}")]
     Render {
         /// Which file.
         what: String,
         /// The renderer's error.
-        message: String,
+        #[source]
+        source: Box<RenderCause>,
     },
     /// The surface has no packages.
     #[error("the surface has no packages to generate for")]
     Empty,
+    /// A name, path, version, type string or tag of the surface cannot reach generated code.
+    #[error("the surface is invalid")]
+    Surface(#[source] apisurface::SurfaceInvalid),
+}
+
+/// The error of the renderer that failed (see [`SynthError::Render`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderCause {
+    /// `goroutine-render` (runtime, shims).
+    #[error(transparent)]
+    Bridge(#[from] goroutine_render::RenderError),
+    /// `tinygo-render` (linkname, fallback, wasm files).
+    #[error(transparent)]
+    Linkname(#[from] tinygo_render::RenderError),
+    /// `apisurface`'s Go file writer.
+    #[error(transparent)]
+    Emit(#[from] apisurface::EmitError),
+    /// `bind-render` (the `//export` wrappers of bound packages).
+    #[error(transparent)]
+    Bind(#[from] bind_render::BindError),
+}
+
+fn render_err(what: &str, e: impl Into<RenderCause>) -> SynthError {
+    SynthError::Render {
+        what: what.to_string(),
+        source: Box::new(e.into()),
+    }
+}
+
+/// What the whole run works with, worked out once.
+struct Plan<'a> {
+    surface: &'a Surface,
+    config: &'a Config,
+    packages: Vec<&'a Package>,
+    module_flat: String,
+    wrapper_module: String,
+    names: BTreeMap<String, String>,
+    constraints: BTreeSet<String>,
+    policy: Policy,
 }
 
 /// Runs synthesis. Deterministic: the same inputs give byte-identical files and report.
@@ -153,173 +154,341 @@ pub fn synthesize(
     config: &Config,
     options: &Options,
 ) -> Result<Generated, SynthError> {
-    let packages: Vec<&Package> = surface.packages.iter().filter(|p| !p.is_main).collect();
-    if packages.is_empty() {
-        return Err(SynthError::Empty);
-    }
-    let module_flat = match &config.go.module {
-        Some(m) => m.0.clone(),
-        None => flat_name(&surface.module),
-    };
-    let wrapper_module = options
-        .wrapper_module
-        .clone()
-        .unwrap_or_else(|| format!("{}/gobridge", surface.module));
-    validate::check_import_path(&wrapper_module)
-        .map_err(|e| SynthError::Config(format!("wrapper module: {e}")))?;
-    let names: BTreeMap<String, String> = surface
-        .packages
-        .iter()
-        .map(|p| (p.import_path.clone(), p.name.clone()))
-        .collect();
-    let constraints = apisurface::constraint_names(surface);
-
+    surface.validate().map_err(SynthError::Surface)?;
+    let plan = Plan::new(surface, config, options)?;
+    check_subset(&plan)?;
     let mut out = Generated {
         files: BTreeMap::new(),
-        report: Report::default(),
+        report: Report {
+            module_flat_name: plan.module_flat.clone(),
+            wrapper_module: plan.wrapper_module.clone(),
+            ..Report::default()
+        },
+        go_mod: go_mod(&plan, options)?,
         bindings: Vec::new(),
     };
-    out.report.module_flat_name = module_flat.clone();
-    out.report.wrapper_module = wrapper_module.clone();
-
-    if !surface.module.is_empty() && surface.module != "std" {
-        let mut gomod = format!("module {wrapper_module}\n\ngo 1.21\n");
-        let version = if surface.version.is_empty() {
-            "v0.0.0"
-        } else {
-            &surface.version
-        };
-        gomod.push_str(&format!("\nrequire {} {version}\n", surface.module));
-        if let Some(rel) = &options.source_replace {
-            if rel.contains(['\n', '"', ' ']) {
-                return Err(SynthError::Config(format!(
-                    "source path {rel:?} cannot be written"
-                )));
-            }
-            gomod.push_str(&format!("\nreplace {} => {rel}\n", surface.module));
-        }
-        add_file(&mut out, "go.mod", "go.mod", gomod);
-    }
-
-    let policy = policy_for(config)?;
-    let mut violations = Vec::new();
-    let mut shims = ShimFile::new(module_flat.clone());
-    shims.package = "main".into();
-    let mut chan_keys: BTreeMap<String, usize> = BTreeMap::new();
-    let mut cb_keys: BTreeMap<String, usize> = BTreeMap::new();
-    let mut used_dirs = BTreeSet::new();
-
-    for pkg in &packages {
-        let profile = config.profile_for(&pkg.import_path);
-        let mut pr = PackageReport {
-            import_path: pkg.import_path.clone(),
-            profile: profile.to_string(),
-            runtime_reasons: goroutine_render::runtime_reasons(pkg)
-                .iter()
-                .map(reason_text)
-                .collect(),
-            linkname_wrappers: Vec::new(),
-            wasm_exports: Vec::new(),
-        };
-        match profile {
-            ProfileName::Standard => {
-                if config.go.targets.contains(&Target::Cgo) {
-                    collect_shims(
-                        pkg,
-                        config,
-                        &module_flat,
-                        &constraints,
-                        &mut shims,
-                        &mut chan_keys,
-                        &mut cb_keys,
-                        &mut out.report,
-                    );
-                }
-            }
-            ProfileName::Embedded => {
-                let found = check_package(Profile::Embedded, &policy, pkg);
-                if !found.is_empty() {
-                    violations.extend(found.into_iter().map(|v| (pkg.import_path.clone(), v)));
-                    continue;
-                }
-                embedded_files(
-                    pkg,
-                    config,
-                    &wrapper_module,
-                    &names,
-                    &mut used_dirs,
-                    &mut pr,
-                    &mut out,
-                )?;
-            }
-        }
+    let text = out.go_mod.render();
+    add_file(&mut out, "go.mod", "go.mod", text);
+    let mut shims = Shims::new(&plan);
+    for pkg in &plan.packages {
+        let pr = generate_package(&plan, pkg, &mut shims, &mut out)?;
         out.report.packages.push(pr);
     }
-    if !violations.is_empty() {
-        return Err(SynthError::Subset(violations));
-    }
-
-    let bound: Vec<&str> = if config.go.targets.contains(&Target::Cgo) {
-        packages
-            .iter()
-            .filter(|p| config.profile_for(&p.import_path) == ProfileName::Standard)
-            .map(|p| p.import_path.as_str())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if !bound.is_empty() {
-        let (plan, text) = crate::bind::bind(
-            surface,
-            &bound,
-            &module_flat,
-            &wrapper_module,
-            &shims,
-            config,
-        )
-        .map_err(|e| render_err("cgo/mochi_bind.go", e))?;
-        add_file(&mut out, "cgo/mochi_bind.go", "bindings", text);
-        out.bindings = plan;
-    }
-    if !bound.is_empty() || !shims.channels.is_empty() || !shims.callbacks.is_empty() {
-        let rt = render_runtime(&RuntimeOptions {
-            package: "main".into(),
-            max_handles: config.go.max_handles,
-        })
-        .map_err(|e| render_err("cgo/mochi_rt.go", e))?;
-        add_file(&mut out, "cgo/mochi_rt.go", "runtime", rt);
-        let ctx = EmitContext::new()
-            .package_names(&names)
-            .constraint_names(&constraints);
-        let text =
-            render_shim_file(&shims, &ctx).map_err(|e| render_err("cgo/mochi_shims.go", e))?;
-        add_file(&mut out, "cgo/mochi_shims.go", "shims", text);
-        let main = apisurface::GoFile::new("main")
-            .build_tag(goroutine_render::BUILD_TAG)
-            .body("// main is required for -buildmode=c-archive; the host calls the exports.\nfunc main() {}\n")
-            .render()
-            .map_err(|e| render_err("cgo/main.go", e))?;
-        add_file(&mut out, "cgo/main.go", "c-archive main", main);
-        // The safe Rust API over the same shims, for Rust hosts (host-render).
-        let rust_path = format!("rust/mochi_{module_flat}.rs");
-        match host_render::render_rust_module(&host_render::HostFile::new(shims.clone())) {
-            Ok(text) => add_file(&mut out, &rust_path, "rust host module", text),
-            Err(e) => out.report.skipped.push(Skipped {
-                symbol: rust_path,
-                go_type: String::new(),
-                reason: format!("Rust host module not rendered: {e}"),
-            }),
-        }
-        for c in &shims.channels {
-            out.report
-                .channels
-                .iter_mut()
-                .filter(|s| s.prefix == c.prefix())
-                .for_each(|_| {});
-        }
-    }
+    cgo_files(&plan, shims, &mut out)?;
+    account_symbols(&plan, &mut out.report);
     out.report.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+impl<'a> Plan<'a> {
+    fn new(
+        surface: &'a Surface,
+        config: &'a Config,
+        options: &Options,
+    ) -> Result<Self, SynthError> {
+        let packages: Vec<&Package> = surface.packages.iter().filter(|p| !p.is_main).collect();
+        if packages.is_empty() {
+            return Err(SynthError::Empty);
+        }
+        let module_flat = match &config.go.module {
+            Some(m) => m.0.clone(),
+            None => flat_name(&surface.module),
+        };
+        let wrapper_module = options
+            .wrapper_module
+            .clone()
+            .unwrap_or_else(|| format!("{WRAPPER_HOST}/{module_flat}"));
+        Ok(Plan {
+            surface,
+            config,
+            packages,
+            module_flat,
+            wrapper_module,
+            names: surface
+                .packages
+                .iter()
+                .map(|p| (p.import_path.clone(), p.name.clone()))
+                .collect(),
+            constraints: apisurface::constraint_names(surface),
+            policy: policy_for(config)?,
+        })
+    }
+}
+
+/// The generated module's `go.mod`: every value checked by [`GoMod`].
+fn go_mod(plan: &Plan<'_>, options: &Options) -> Result<GoMod, SynthError> {
+    let err = |source| SynthError::GoMod {
+        module: plan.wrapper_module.clone(),
+        source,
+    };
+    let mut m = GoMod::new(&plan.wrapper_module, GO_LINE).map_err(err)?;
+    let module = &plan.surface.module;
+    if !module.is_empty() && module != "std" {
+        if let Some(rel) = &options.source_replace {
+            m.replace_dir(module, rel).map_err(err)?;
+        }
+        let version = match plan.surface.version.as_str() {
+            "" => "v0.0.0",
+            v => v,
+        };
+        m.require(module, version, false).map_err(err)?;
+    }
+    Ok(m)
+}
+
+/// Every embedded-profile package passes the subset check, or the run fails with the full list
+/// before anything is rendered.
+fn check_subset(plan: &Plan<'_>) -> Result<(), SynthError> {
+    let mut violations = Vec::new();
+    for pkg in &plan.packages {
+        if plan.config.profile_for(&pkg.import_path) == ProfileName::Embedded {
+            let found = check_package(Profile::Embedded, &plan.policy, pkg);
+            violations.extend(found.into_iter().map(|v| (pkg.import_path.clone(), v)));
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(SynthError::Subset(violations))
+    }
+}
+
+/// One package: shims for a standard-profile package, linkname/wasm files for an embedded one.
+fn generate_package(
+    plan: &Plan<'_>,
+    pkg: &Package,
+    shims: &mut Shims<'_>,
+    out: &mut Generated,
+) -> Result<PackageReport, SynthError> {
+    let profile = plan.config.profile_for(&pkg.import_path);
+    let mut pr = PackageReport {
+        import_path: pkg.import_path.clone(),
+        profile: profile.to_string(),
+        runtime_reasons: goroutine_render::runtime_reasons(pkg)
+            .iter()
+            .map(reason_text)
+            .collect(),
+        linkname_wrappers: Vec::new(),
+        wasm_exports: Vec::new(),
+    };
+    match profile {
+        ProfileName::Standard if plan.config.go.targets.contains(&Target::Cgo) => {
+            shims.collect(pkg, &mut out.report)
+        }
+        ProfileName::Standard => {}
+        ProfileName::Embedded => embedded_files(plan, pkg, &mut pr, out)?,
+    }
+    Ok(pr)
+}
+
+/// The cgo folder (runtime, shims, `main`) and the Rust module over it, when any shim exists.
+fn cgo_files(plan: &Plan<'_>, shims: Shims<'_>, out: &mut Generated) -> Result<(), SynthError> {
+    let shims = shims.file;
+    let bound = bind_packages(plan, &shims, out)?;
+    if !bound && shims.channels.is_empty() && shims.callbacks.is_empty() {
+        return Ok(());
+    }
+    let rt = render_runtime(&RuntimeOptions {
+        package: "main".into(),
+        max_handles: plan.config.go.max_handles,
+    })
+    .map_err(|e| render_err("cgo/mochi_rt.go", e))?;
+    add_file(out, "cgo/mochi_rt.go", "runtime", rt);
+    let ctx = EmitContext::new()
+        .package_names(&plan.names)
+        .constraint_names(&plan.constraints);
+    let text = render_shim_file(&shims, &ctx).map_err(|e| render_err("cgo/mochi_shims.go", e))?;
+    add_file(out, "cgo/mochi_shims.go", "shims", text);
+    let main = apisurface::GoFile::new("main")
+        .build_tag(goroutine_render::BUILD_TAG)
+        .body("// main is required for -buildmode=c-archive; the host calls the exports.\nfunc main() {}\n")
+        .render()
+        .map_err(|e| render_err("cgo/main.go", e))?;
+    add_file(out, "cgo/main.go", "c-archive main", main);
+    out.report.build = Some(BuildCommand::c_archive("cgo", &plan.module_flat));
+    // The safe Rust API over the same shims, for Rust hosts (host-render).
+    let rust_path = format!("rust/mochi_{}.rs", plan.module_flat);
+    match host_render::render_rust_module(&host_render::HostFile::new(shims)) {
+        Ok(text) => add_file(out, &rust_path, "rust host module", text),
+        Err(e) => out.report.skipped.push(Skipped {
+            package: String::new(),
+            symbol: rust_path,
+            kind: SymbolKind::File,
+            part: None,
+            go_type: String::new(),
+            reason: SkipReason::RenderFailed,
+            detail: format!("Rust host module not rendered: {e}"),
+        }),
+    }
+    Ok(())
+}
+
+/// Binds every standard-profile package (target `cgo`): `cgo/mochi_bind.go`, the plan in
+/// `out.bindings`, and report entries. Returns whether anything was bound.
+fn bind_packages(
+    plan: &Plan<'_>,
+    shims: &ShimFile,
+    out: &mut Generated,
+) -> Result<bool, SynthError> {
+    if !plan.config.go.targets.contains(&Target::Cgo) {
+        return Ok(false);
+    }
+    let paths: Vec<&str> = plan
+        .packages
+        .iter()
+        .filter(|p| plan.config.profile_for(&p.import_path) == ProfileName::Standard)
+        .map(|p| p.import_path.as_str())
+        .collect();
+    if paths.is_empty() {
+        return Ok(false);
+    }
+    let (bindings, text) = crate::bind::bind(
+        plan.surface,
+        &paths,
+        &plan.module_flat,
+        &plan.wrapper_module,
+        shims,
+        plan.config,
+    )
+    .map_err(|e| render_err("cgo/mochi_bind.go", e))?;
+    add_file(out, "cgo/mochi_bind.go", "bindings", text);
+    let (bound, skipped) = crate::bind::report_entries(&bindings);
+    out.report.bound.extend(bound);
+    out.report.skipped.extend(skipped);
+    out.bindings = bindings;
+    Ok(true)
+}
+
+/// One exported symbol of a package, as the report names it.
+struct Exported {
+    symbol: String,
+    kind: SymbolKind,
+    go_type: String,
+    generic: bool,
+    unparseable: bool,
+}
+
+/// The exported funcs, methods, types, consts and vars of `pkg`, in surface order.
+fn exported_symbols(pkg: &Package) -> Vec<Exported> {
+    let sig = |f: &apisurface::Func| {
+        let list = |ps: &[apisurface::Param]| {
+            ps.iter()
+                .map(|p| p.type_.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let results = list(&f.results);
+        let results = match f.results.len() {
+            0 => String::new(),
+            1 => format!(" {results}"),
+            _ => format!(" ({results})"),
+        };
+        format!("func({}){results}", list(&f.params))
+    };
+    let unparseable = |f: &apisurface::Func| {
+        f.params
+            .iter()
+            .chain(&f.results)
+            .any(|p| parse_type(&p.type_).is_err())
+    };
+    let mut out = Vec::new();
+    for f in pkg.funcs.iter().filter(|f| validate::is_exported(&f.name)) {
+        out.push(Exported {
+            symbol: f.name.clone(),
+            kind: SymbolKind::Func,
+            go_type: sig(f),
+            generic: !f.type_params.is_empty(),
+            unparseable: unparseable(f),
+        });
+    }
+    for t in pkg.types.iter().filter(|t| validate::is_exported(&t.name)) {
+        out.push(Exported {
+            symbol: t.name.clone(),
+            kind: SymbolKind::Type,
+            go_type: t.underlying.clone(),
+            generic: !t.type_params.is_empty(),
+            unparseable: false,
+        });
+        for m in t.methods.iter().filter(|m| validate::is_exported(&m.name)) {
+            out.push(Exported {
+                symbol: format!("{}.{}", t.name, m.name),
+                kind: SymbolKind::Method,
+                go_type: sig(m),
+                generic: !t.type_params.is_empty() || !m.type_params.is_empty(),
+                unparseable: unparseable(m),
+            });
+        }
+    }
+    for (kind, values) in [
+        (SymbolKind::Const, &pkg.consts),
+        (SymbolKind::Var, &pkg.vars),
+    ] {
+        for v in values.iter().filter(|v| validate::is_exported(&v.name)) {
+            out.push(Exported {
+                symbol: v.name.clone(),
+                kind,
+                go_type: v.type_.clone(),
+                generic: false,
+                unparseable: false,
+            });
+        }
+    }
+    out
+}
+
+/// Every exported symbol that nothing binds and no earlier step skipped as a whole is skipped
+/// here with its reason; then the entries are sorted and counted.
+fn account_symbols(plan: &Plan<'_>, report: &mut Report) {
+    let mut counts = Vec::new();
+    for pkg in &plan.packages {
+        let symbols = exported_symbols(pkg);
+        counts.push((pkg.import_path.clone(), symbols.len()));
+        let embedded = plan.config.profile_for(&pkg.import_path) == ProfileName::Embedded;
+        for e in symbols {
+            let (bound, skipped) = report.entries_for(Some(&pkg.import_path), &e.symbol);
+            if !bound.is_empty() || skipped.iter().any(|s| s.part.is_none()) {
+                continue;
+            }
+            let (reason, detail) = if e.generic {
+                (
+                    SkipReason::Generic,
+                    "generic: a wrapper needs an instantiation, and none is chosen".to_string(),
+                )
+            } else if e.unparseable {
+                (
+                    SkipReason::Unparseable,
+                    "a parameter or result type string does not parse".to_string(),
+                )
+            } else {
+                let detail = match (embedded, e.kind) {
+                    (true, SymbolKind::Func | SymbolKind::Method) => {
+                        "no linkname wrapper was rendered for it".to_string()
+                    }
+                    (true, _) => "linkname wrappers cover funcs and methods only".to_string(),
+                    (false, _) => "no //export wrapper is generated for package symbols yet \
+                                   (only channel and callback shims for the types they use)"
+                        .to_string(),
+                };
+                (SkipReason::NotYetBound, detail)
+            };
+            report.skipped.push(Skipped {
+                package: pkg.import_path.clone(),
+                symbol: e.symbol,
+                kind: e.kind,
+                part: None,
+                go_type: e.go_type,
+                reason,
+                detail,
+            });
+        }
+    }
+    report
+        .bound
+        .sort_by(|a, b| (&a.package, &a.symbol).cmp(&(&b.package, &b.symbol)));
+    report.skipped.sort_by(|a, b| {
+        (&a.package, &a.symbol, &a.part, a.reason).cmp(&(&b.package, &b.symbol, &b.part, b.reason))
+    });
+    report.count(&counts);
 }
 
 /// A readable line for why a symbol needs the runtime: `Ticks result 0: <-chan int64 (a chan)`.
@@ -346,27 +515,22 @@ fn add_file(out: &mut Generated, path: &str, kind: &str, text: String) {
     });
 }
 
-fn render_err(what: &str, e: impl std::fmt::Display) -> SynthError {
-    SynthError::Render {
-        what: what.to_string(),
-        message: e.to_string(),
-    }
-}
-
 fn policy_for(config: &Config) -> Result<Policy, SynthError> {
     let mut policy = match config.go.policy {
         PolicyName::Tinygo => Policy::tinygo(StdTable::newest()),
         PolicyName::Mep74 => Policy::mep74(),
     };
+    let ban = |entry: &str| {
+        let entry = entry.to_string();
+        move |source| SynthError::Ban { entry, source }
+    };
     for (path, reason) in &config.go.bans.packages {
-        policy
-            .ban_package(&path.0, reason)
-            .map_err(|e| SynthError::Config(format!("bans.packages {:?}: {e}", path.0)))?;
+        policy.ban_package(&path.0, reason).map_err(ban(&path.0))?;
     }
     for (prefix, reason) in &config.go.bans.type_prefixes {
         policy
             .ban_type_prefix(prefix, reason)
-            .map_err(|e| SynthError::Config(format!("bans.type_prefixes {prefix:?}: {e}")))?;
+            .map_err(ban(prefix))?;
     }
     Ok(policy)
 }
@@ -481,248 +645,326 @@ pub fn base_for(go_src: &str) -> String {
     }
 }
 
-/// Every `chan` and `func` type in the exported signatures of `pkg`, as shims.
-#[allow(clippy::too_many_arguments)]
-fn collect_shims(
-    pkg: &Package,
-    config: &Config,
-    module: &str,
-    constraints: &BTreeSet<String>,
-    shims: &mut ShimFile,
-    chan_keys: &mut BTreeMap<String, usize>,
-    cb_keys: &mut BTreeMap<String, usize>,
-    report: &mut Report,
-) {
-    let methods = pkg
-        .types
-        .iter()
-        .flat_map(|t| t.methods.iter().map(move |m| (Some(t), m)));
-    let funcs = pkg.funcs.iter().map(|f| (None, f)).chain(methods);
-    for (owner, f) in funcs {
-        let symbol = match owner {
-            Some(t) => format!("method {}.{}", t.name, f.name),
-            None => format!("func {}", f.name),
+/// The shims collected from every standard-profile package, keyed so each type gets one.
+struct Shims<'a> {
+    config: &'a Config,
+    module: &'a str,
+    constraints: &'a BTreeSet<String>,
+    file: ShimFile,
+    chan_keys: BTreeSet<String>,
+    cb_keys: BTreeSet<String>,
+}
+
+/// Where a shim type was found: the symbol and the position in it.
+struct Site<'s> {
+    package: &'s str,
+    symbol: &'s str,
+    kind: SymbolKind,
+    part: &'s str,
+    hint: &'s str,
+    type_params: &'s [&'s str],
+}
+
+impl Site<'_> {
+    fn skip(&self, go_type: String, reason: SkipReason, detail: String) -> Skipped {
+        Skipped {
+            package: self.package.to_string(),
+            symbol: self.symbol.to_string(),
+            kind: self.kind,
+            part: Some(self.part.to_string()),
+            go_type,
+            reason: if self.type_params.is_empty() {
+                reason
+            } else {
+                SkipReason::Generic
+            },
+            detail,
+        }
+    }
+
+    fn first_use(&self) -> String {
+        let kind = match self.kind {
+            SymbolKind::Method => "method",
+            _ => "func",
         };
-        let tps: Vec<&str> = f.type_params.iter().map(|t| t.name.as_str()).collect();
-        let positions = f
-            .params
+        format!("{}: {kind} {} {}", self.package, self.symbol, self.part)
+    }
+}
+
+impl<'a> Shims<'a> {
+    fn new(plan: &'a Plan<'a>) -> Shims<'a> {
+        let mut file = ShimFile::new(plan.module_flat.clone());
+        file.package = "main".into();
+        Shims {
+            config: plan.config,
+            module: &plan.module_flat,
+            constraints: &plan.constraints,
+            file,
+            chan_keys: BTreeSet::new(),
+            cb_keys: BTreeSet::new(),
+        }
+    }
+
+    /// Every `chan` and `func` type in the exported signatures of `pkg`, as shims.
+    fn collect(&mut self, pkg: &Package, report: &mut Report) {
+        let methods = pkg
+            .types
             .iter()
-            .enumerate()
-            .map(|(i, p)| (format!("param {i}"), p))
-            .chain(
-                f.results
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (format!("result {i}"), p)),
-            );
-        for (pos, p) in positions {
-            let Ok(mut ty) = parse_type(&p.type_) else {
-                report.skipped.push(Skipped {
-                    symbol: format!("{}: {symbol} {pos}", pkg.import_path),
-                    go_type: p.type_.clone(),
-                    reason: "type string does not parse".into(),
-                });
-                continue;
+            .flat_map(|t| t.methods.iter().map(move |m| (Some(t), m)));
+        let funcs = pkg.funcs.iter().map(|f| (None, f)).chain(methods);
+        for (owner, f) in funcs {
+            let (symbol, kind) = match owner {
+                Some(t) => (format!("{}.{}", t.name, f.name), SymbolKind::Method),
+                None => (f.name.clone(), SymbolKind::Func),
             };
-            qualify(&mut ty, &pkg.import_path, &tps);
-            let mut found: Vec<GoType> = Vec::new();
-            ty.walk(&mut |t| {
-                if matches!(t, GoType::Chan { .. } | GoType::Func(_)) {
-                    found.push(t.clone());
-                }
-                Walk::Continue
-            });
-            for t in found {
-                let at = format!("{}: {symbol} {pos}", pkg.import_path);
+            let tps: Vec<&str> = f.type_params.iter().map(|t| t.name.as_str()).collect();
+            let positions = (f
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("param {i}"), p)))
+            .chain((f.results.iter().enumerate()).map(|(i, p)| (format!("result {i}"), p)));
+            for (part, p) in positions {
                 let hint = format!("{}_{}", f.name, p.name);
-                add_shim(
-                    t,
-                    &at,
-                    &hint,
-                    &tps,
-                    config,
-                    module,
-                    constraints,
-                    shims,
-                    chan_keys,
-                    cb_keys,
-                    report,
-                );
-            }
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn add_shim(
-    t: GoType,
-    at: &str,
-    hint: &str,
-    tps: &[&str],
-    config: &Config,
-    module: &str,
-    constraints: &BTreeSet<String>,
-    shims: &mut ShimFile,
-    chan_keys: &mut BTreeMap<String, usize>,
-    cb_keys: &mut BTreeMap<String, usize>,
-    report: &mut Report,
-) {
-    let skip = |report: &mut Report, reason: String| {
-        report.skipped.push(Skipped {
-            symbol: at.to_string(),
-            go_type: t.to_string(),
-            reason,
-        });
-    };
-    // A type parameter cannot cross: the shim is not generic.
-    let ctx = EmitContext::new()
-        .type_params(tps, false)
-        .constraint_names(constraints);
-    match &t {
-        GoType::Chan { elem, .. } => {
-            let elem = (**elem).clone();
-            if let Err(e) = crossing(&elem) {
-                return skip(report, format!("element type: {e}"));
-            }
-            let src = match emit_type(&elem, &ctx, &mut ImportSet::new()) {
-                Ok(s) => s,
-                Err(e) => return skip(report, format!("element type: {e}")),
-            };
-            if chan_keys.contains_key(&src) {
-                return;
-            }
-            let base = unique_base(base_for(&src), shims, chan_keys.len() + cb_keys.len());
-            let buffer = config.channel_buffer(module, &base);
-            let shim = ChannelShim::new(module, elem.clone())
-                .base(base)
-                .buffer(buffer);
-            report.channels.push(ShimReport {
-                prefix: shim.prefix(),
-                go_type: elem.to_string(),
-                first_use: at.to_string(),
-                buffer: Some(buffer),
-            });
-            chan_keys.insert(src, shims.channels.len());
-            shims.channels.push(shim);
-        }
-        GoType::Func(sig) => {
-            for p in sig.params.iter().chain(&sig.results) {
-                let inner = match &p.ty {
-                    GoType::Variadic(e) => GoType::Slice(e.clone()),
-                    t => t.clone(),
+                let site = Site {
+                    package: &pkg.import_path,
+                    symbol: &symbol,
+                    kind,
+                    part: &part,
+                    hint: &hint,
+                    type_params: &tps,
                 };
-                if let Err(e) = crossing(&inner) {
-                    return skip(report, format!("callback parameter or result: {e}"));
+                let Ok(mut ty) = parse_type(&p.type_) else {
+                    report.skipped.push(site.skip(
+                        p.type_.clone(),
+                        SkipReason::Unparseable,
+                        "type string does not parse".into(),
+                    ));
+                    continue;
+                };
+                qualify(&mut ty, &pkg.import_path, &tps);
+                let mut found: Vec<GoType> = Vec::new();
+                ty.walk(&mut |t| {
+                    if matches!(t, GoType::Chan { .. } | GoType::Func(_)) {
+                        found.push(t.clone());
+                    }
+                    Walk::Continue
+                });
+                for t in found {
+                    if let Err(k) = self.add(t, &site, report) {
+                        report.skipped.push(*k);
+                    }
                 }
             }
-            let src = match emit_type(&t, &ctx, &mut ImportSet::new()) {
-                Ok(s) => s,
-                Err(e) => return skip(report, format!("callback signature: {e}")),
-            };
-            if cb_keys.contains_key(&src) {
-                return;
-            }
-            // Parameter names do not matter to the shim; keep them only when all are named.
-            let sig = Signature {
-                type_params: Vec::new(),
-                params: sig
-                    .params
-                    .iter()
-                    .map(|p| ParamDecl {
-                        name: None,
-                        ty: p.ty.clone(),
-                    })
-                    .collect(),
-                results: sig
-                    .results
-                    .iter()
-                    .map(|p| ParamDecl {
-                        name: None,
-                        ty: p.ty.clone(),
-                    })
-                    .collect(),
-            };
-            let base = unique_base(base_for(hint), shims, chan_keys.len() + cb_keys.len());
-            let shim = CallbackShim::new(module, sig).base(base);
-            report.callbacks.push(ShimReport {
-                prefix: shim.prefix(),
-                go_type: t.to_string(),
-                first_use: at.to_string(),
-                buffer: None,
-            });
-            cb_keys.insert(src, shims.callbacks.len());
-            shims.callbacks.push(shim);
         }
-        _ => {}
+    }
+
+    fn add(&mut self, t: GoType, site: &Site<'_>, report: &mut Report) -> Result<(), Box<Skipped>> {
+        // A type parameter cannot cross: the shim is not generic.
+        let ctx = EmitContext::new()
+            .type_params(site.type_params, false)
+            .constraint_names(self.constraints);
+        let unsupported = |what: &str, e: &dyn std::fmt::Display| {
+            Box::new(site.skip(
+                t.to_string(),
+                SkipReason::UnsupportedType,
+                format!("{what}: {e}"),
+            ))
+        };
+        match &t {
+            GoType::Chan { elem, .. } => {
+                let elem = (**elem).clone();
+                crossing(&elem).map_err(|e| unsupported("element type", &e))?;
+                let src = emit_type(&elem, &ctx, &mut ImportSet::new())
+                    .map_err(|e| unsupported("element type", &e))?;
+                if !self.chan_keys.insert(src.clone()) {
+                    return Ok(());
+                }
+                let base = self.unique_base(base_for(&src));
+                let buffer = self.config.channel_buffer(self.module, &base);
+                let shim = ChannelShim::new(self.module, elem.clone())
+                    .base(base)
+                    .buffer(buffer);
+                report.channels.push(ShimReport {
+                    prefix: shim.prefix(),
+                    go_type: elem.to_string(),
+                    first_use: site.first_use(),
+                    buffer: Some(buffer),
+                });
+                self.file.channels.push(shim);
+            }
+            GoType::Func(sig) => {
+                for p in sig.params.iter().chain(&sig.results) {
+                    let inner = match &p.ty {
+                        GoType::Variadic(e) => GoType::Slice(e.clone()),
+                        t => t.clone(),
+                    };
+                    crossing(&inner)
+                        .map_err(|e| unsupported("callback parameter or result", &e))?;
+                }
+                let src = emit_type(&t, &ctx, &mut ImportSet::new())
+                    .map_err(|e| unsupported("callback signature", &e))?;
+                if !self.cb_keys.insert(src) {
+                    return Ok(());
+                }
+                // The shim does not need parameter names.
+                let unnamed = |ps: &[ParamDecl]| {
+                    ps.iter()
+                        .map(|p| ParamDecl {
+                            name: None,
+                            ty: p.ty.clone(),
+                        })
+                        .collect()
+                };
+                let sig = Signature {
+                    type_params: Vec::new(),
+                    params: unnamed(&sig.params),
+                    results: unnamed(&sig.results),
+                };
+                let base = self.unique_base(base_for(site.hint));
+                let shim = CallbackShim::new(self.module, sig).base(base);
+                report.callbacks.push(ShimReport {
+                    prefix: shim.prefix(),
+                    go_type: t.to_string(),
+                    first_use: site.first_use(),
+                    buffer: None,
+                });
+                self.file.callbacks.push(shim);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn unique_base(&self, base: String) -> String {
+        let taken = |b: &str| {
+            self.file.channels.iter().any(|c| c.base == b)
+                || self.file.callbacks.iter().any(|c| c.base == b)
+        };
+        if !taken(&base) {
+            return base;
+        }
+        (2..)
+            .map(|i| format!("{base}{i}"))
+            .find(|b| !taken(b))
+            .expect("a free name")
     }
 }
 
-fn unique_base(base: String, shims: &ShimFile, _n: usize) -> String {
-    let taken = |b: &str| {
-        shims.channels.iter().any(|c| c.base == b) || shims.callbacks.iter().any(|c| c.base == b)
-    };
-    if !taken(&base) {
-        return base;
+/// The reason kind for a linkname spec the renderer refuses.
+fn spec_reason(e: &SpecError) -> SkipReason {
+    match e {
+        SpecError::Generic { .. } => SkipReason::Generic,
+        SpecError::TypeParse { .. } => SkipReason::Unparseable,
+        SpecError::LocalName { .. }
+        | SpecError::ReservedLocalName { .. }
+        | SpecError::Target(_)
+        | SpecError::StdTarget { .. }
+        | SpecError::ParamName { .. }
+        | SpecError::DuplicateParam { .. }
+        | SpecError::Receiver { .. } => SkipReason::Refused,
+        _ => SkipReason::UnsupportedType,
     }
-    (2..)
-        .map(|i| format!("{base}{i}"))
-        .find(|b| !taken(b))
-        .expect("a free name")
 }
 
-fn embedded_files(
+/// The linkname spec of every exported func and method of `pkg`, with the report's symbol name;
+/// refusals go to `skipped` as whole-symbol entries.
+fn linkname_specs(
+    plan: &Plan<'_>,
     pkg: &Package,
-    config: &Config,
-    wrapper_module: &str,
-    names: &BTreeMap<String, String>,
-    used_dirs: &mut BTreeSet<String>,
+    opts: &RenderOptions,
+    report: &mut Report,
+) -> Vec<(Exported, LinknameSpec)> {
+    let mut kept = Vec::new();
+    let by_name: BTreeMap<String, Exported> = exported_symbols(pkg)
+        .into_iter()
+        .map(|e| (e.symbol.clone(), e))
+        .collect();
+    let methods = pkg.types.iter().flat_map(|t| {
+        t.methods.iter().map(move |m| {
+            let mut m = m.clone();
+            if m.receiver.is_empty() {
+                m.receiver = t.name.clone();
+            }
+            if m.type_params.is_empty() {
+                m.type_params = t.type_params.clone();
+            }
+            (format!("{}.{}", t.name, m.name), m)
+        })
+    });
+    let funcs = pkg.funcs.iter().map(|f| (f.name.clone(), f.clone()));
+    for (symbol, f) in funcs.chain(methods) {
+        let Some(e) = by_name.get(&symbol) else {
+            continue;
+        };
+        let spec = LinknameSpec::from_func(pkg, &f, Compiler::Gc).and_then(|s| {
+            s.validate(opts)?;
+            Ok(s)
+        });
+        let skip = |reason, detail| Skipped {
+            package: pkg.import_path.clone(),
+            symbol: symbol.clone(),
+            kind: e.kind,
+            part: None,
+            go_type: e.go_type.clone(),
+            reason,
+            detail,
+        };
+        match spec {
+            Err(err) => report
+                .skipped
+                .push(skip(spec_reason(&err), err.to_string())),
+            Ok(s) if plan.config.linkname_for(&s.local_name) == Some(false) => {
+                report.skipped.push(skip(
+                    SkipReason::Disabled,
+                    "linkname disabled in config ([go.linkname.<symbol>] enabled = false)".into(),
+                ))
+            }
+            Ok(s) => kept.push((
+                Exported {
+                    symbol: symbol.clone(),
+                    kind: e.kind,
+                    go_type: e.go_type.clone(),
+                    generic: e.generic,
+                    unparseable: e.unparseable,
+                },
+                s,
+            )),
+        }
+    }
+    kept
+}
+
+/// Linkname wrapper, fallback and (target `wasip1`) wasm export files of an embedded package.
+fn embedded_files(
+    plan: &Plan<'_>,
+    pkg: &Package,
     pr: &mut PackageReport,
     out: &mut Generated,
 ) -> Result<(), SynthError> {
-    let base = if validate::is_identifier(&pkg.name) {
+    let dir = if validate::is_identifier(&pkg.name) {
         pkg.name.clone()
     } else {
         flat_name(&pkg.import_path)
     };
-    let mut dir = base.clone();
-    let mut n = 2;
-    while !used_dirs.insert(dir.clone()) {
-        dir = format!("{base}{n}");
-        n += 1;
-    }
-    let wrapper_path = format!("{wrapper_module}/linkname/{dir}");
+    let taken: BTreeSet<&str> = out
+        .files
+        .keys()
+        .filter_map(|p| p.strip_prefix("linkname/")?.split('/').next())
+        .collect();
+    let dir = std::iter::once(dir.clone())
+        .chain((2..).map(|n| format!("{dir}{n}")))
+        .find(|d| !taken.contains(d.as_str()))
+        .expect("a free directory");
+    let wrapper_path = format!("{}/linkname/{dir}", plan.wrapper_module);
     let opts = RenderOptions::new(Compiler::Gc)
         .wrapper_import_path(wrapper_path.clone())
-        .package_names(names.clone());
-    let (specs, refused) = specs_for_package(pkg, Compiler::Gc);
-    for (sym, e) in refused {
-        out.report.skipped.push(Skipped {
-            symbol: format!("{}.{sym}", pkg.import_path),
-            go_type: String::new(),
-            reason: e.to_string(),
-        });
-    }
-    let mut kept = Vec::new();
-    for s in specs {
-        let symbol = format!("{}.{}", pkg.import_path, s.local_name);
-        let reason = if config.linkname_for(&s.local_name) == Some(false) {
-            Some("linkname disabled in config ([go.linkname.<symbol>] enabled = false)".to_string())
-        } else {
-            s.validate(&opts).err().map(|e| e.to_string())
-        };
-        match reason {
-            Some(reason) => out.report.skipped.push(Skipped {
-                symbol,
-                go_type: String::new(),
-                reason,
-            }),
-            None => kept.push(s),
-        }
-    }
-    let specs = kept;
-    if specs.is_empty() {
+        .package_names(plan.names.clone());
+    let kept = linkname_specs(plan, pkg, &opts, &mut out.report);
+    if kept.is_empty() {
         return Ok(());
     }
+    let specs: Vec<LinknameSpec> = kept.iter().map(|(_, s)| s.clone()).collect();
     let wrapper = render_file(&dir, &specs, &opts).map_err(|e| render_err(&wrapper_path, e))?;
     let fallback =
         render_fallback_file(&dir, &specs, &opts).map_err(|e| render_err(&wrapper_path, e))?;
@@ -739,82 +981,44 @@ fn embedded_files(
         fallback,
     );
     pr.linkname_wrappers = specs.iter().map(|s| s.local_name.clone()).collect();
-    if config.go.targets.contains(&Target::Wasip1) {
-        let wasm: Vec<_> = specs
-            .iter()
-            .filter(|s| match check_wasm(s, &opts) {
-                Ok(()) => true,
-                Err(e) => {
-                    out.report.skipped.push(Skipped {
-                        symbol: format!("{}.{} (wasmexport)", pkg.import_path, s.local_name),
-                        go_type: String::new(),
-                        reason: e.to_string(),
-                    });
-                    false
+    let mut wasm = Vec::new();
+    for (e, s) in &kept {
+        let mut bound = Bound {
+            package: pkg.import_path.clone(),
+            symbol: e.symbol.clone(),
+            kind: e.kind,
+            binding: BindingKind::Linkname,
+            go_name: format!("{wrapper_path}.{}", s.local_name),
+            c_symbol: None,
+            rust_name: None,
+        };
+        if plan.config.go.targets.contains(&Target::Wasip1) {
+            match check_wasm(s, &opts) {
+                Ok(()) => {
+                    bound.binding = BindingKind::LinknameWasmexport;
+                    bound.c_symbol = Some(s.local_name.clone());
+                    wasm.push(s.clone());
                 }
-            })
-            .cloned()
-            .collect();
-        if !wasm.is_empty() {
-            let text = render_wasm_file(&wrapper_path, &dir, &wasm, &opts)
-                .map_err(|e| render_err(&format!("wasm/{dir}"), e))?;
-            add_file(out, &format!("wasm/{dir}/main.go"), "wasmexport", text);
-            pr.wasm_exports = wasm.iter().map(|s| s.local_name.clone()).collect();
+                Err(err) => out.report.skipped.push(Skipped {
+                    package: pkg.import_path.clone(),
+                    symbol: e.symbol.clone(),
+                    kind: e.kind,
+                    part: Some("wasmexport".into()),
+                    go_type: e.go_type.clone(),
+                    reason: SkipReason::UnsupportedType,
+                    detail: err.to_string(),
+                }),
+            }
         }
+        out.report.bound.push(bound);
+    }
+    if !wasm.is_empty() {
+        let text = render_wasm_file(&wrapper_path, &dir, &wasm, &opts)
+            .map_err(|e| render_err(&format!("wasm/{dir}"), e))?;
+        add_file(out, &format!("wasm/{dir}/main.go"), "wasmexport", text);
+        pr.wasm_exports = wasm.iter().map(|s| s.local_name.clone()).collect();
     }
     Ok(())
-}
-
-impl Report {
-    /// A readable summary.
-    pub fn summary(&self) -> String {
-        let mut s = format!(
-            "gobridge: module {} (C symbols mochi_{}_...)\n",
-            self.wrapper_module, self.module_flat_name
-        );
-        for p in &self.packages {
-            s.push_str(&format!("  package {} [{}]", p.import_path, p.profile));
-            if !p.runtime_reasons.is_empty() {
-                s.push_str(&format!(
-                    ", needs the runtime ({} reasons)",
-                    p.runtime_reasons.len()
-                ));
-            }
-            if !p.linkname_wrappers.is_empty() {
-                s.push_str(&format!(
-                    ", {} linkname wrappers",
-                    p.linkname_wrappers.len()
-                ));
-            }
-            if !p.wasm_exports.is_empty() {
-                s.push_str(&format!(", {} wasm exports", p.wasm_exports.len()));
-            }
-            s.push('\n');
-        }
-        for c in &self.channels {
-            s.push_str(&format!(
-                "  channel  {}_* for {} (buffer {})\n",
-                c.prefix,
-                c.go_type,
-                c.buffer.unwrap_or(1)
-            ));
-        }
-        for c in &self.callbacks {
-            s.push_str(&format!("  callback {}_* for {}\n", c.prefix, c.go_type));
-        }
-        for f in &self.files {
-            s.push_str(&format!("  wrote    {} ({})\n", f.path, f.kind));
-        }
-        for k in &self.skipped {
-            let ty = if k.go_type.is_empty() {
-                String::new()
-            } else {
-                format!(" {}", k.go_type)
-            };
-            s.push_str(&format!("  skipped  {}{ty}: {}\n", k.symbol, k.reason));
-        }
-        s
-    }
 }
 
 #[cfg(test)]

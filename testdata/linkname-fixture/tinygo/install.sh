@@ -66,6 +66,16 @@ ls llvm-toolchain-19_*.orig.tar.xz >/dev/null 2>&1 || apt-get source --download-
 	tar -xJf llvm-toolchain-19_*.orig.tar.xz --wildcards '*/compiler-rt/lib/builtins/*'
 ln -sfn "$OUT/src/llvm-toolchain-19_19.1.7/compiler-rt/lib/builtins" \
 	"$ROOT/llvm-project/compiler-rt/lib/builtins"
+#    wasi-libc sources: TinyGo's `wasmbuiltins` library (the libc of `wasm-unknown`) compiles
+#    memcpy/memmove/memset and a few math files from TINYGOROOT/lib/wasi-libc. Debian's wasi-libc
+#    source package has them; the whole library does not build with TinyGo 0.40 (wasip1 then uses
+#    Debian's prebuilt libc.a, see docs/tinygo.md), but these files do.
+ls wasi-libc_*.orig.tar.* >/dev/null 2>&1 || apt-get source --download-only wasi-libc >/dev/null
+if [ ! -f wasi-libc/libc-top-half/musl/src/string/memcpy.c ]; then
+	rm -rf wasi-libc && mkdir wasi-libc
+	tar -xf wasi-libc_*.orig.tar.* -C wasi-libc --strip-components=1
+fi
+ln -sfn "$OUT/src/wasi-libc" "$ROOT/lib/wasi-libc"
 
 # 4. The wrapper: Go 1.25 first on PATH, TINYGOROOT set.
 cat >"$OUT/bin/tinygo-env" <<EOF

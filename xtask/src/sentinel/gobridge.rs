@@ -4,14 +4,17 @@
 //!    twice in two processes into two directories: identical lockfiles; `--locked` passes and
 //!    `verify` is clean. The committed `testdata/example/surface.json` (used by the Go-free
 //!    tests) must equal what ingest produces now.
-//! 2. The output is gofmt-clean and vet-clean; the cgo package builds as a c-archive that a C
-//!    driver links and runs (channel round trips with the configured buffer, close-then-drain,
+//! 2. The output is gofmt-clean and vet-clean; the cgo package builds as a c-archive with the
+//!    exact command `generate` prints last (`build    cd <out>/cgo && go build ...`, run verbatim
+//!    through `sh -c` with the default `GOFLAGS`, so `go.mod`/`go.sum` must be complete), and a C
+//!    driver links and runs it (channel round trips with the configured buffer, close-then-drain,
 //!    bad IDs); the linkname package builds with and without `mochi_no_linkname`; the wasip1
 //!    module builds and runs under node:wasi.
 //!    The generated Rust module is rustfmt-clean and a Rust program using only its safe API
 //!    (`GoChan<i64>`, `Select`) runs against the same archive.
 //! 3. A third-party module from the module proxy (`golang.org/x/sync/singleflight`, which has a
-//!    channel- and a callback-using API) goes through the same generate → c-archive → C driver.
+//!    channel- and a callback-using API) goes through the same generate → printed build command →
+//!    C driver, with no `go mod tidy` of ours in between.
 
 use super::Ctx;
 use crate::util::{self, gofmt_check, root, scratch, write};
@@ -31,8 +34,11 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     // 1. Generate twice, in two processes.
     let out = scratch("gobridge-example")?;
     let out2 = scratch("gobridge-example-2")?;
+    // `scratch` creates the directories; generate must also work into one that does not exist.
+    std::fs::remove_dir(&out2)?;
+    let mut printed = String::new();
     for o in [&out, &out2] {
-        util::run(
+        let run = util::run(
             gobridge(&bin, ctx)
                 .arg("generate")
                 .arg("--dir")
@@ -40,6 +46,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
                 .arg("--out")
                 .arg(o),
         )?;
+        if o == &out {
+            printed = String::from_utf8(run.stdout)?;
+        }
     }
     let lock = std::fs::read_to_string(out.join("gobridge.lock"))?;
     if lock != std::fs::read_to_string(out2.join("gobridge.lock"))? {
@@ -97,7 +106,8 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             String::from_utf8_lossy(&untagged.stderr)
         );
     }
-    c_archive_and_run(ctx, &out, "./cgo", "example", &e2e.join("example.c"))?;
+    let archive = printed_build(ctx, &printed, &out.join("cgo/libexample.a"))?;
+    link_and_run(&out, &archive, "example", &e2e.join("example.c"))?;
     rust_host(&out, &e2e)?;
     let wasm = out.join("tiny.wasm");
     util::run(
@@ -155,18 +165,45 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             .arg(&tp)
             .arg(format!("{THIRD_PARTY}/singleflight")),
     )?;
-    print!("{}", String::from_utf8_lossy(&report.stdout));
-    go(ctx, &tp, &["mod", "tidy"])?;
+    let printed = String::from_utf8(report.stdout)?;
+    print!("{printed}");
+    if !tp.join("go.sum").exists() {
+        bail!("generate wrote no go.sum for a module with a proxy dependency");
+    }
     gofmt_check(&ctx.go, &tp)?;
     go(ctx, &tp, &["vet", "-tags", "mochi_wrap", "./cgo/"])?;
-    c_archive_and_run(
-        ctx,
-        &tp,
-        "./cgo",
-        "singleflight",
-        &e2e.join("singleflight.c"),
-    )?;
+    // The module's flat name is `sync` (golang.org/x/sync); the driver includes the header
+    // under the package's name.
+    let archive = printed_build(ctx, &printed, &tp.join("cgo/libsync.a"))?;
+    link_and_run(&tp, &archive, "singleflight", &e2e.join("singleflight.c"))?;
     Ok(())
+}
+
+/// Runs the build command `generate` printed (`  build    cd ... && go build ...`) verbatim
+/// with `sh -c`, with `ctx.go` first on `PATH` and without `GOFLAGS` (so `-mod=readonly`
+/// holds: `go.mod` and `go.sum` must be complete as written), and checks it wrote `archive`.
+fn printed_build(ctx: &Ctx, report: &str, archive: &Path) -> Result<PathBuf> {
+    let Some(cmd) = report.lines().find_map(|l| l.strip_prefix("  build    ")) else {
+        bail!("generate printed no build command:\n{report}");
+    };
+    let go_dir = ctx.go.parent().unwrap_or(Path::new("."));
+    let path = std::env::join_paths(std::iter::once(go_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))?;
+    util::run(
+        Command::new("sh")
+            .args(["-c", cmd])
+            .current_dir(std::env::temp_dir())
+            .env("PATH", path)
+            .env("GOTOOLCHAIN", "local")
+            .env("CGO_ENABLED", "1")
+            .env_remove("GOFLAGS"),
+    )
+    .context("the build command generate printed must work verbatim")?;
+    if !archive.exists() {
+        bail!("`{cmd}` did not write {}", archive.display());
+    }
+    Ok(archive.to_path_buf())
 }
 
 /// The generated Rust module is rustfmt-clean and, linked against the example's c-archive, lets
@@ -223,11 +260,14 @@ fn go(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<()> {
     util::run(Command::new(&ctx.go).args(args).current_dir(dir)).map(|_| ())
 }
 
-/// Builds `pkg` in `dir` as `lib<name>.a`, links `driver` with cc and runs it.
-fn c_archive_and_run(ctx: &Ctx, dir: &Path, pkg: &str, name: &str, driver: &Path) -> Result<()> {
+/// Copies `built` (and its header) to `dir/lib/lib<name>.{a,h}`, links `driver` with cc and
+/// runs it.
+fn link_and_run(dir: &Path, built: &Path, name: &str, driver: &Path) -> Result<()> {
     let lib = dir.join("lib");
+    std::fs::create_dir_all(&lib)?;
     let archive = lib.join(format!("lib{name}.a"));
-    util::build_c_archive(&ctx.go, dir, pkg, &archive, None)?;
+    std::fs::copy(built, &archive)?;
+    std::fs::copy(built.with_extension("h"), lib.join(format!("lib{name}.h")))?;
     let exe = lib.join(format!("{name}-driver"));
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     util::run(

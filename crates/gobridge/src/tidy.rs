@@ -1,0 +1,184 @@
+//! Completing the generated module with Go's own module resolution, so the cgo folder builds
+//! with the printed command under the default `-mod=readonly` (no `missing go.sum entry`).
+//!
+//! [`complete_module`] copies the generated files into a private temporary staging directory
+//! (never the output directory), points the `replace` of a local source at its absolute
+//! directory, runs `go mod tidy` there (`GOFLAGS=-mod=mod`, `GOTOOLCHAIN=local`, `GOWORK=off`;
+//! this may download from the module proxy), reads the resolved requirements back with
+//! `go mod edit -json`, and then
+//!
+//! * rebuilds `go.mod` through [`crate::gomod::GoMod`] (every resolved path and version checked again, the
+//!   `replace` kept relative as synthesis chose it), and
+//! * adds `go.sum` after checking every line's shape ([`crate::gomod::check_go_sum`]).
+//!
+//! Any failure is a [`TidyError`] and the caller writes nothing. The staging directory is
+//! removed in every case.
+
+use crate::gomod::{GoModError, check_go_sum};
+use crate::paths;
+use crate::report::FileReport;
+use crate::synth::Generated;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Why the module could not be completed (nothing is written).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TidyError {
+    /// Creating or filling the staging directory.
+    #[error("staging the generated module in {dir}")]
+    Stage {
+        /// The path.
+        dir: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `go` could not be started.
+    #[error("running {go}")]
+    Spawn {
+        /// The go binary.
+        go: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A `go` command failed; `stderr` is Go's message.
+    #[error("`go {args}` in the staged module failed (GOFLAGS=-mod=mod):\n{stderr}")]
+    Go {
+        /// The arguments.
+        args: String,
+        /// What Go printed.
+        stderr: String,
+    },
+    /// `go mod edit -json` printed something else than a go.mod document.
+    #[error("reading `go mod edit -json` output")]
+    Json {
+        /// The decoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A resolved path, version or go.sum line that fails the go.mod rules.
+    #[error("the module resolved by `go mod tidy`")]
+    Check {
+        /// Which value and rule.
+        #[source]
+        source: GoModError,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ModJson {
+    #[serde(default)]
+    go: String,
+    #[serde(default)]
+    toolchain: String,
+    #[serde(default)]
+    require: Vec<ModRequire>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ModRequire {
+    path: String,
+    version: String,
+    #[serde(default)]
+    indirect: bool,
+}
+
+/// Runs `go mod tidy` on a staged copy of `generated` and puts the resolved `go.mod` and the `go.sum`
+/// into `generated` (see the module docs). `source_dir` is the local source module's directory when
+/// the `go.mod` replaces it.
+pub fn complete_module(
+    generated: &mut Generated,
+    source_dir: Option<&Path>,
+    go: &Path,
+) -> Result<(), TidyError> {
+    let stage = tempfile::Builder::new()
+        .prefix("gobridge-stage-")
+        .tempdir()
+        .map_err(|source| TidyError::Stage {
+            dir: std::env::temp_dir(),
+            source,
+        })?;
+    let check = |source| TidyError::Check { source };
+    let mut staged = generated.go_mod.clone();
+    if let Some(dir) = source_dir {
+        staged
+            .set_replace_dirs(&paths::absolute(dir).to_string_lossy())
+            .map_err(check)?;
+    }
+    let mut files = generated.files.clone();
+    files.insert("go.mod".into(), staged.render());
+    for (rel, text) in &files {
+        let path = stage.path().join(rel);
+        let io = |source| TidyError::Stage {
+            dir: path.clone(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, text).map_err(io)?;
+    }
+    go_in(go, stage.path(), &["mod", "tidy"])?;
+    let json = go_in(go, stage.path(), &["mod", "edit", "-json"])?;
+    let resolved: ModJson =
+        serde_json::from_slice(&json).map_err(|source| TidyError::Json { source })?;
+    let sum = match std::fs::read_to_string(stage.path().join("go.sum")) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(TidyError::Stage {
+                dir: stage.path().join("go.sum"),
+                source,
+            });
+        }
+    };
+    let mut m = generated.go_mod.clone();
+    if !resolved.go.is_empty() {
+        m.set_go(&resolved.go).map_err(check)?;
+    }
+    if !resolved.toolchain.is_empty() {
+        m.toolchain(&resolved.toolchain).map_err(check)?;
+    }
+    m.clear_requires();
+    for r in &resolved.require {
+        m.require(&r.path, &r.version, r.indirect).map_err(check)?;
+    }
+    check_go_sum(&sum).map_err(check)?;
+    generated.files.insert("go.mod".into(), m.render());
+    generated.go_mod = m;
+    if !sum.is_empty() {
+        generated.files.insert("go.sum".into(), sum);
+        generated.report.files.push(FileReport {
+            path: "go.sum".into(),
+            kind: "go.sum".into(),
+        });
+        generated.report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(())
+}
+
+fn go_in(go: &Path, dir: &Path, args: &[&str]) -> Result<Vec<u8>, TidyError> {
+    let out = Command::new(go)
+        .args(args)
+        .current_dir(dir)
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOWORK", "off")
+        .output()
+        .map_err(|source| TidyError::Spawn {
+            go: go.to_path_buf(),
+            source,
+        })?;
+    if !out.status.success() {
+        return Err(TidyError::Go {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim_end().to_string(),
+        });
+    }
+    Ok(out.stdout)
+}
