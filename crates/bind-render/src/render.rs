@@ -40,9 +40,9 @@ pub enum BindError {
         symbol: String,
         /// The type.
         ty: String,
-        /// The emitter's error.
+        /// The emitter's error (boxed: it is large).
         #[source]
-        source: EmitError,
+        source: Box<EmitError>,
     },
     /// The helper template could not be filled.
     #[error("binding helpers template")]
@@ -203,14 +203,14 @@ impl Wrapper<'_, '_> {
         let ty = parse_type(&v.go_type).map_err(|e| BindError::Emit {
             symbol: self.f.c_symbol.clone(),
             ty: v.go_type.clone(),
-            source: EmitError::BadFilePart {
+            source: Box::new(EmitError::BadFilePart {
                 what: "type string",
                 why: if e.offset == 0 {
                     "unparseable"
                 } else {
                     "unparseable past its start"
                 },
-            },
+            }),
         })?;
         self.emit(&ty, &v.go_type)
     }
@@ -219,7 +219,7 @@ impl Wrapper<'_, '_> {
         emit_type(ty, self.ctx, self.imports).map_err(|source| BindError::Emit {
             symbol: self.f.c_symbol.clone(),
             ty: text.to_string(),
-            source,
+            source: Box::new(source),
         })
     }
 
