@@ -75,6 +75,7 @@
 
 #![warn(missing_docs)]
 
+mod bind;
 mod go;
 mod model;
 mod proto;

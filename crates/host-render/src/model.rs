@@ -66,6 +66,9 @@ pub struct HostFile {
     pub host_callbacks: Vec<HostCallback>,
     /// Exported Go functions of the wrapper, bound as safe Rust functions.
     pub exports: Vec<GoExport>,
+    /// Bound Go packages (`bind-render`'s plan): one typed `pub mod` each, over the wrappers of
+    /// `cgo/mochi_bind.go`.
+    pub bound: Vec<bind_render::BoundPackage>,
 }
 
 impl HostFile {
@@ -75,6 +78,7 @@ impl HostFile {
             shims,
             host_callbacks: Vec::new(),
             exports: Vec::new(),
+            bound: Vec::new(),
         }
     }
 
@@ -89,6 +93,14 @@ impl HostFile {
         }
         for e in &self.exports {
             v.push(e.symbol.clone());
+        }
+        if !self.bound.is_empty() {
+            let m = &self.shims.module;
+            v.push(format!("mochi_{m}_dup"));
+            v.push(format!("mochi_{m}_is_nil"));
+        }
+        for p in &self.bound {
+            v.extend(p.funcs.iter().map(|f| f.c_symbol.clone()));
         }
         v
     }

@@ -13,12 +13,12 @@ const CHAN_HANDLE: &str = include_str!("tpl/chan_handle.rs.tpl");
 const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
 
 /// rustfmt's default line width.
-const WIDTH: usize = 100;
+pub(crate) const WIDTH: usize = 100;
 /// rustfmt's default `fn_call_width`: wider argument lists are broken one per line.
-const CALL_WIDTH: usize = 60;
+pub(crate) const CALL_WIDTH: usize = 60;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
-const RESERVED: [&str; 27] = [
+pub(crate) const RESERVED: [&str; 27] = [
     "MochiStatus",
     "Status",
     "GoError",
@@ -50,16 +50,16 @@ const RESERVED: [&str; 27] = [
 
 /// One `extern "C"` declaration.
 #[derive(Debug, Clone)]
-struct Extern {
-    safe: bool,
+pub(crate) struct Extern {
+    pub(crate) safe: bool,
     /// The nested module that declares it (`ffi`, `chan0`, `host0`, `exports`).
-    group: String,
+    pub(crate) group: String,
     /// The C symbol.
-    link: String,
+    pub(crate) link: String,
     /// The Rust name inside its module.
-    name: String,
-    params: Vec<String>,
-    ret: Option<String>,
+    pub(crate) name: String,
+    pub(crate) params: Vec<String>,
+    pub(crate) ret: Option<String>,
 }
 
 /// Element of a channel, as the host sees it.
@@ -416,12 +416,41 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         out.push('\n');
         out.push_str(&x.render());
     }
+    out.push_str(&crate::bind::render_bound(
+        m,
+        &file.bound,
+        &bound_known(&chans, &cbs),
+        &names,
+    )?);
     Ok(out)
+}
+
+/// The channels and host callbacks bound signatures can use.
+fn bound_known(chans: &[Chan<'_>], cbs: &[Cb<'_>]) -> crate::bind::Known {
+    crate::bind::Known {
+        chans: chans
+            .iter()
+            .map(|c| crate::bind::KnownChan {
+                base: c.base.to_string(),
+                rust: c.rust.clone(),
+                elem: c.elem.to_string(),
+                handle: c.kind == Kind::Handle,
+            })
+            .collect(),
+        callbacks: cbs
+            .iter()
+            .map(|c| (GoType::Func(unnamed(&c.h.sig)).to_string(), c.alias.clone()))
+            .collect(),
+    }
 }
 
 /// A nested module declaring `items` (each with its C symbol as `link_name` when it differs
 /// from its Rust name), so that call sites use short, fixed names.
-fn extern_module<'e>(name: &str, doc: &str, items: impl Iterator<Item = &'e Extern>) -> String {
+pub(crate) fn extern_module<'e>(
+    name: &str,
+    doc: &str,
+    items: impl Iterator<Item = &'e Extern>,
+) -> String {
     let mut s =
         format!("/// {doc}\nmod {name} {{\n    use super::*;\n\n    unsafe extern \"C\" {{\n");
     for e in items {
@@ -451,7 +480,13 @@ fn fill(tpl: &str, pairs: &[(&str, &str)], m: &str) -> String {
 
 /// A function signature as rustfmt lays it out: on one line when it fits in [`WIDTH`], else one
 /// parameter per line.
-fn fn_sig(indent: usize, head: &str, params: &[String], ret: Option<&str>, end: &str) -> String {
+pub(crate) fn fn_sig(
+    indent: usize,
+    head: &str,
+    params: &[String],
+    ret: Option<&str>,
+    end: &str,
+) -> String {
     let pad = " ".repeat(indent);
     let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
     let one = format!("{pad}{head}({}){ret}{end}", params.join(", "));
@@ -940,7 +975,7 @@ fn simple_arg(a: &str) -> bool {
 /// `let st = [unsafe { ]call[ }];` at `indent`, laid out as rustfmt does (default
 /// `max_width` 100 and `fn_call_width` 60: a call whose arguments are wider than 60 columns
 /// gets one argument per line).
-fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bool) {
+pub(crate) fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bool) {
     let pad = " ".repeat(indent);
     let (head, rest) = call.split_once('(').unwrap_or((call, ")"));
     let inner = rest.strip_suffix(')').unwrap_or(rest);

@@ -59,6 +59,14 @@ pub enum GoError {
         /// The panic message (empty when Go kept none).
         message: String,
     },
+    /// The wrapped Go function returned a non-nil `error` (status 10, `MOCHI_GO_ERROR`);
+    /// `message` is its `Error()` text.
+    Go {
+        /// The operation.
+        op: &'static str,
+        /// The error's text.
+        message: String,
+    },
     /// The shim returned a value that is not a known status.
     UnknownStatus {
         /// The operation.
@@ -94,6 +102,7 @@ impl fmt::Display for GoError {
         match self {
             GoError::Status { op, status } => write!(f, "{op}: Go returned {status:?}"),
             GoError::Panic { op, message } => write!(f, "{op}: Go panicked: {message}"),
+            GoError::Go { op, message } => write!(f, "{op}: {message}"),
             GoError::UnknownStatus { op, raw } => write!(f, "{op}: unknown status {raw}"),
             GoError::HostExhausted { op } => write!(f, "{op}: the host handle pool is full"),
             GoError::TooLarge { op } => write!(f, "{op}: argument too large for the C boundary"),

@@ -315,3 +315,57 @@ fn go_file_has_the_trampolines() {
     assert!(g.contains("var f func(int64) bool = r.call"));
     assert!(g.contains("var f func(string, int32) = r.call"));
 }
+
+/// `rustfmt --check` of `text` (prints `SKIP:` when rustfmt is absent).
+pub fn rustfmt_check(name: &str, text: &str) {
+    let Ok(rustfmt) = which_rustfmt() else {
+        println!("SKIP: rustfmt not found");
+        return;
+    };
+    let dir = scratch(&format!("fmt-{name}"));
+    let path = dir.join("bindings.rs");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(&rustfmt)
+        .args(["--edition", "2024", "--check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: rustfmt --check:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// `rustc --edition 2024 -D warnings --crate-type lib` of `text` as a module, with handlepool.
+pub fn compile(name: &str, text: &str) {
+    let Some(rlib) = handlepool_rlib() else {
+        println!("SKIP: no handlepool rlib next to the test binary");
+        return;
+    };
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let dir = scratch(&format!("rustc-{name}"));
+    std::fs::write(dir.join("bindings.rs"), text).unwrap();
+    std::fs::write(
+        dir.join("lib.rs"),
+        "//! Test crate.\npub mod bindings {\n    //! Generated.\n    include!(\"bindings.rs\");\n}\n",
+    )
+    .unwrap();
+    let out = Command::new(&rustc)
+        .args(["--edition", "2024", "--crate-type", "lib", "-D", "warnings"])
+        .args(["--crate-name", "hostbind"])
+        .arg("--extern")
+        .arg(format!("handlepool={}", rlib.display()))
+        .arg("-L")
+        .arg(rlib.parent().unwrap())
+        .arg("--out-dir")
+        .arg(&dir)
+        .arg(dir.join("lib.rs"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: rustc -D warnings:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
