@@ -294,9 +294,16 @@ pub fn synthesize(
             .render()
             .map_err(|e| render_err("cgo/main.go", e))?;
         add_file(&mut out, "cgo/main.go", "c-archive main", main);
-        // The safe Rust API over the same shims, for Rust hosts (host-render).
+        // The safe Rust API over the same shims and the bound packages, for Rust hosts
+        // (host-render); Rust closures can be the func values it supports.
+        let host = crate::bind::host_file(&shims, &out.bindings, &ctx);
+        if !host.host_callbacks.is_empty() {
+            let text = host_render::render_host_go(&host, &ctx)
+                .map_err(|e| render_err("cgo/mochi_host.go", e))?;
+            add_file(&mut out, "cgo/mochi_host.go", "host callbacks", text);
+        }
         let rust_path = format!("rust/mochi_{module_flat}.rs");
-        match host_render::render_rust_module(&host_render::HostFile::new(shims.clone())) {
+        match host_render::render_rust_module(&host) {
             Ok(text) => add_file(&mut out, &rust_path, "rust host module", text),
             Err(e) => out.report.skipped.push(Skipped {
                 symbol: rust_path,

@@ -197,7 +197,7 @@ fn rust_host(out: &Path, e2e: &Path) -> Result<()> {
     Ok(())
 }
 
-fn build_gobridge() -> Result<PathBuf> {
+pub(crate) fn build_gobridge() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     util::run(
         Command::new(cargo)
@@ -213,7 +213,7 @@ fn build_gobridge() -> Result<PathBuf> {
     Ok(bin)
 }
 
-fn gobridge(bin: &Path, ctx: &Ctx) -> Command {
+pub(crate) fn gobridge(bin: &Path, ctx: &Ctx) -> Command {
     let mut c = Command::new(bin);
     c.env("GOBRIDGE_GO", &ctx.go);
     c

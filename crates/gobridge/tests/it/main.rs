@@ -33,6 +33,8 @@ fn example_synthesis_snapshot() {
         paths,
         [
             "cgo/main.go",
+            "cgo/mochi_bind.go",
+            "cgo/mochi_host.go",
             "cgo/mochi_rt.go",
             "cgo/mochi_shims.go",
             "go.mod",
