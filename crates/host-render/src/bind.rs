@@ -26,7 +26,7 @@ use bind_render::{BoundFunc, BoundPackage, BoundType, Class, FuncKind, TypeKind,
 use std::collections::BTreeSet;
 
 /// Names this part declares in the host module.
-pub(crate) const BIND_NAMES: [&str; 10] = [
+pub(crate) const BIND_NAMES: [&str; 12] = [
     "BoundHandle",
     "bind_ffi",
     "bind_msg",
@@ -37,6 +37,8 @@ pub(crate) const BIND_NAMES: [&str; 10] = [
     "bind_chan",
     "bind_value_id",
     "GoResult",
+    "libc",
+    "host_string_out",
 ];
 
 /// A channel shim of the module, as bound signatures see it.

@@ -7,8 +7,8 @@ use goroutine_render::{ContractError, RenderError, ShimFile};
 /// A Go `func` type whose values can be Rust closures: renders the Go trampoline
 /// (`mochi_<module>_<base>_host_{new,release}`) and the Rust [`GoCallback`] constructor.
 ///
-/// Parameters may be scalars and strings (the closure gets `&str`); the result may be absent or
-/// one scalar.
+/// Parameters may be scalars and strings (the closure gets `&str`); the result may be absent,
+/// one scalar or one string (the closure returns `String`).
 ///
 /// [`GoCallback`]: crate#the-generated-rust-module
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,6 +12,9 @@ const CHAN_STRING: &str = include_str!("tpl/chan_string.rs.tpl");
 const CHAN_HANDLE: &str = include_str!("tpl/chan_handle.rs.tpl");
 const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
 
+/// Hands a host closure's `String` result to Go as C memory Go frees.
+const HOST_STRING_OUT: &str = "/// Writes a host closure's string result as `malloc`ed bytes (NULL when empty) that Go copies\n/// and frees.\nfn host_string_out(y: String, r0: *mut *mut u8, r0_len: *mut usize) -> MochiStatus {\n    if r0.is_null() || r0_len.is_null() {\n        return Status::BadArg.raw();\n    }\n    let mut p: *mut u8 = std::ptr::null_mut();\n    if !y.is_empty() {\n        // SAFETY: a plain C allocation of `y.len()` bytes, checked for NULL below.\n        p = unsafe { libc::malloc(y.len()) }.cast::<u8>();\n        if p.is_null() {\n            return Status::Exhausted.raw();\n        }\n        // SAFETY: `p` is a fresh allocation of `y.len()` bytes; the regions cannot overlap.\n        unsafe { std::ptr::copy_nonoverlapping(y.as_ptr(), p, y.len()) };\n    }\n    // SAFETY: Go passes writable `r0` and `r0_len` for this call (checked non-NULL).\n    unsafe {\n        r0.write(p);\n        r0_len.write(y.len());\n    }\n    OK\n}\n";
+
 /// rustfmt's default line width.
 pub(crate) const WIDTH: usize = 100;
 /// rustfmt's default `fn_call_width`: wider argument lists are broken one per line.
@@ -277,6 +280,16 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ret: Some("MochiStatus".into()),
         });
     }
+    if cbs.iter().any(|c| c.result == Some("String")) {
+        ext.push(Extern {
+            safe: false,
+            group: "libc".into(),
+            link: "malloc".into(),
+            name: "malloc".into(),
+            params: vec!["size: usize".into()],
+            ret: Some("*mut c_void".into()),
+        });
+    }
     let handle_names = HandleNames {
         chans: &chans,
         cbs: &cbs,
@@ -329,6 +342,8 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         } else if let Some(i) = g.strip_prefix("chan") {
             let c = &chans[i.parse::<usize>().unwrap_or(0)];
             format!("The shims of channel `{}` (`chan {}`).", c.base, c.elem)
+        } else if *g == "libc" {
+            "The C allocator, for strings host closures return to Go (Go frees them).".to_string()
         } else if let Some(i) = g.strip_prefix("host") {
             let h = cbs[i.parse::<usize>().unwrap_or(0)].h;
             format!("The Go trampoline of host callback `{}`.", h.base)
@@ -391,6 +406,10 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     if !cbs.is_empty() {
         out.push('\n');
         out.push_str(&fill(CALLBACK_CORE, &[], m));
+        if cbs.iter().any(|c| c.result == Some("String")) {
+            out.push('\n');
+            out.push_str(HOST_STRING_OUT);
+        }
         for cb in &cbs {
             out.push('\n');
             out.push_str(&cb.render());
@@ -549,9 +568,10 @@ impl<'a> Cb<'a> {
             [] => None,
             [r] => match kind(&symbol, &r.ty)? {
                 Kind::Scalar { rust, .. } => Some(rust),
+                Kind::Str => Some("String"),
                 _ => {
                     return Err(unsupported(&format!(
-                        "result type `{}`: host callbacks return at most one scalar",
+                        "result type `{}`: host callbacks return at most one scalar or string",
                         r.ty
                     )));
                 }
@@ -585,8 +605,13 @@ impl<'a> Cb<'a> {
                 Kind::Handle => {}
             }
         }
-        if let Some(r) = self.result {
-            owned.push(("r0".into(), format!("*mut {r}")));
+        match self.result {
+            Some("String") => {
+                owned.push(("r0".into(), "*mut *mut u8".into()));
+                owned.push(("r0_len".into(), "*mut usize".into()));
+            }
+            Some(r) => owned.push(("r0".into(), format!("*mut {r}"))),
+            None => {}
         }
         owned.push(("msg".into(), "*mut u8".into()));
         owned.push(("msg_cap".into(), "usize".into()));
@@ -710,7 +735,9 @@ impl<'a> Cb<'a> {
             "    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f({}))) {{\n",
             args.join(", ")
         ));
-        if self.result.is_some() {
+        if self.result == Some("String") {
+            s.push_str("        Ok(y) => host_string_out(y, r0, r0_len),\n");
+        } else if self.result.is_some() {
             s.push_str("        Ok(y) => {\n            if r0.is_null() {\n                return Status::BadArg.raw();\n            }\n            // SAFETY: Go passes a writable `r0` for this call (checked non-NULL).\n            unsafe { r0.write(y) };\n            OK\n        }\n");
         } else {
             s.push_str("        Ok(()) => OK,\n");

@@ -102,7 +102,15 @@ fn long_names() -> HostFile {
 
 fn callbacks_only() -> HostFile {
     let mut f = HostFile::new(ShimFile::new("cbs"));
-    f.host_callbacks = vec![HostCallback::new("cbs", "tick", sig(vec![], vec![]))];
+    f.host_callbacks = vec![
+        HostCallback::new("cbs", "tick", sig(vec![], vec![])),
+        // A string result: the closure's `String` goes to Go as malloc'd bytes.
+        HostCallback::new(
+            "cbs",
+            "upper",
+            sig(vec![GoType::name("string")], vec![GoType::name("string")]),
+        ),
+    ];
     f
 }
 
@@ -237,10 +245,10 @@ fn refused_inputs_are_typed_errors() {
         render_rust_module(&f),
         Err(HostError::SameElement { .. })
     ));
-    // A host callback with a handle parameter or a string result.
+    // A host callback with a handle parameter or two results.
     for s in [
         sig(vec![thing()], vec![]),
-        sig(vec![], vec![GoType::name("string")]),
+        sig(vec![], vec![GoType::name("string"), GoType::name("string")]),
     ] {
         let mut f = file();
         f.host_callbacks = vec![HostCallback::new(M, "bad", s)];
@@ -368,4 +376,17 @@ pub fn compile(name: &str, text: &str) {
         "{name}: rustc -D warnings:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn string_result_callbacks_copy_and_free_the_hosts_bytes() {
+    let f = callbacks_only();
+    let g = render_host_go(&f, &EmitContext::new()).unwrap();
+    assert!(g.contains("char **r0, size_t *r0_len, char *msg"), "{g}");
+    assert!(g.contains("C.free(unsafe.Pointer(res.r0))"), "{g}");
+    assert!(g.contains("var f func(string) string = r.call"), "{g}");
+    let r = render_rust_module(&f).unwrap();
+    assert!(r.contains("pub type UpperFn = dyn Fn(&str) -> String + Send + Sync;"));
+    assert!(r.contains("Ok(y) => host_string_out(y, r0, r0_len),"));
+    assert!(r.contains("fn malloc(size: usize) -> *mut c_void;"));
 }

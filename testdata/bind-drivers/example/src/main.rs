@@ -207,6 +207,34 @@ fn main() {
     println!("PASS: {checks} checks; Go live handles 0, host live closures 0");
 }
 
-fn map_words() {}
+fn map_words() {
+    let upper = GoCallback::<MapwordsFFn>::new(|w| w.to_uppercase()).expect("callback");
+    check_eq(
+        example::map_words("héllo  go world", &upper)
+            .ok()
+            .as_deref(),
+        Some("HÉLLO GO WORLD"),
+        "map_words upper",
+    );
+    let erase = GoCallback::<MapwordsFFn>::new(|_| String::new()).expect("callback");
+    check_eq(
+        example::map_words("a b c", &erase).ok().as_deref(),
+        Some("  "),
+        "map_words to empty words",
+    );
+    let counted = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = counted.clone();
+    let count = GoCallback::<MapwordsFFn>::new(move |w| {
+        seen.fetch_add(1, Ordering::Relaxed);
+        format!("<{w}>")
+    })
+    .expect("callback");
+    check_eq(
+        example::map_words("x y", &count).ok().as_deref(),
+        Some("<x> <y>"),
+        "map_words wraps",
+    );
+    check_eq(counted.load(Ordering::Relaxed), 2, "closure calls");
+}
 
 fn extra() {}
