@@ -22,6 +22,7 @@
 
 use crate::model::{HostError, check_c_ident};
 use crate::rust::{CALL_WIDTH, Extern, WIDTH, extern_module, fn_sig, push_let_st};
+use apisurface::names::is_rust_keyword;
 use bind_render::{BoundFunc, BoundPackage, BoundType, Class, FuncKind, TypeKind, TypeRef, Value};
 use std::collections::BTreeSet;
 
@@ -74,7 +75,7 @@ pub(crate) fn render_bound(
     }
     let mut mods = BTreeSet::new();
     for p in bound {
-        check_c_ident("Rust module", &p.rust_mod)?;
+        check_rust_ident("Rust module", &p.rust_mod)?;
         if taken.contains(&p.rust_mod)
             || BIND_NAMES.contains(&p.rust_mod.as_str())
             || !mods.insert(p.rust_mod.clone())
@@ -269,6 +270,27 @@ fn bind_take_strings(p: *mut MochiBytes, n: usize) -> Vec<String> {
 }
 "#;
 
+/// A name the bound API declares: an ASCII Rust identifier that is not a keyword.
+fn check_rust_ident(what: &'static str, s: &str) -> Result<(), HostError> {
+    let bad = |why: &str| HostError::BadName {
+        what,
+        value: s.to_string(),
+        why: why.to_string(),
+    };
+    let mut bytes = s.bytes();
+    match bytes.next() {
+        Some(b) if b.is_ascii_alphabetic() || b == b'_' => {}
+        _ => return Err(bad("must start with an ASCII letter or `_`")),
+    }
+    if !bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(bad("must be ASCII letters, digits and `_`"));
+    }
+    if is_rust_keyword(s) {
+        return Err(bad("is a Rust keyword"));
+    }
+    Ok(())
+}
+
 /// Makes one doc comment line safe: no control or bidi characters, no trailing space.
 fn clean_doc(line: &str) -> String {
     let s: String = line
@@ -341,7 +363,7 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
     let mut fns: Vec<Func<'_>> = Vec::new();
     for (i, f) in p.funcs.iter().enumerate() {
         check_c_ident("wrapper symbol", &f.c_symbol)?;
-        check_c_ident("Rust function name", &f.rust_name)?;
+        check_rust_ident("Rust function name", &f.rust_name)?;
         fns.push(Func::new(f, i, here, known)?);
     }
     if !fns.is_empty() {
@@ -367,7 +389,7 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
     }
     // Constants.
     for c in &p.consts {
-        check_c_ident("Rust constant name", &c.rust_name)?;
+        check_rust_ident("Rust constant name", &c.rust_name)?;
         sep(&mut s);
         s.push_str(&doc_lines(4, &c.doc, &format!("Go `{}`.", c.go_symbol)));
         let ty = if c.rust_type == "&str" {
@@ -387,7 +409,7 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
     }
     // Types and their methods.
     for t in &p.types {
-        check_c_ident("Rust type name", &t.rust.rust_name)?;
+        check_rust_ident("Rust type name", &t.rust.rust_name)?;
         sep(&mut s);
         s.push_str(&bound_type(t, &p.import_path, known));
         let methods: Vec<&Func<'_>> = fns
@@ -556,11 +578,11 @@ impl<'a> Func<'a> {
             x.input(r, "self", here, known, true)?;
         }
         for v in &f.params {
-            check_c_ident("parameter name", &v.name)?;
+            check_rust_ident("parameter name", &v.name)?;
             x.input(v, &v.name.clone(), here, known, false)?;
         }
         for v in &f.results {
-            check_c_ident("result name", &v.name)?;
+            check_rust_ident("result name", &v.name)?;
             x.output(v, here, known);
         }
         x.c_params.push("msg: *mut MochiBytes".into());
