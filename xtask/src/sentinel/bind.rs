@@ -107,9 +107,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
                     );
                 }
             }
-            clippy_driver(&lib, &bindings)?;
+            clippy_driver("example", &lib, &bindings, MODULE)?;
         }
-        let exe = build_driver(&lib, &bindings)?;
+        let exe = build_crate("example", &lib, &bindings, MODULE)?;
         let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
         let text = String::from_utf8_lossy(&o.stdout);
         match text.lines().rev().find(|l| !l.trim().is_empty()) {
@@ -241,6 +241,9 @@ fn std_leg(ctx: &Ctx) -> Result<()> {
                 }
             }
         }
+        if name == "default" {
+            clippy_driver("std", &lib, &bindings, STD_MODULE)?;
+        }
         let exe = build_crate("std", &lib, &bindings, STD_MODULE)?;
         let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
         let text = String::from_utf8_lossy(&o.stdout);
@@ -260,10 +263,7 @@ fn build_crate(
     lib_name: &str,
 ) -> Result<std::path::PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let target = root()
-        .join("target")
-        .join("xtask")
-        .join(format!("bind-{name}-driver"));
+    let target = driver_target(name);
     util::run(
         Command::new(&cargo)
             .args(["build", "--quiet", "--manifest-path"])
@@ -278,31 +278,15 @@ fn build_crate(
     Ok(target.join("debug").join("bind-driver"))
 }
 
-fn driver_manifest() -> std::path::PathBuf {
-    root().join("testdata/bind-drivers/example/Cargo.toml")
-}
-
-fn driver_target() -> std::path::PathBuf {
-    root().join("target").join("xtask").join("bind-rust-driver")
-}
-
-fn build_driver(lib: &Path, bindings: &Path) -> Result<std::path::PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    util::run(
-        Command::new(&cargo)
-            .args(["build", "--quiet", "--manifest-path"])
-            .arg(driver_manifest())
-            .arg("--target-dir")
-            .arg(driver_target())
-            .env("MOCHI_BIND_LIB_DIR", lib)
-            .env("MOCHI_BIND_BINDINGS", bindings)
-            .env("RUSTFLAGS", "-D warnings"),
-    )?;
-    Ok(driver_target().join("debug").join("bind-driver"))
+fn driver_target(name: &str) -> std::path::PathBuf {
+    root()
+        .join("target")
+        .join("xtask")
+        .join(format!("bind-{name}-driver"))
 }
 
 /// `cargo clippy -D warnings` over the driver crate, which includes the generated module.
-fn clippy_driver(lib: &Path, bindings: &Path) -> Result<()> {
+fn clippy_driver(name: &str, lib: &Path, bindings: &Path, lib_name: &str) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let probe = Command::new(&cargo).args(["clippy", "--version"]).output();
     if !probe.is_ok_and(|o| o.status.success()) {
@@ -312,15 +296,16 @@ fn clippy_driver(lib: &Path, bindings: &Path) -> Result<()> {
     util::run(
         Command::new(&cargo)
             .args(["clippy", "--quiet", "--all-targets", "--manifest-path"])
-            .arg(driver_manifest())
+            .arg(root().join(format!("testdata/bind-drivers/{name}/Cargo.toml")))
             .arg("--target-dir")
-            .arg(driver_target())
+            .arg(driver_target(name))
             .env("MOCHI_BIND_LIB_DIR", lib)
             .env("MOCHI_BIND_BINDINGS", bindings)
+            .env("MOCHI_BIND_LIB", lib_name)
             .env_remove("RUSTFLAGS")
             .args(["--", "-D", "warnings"]),
     )
     .context("clippy finds problems in the bind driver or the generated module")?;
-    println!("bind: driver and generated module are clippy-clean (-D warnings)");
+    println!("bind: {name} driver and generated module are clippy-clean (-D warnings)");
     Ok(())
 }

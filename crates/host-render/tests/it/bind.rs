@@ -119,7 +119,10 @@ fn every_wrapper_has_a_declaration_and_a_safe_function() {
 fn hostile() -> Surface {
     let text = r#"{"module":"example.com/h","packages":[{"import_path":"example.com/h","name":"h",
       "types":[
-        {"name":"Result","kind":"struct","doc":"Result is a struct.\n*/ } fn evil() {} /*\u0007\u202e"},
+        {"name":"Result","kind":"struct","doc":"Result is a struct.\n*/ } fn evil() {} /*\u0007\u202e",
+         "methods":[{"name":"IsNil","receiver":"Result","receiver_pointer":true,
+           "results":[{"name":"","type":"bool"}],"doc":"IsNil is Go's own."}]},
+        {"name":"FLAG","kind":"basic","underlying":"int"},
         {"name":"String","kind":"basic","underlying":"string","doc":"String is a string."},
         {"name":"Vec","kind":"basic","underlying":"float64","doc":""},
         {"name":"Drop","kind":"interface","doc":"Drop has methods."},
@@ -135,7 +138,8 @@ fn hostile() -> Surface {
         {"name":"Join","params":[{"name":"sep","type":"string"},{"name":"parts","type":"[]string"}],"variadic":true,
          "results":[{"name":"","type":"string"}]}],
       "consts":[{"name":"Greeting","type":"untyped string","const":"\"hi \\\"there\\\"\""},
-                {"name":"Big","type":"untyped int","const":"42"}]}]}"#;
+                {"name":"Big","type":"untyped int","const":"42"},
+                {"name":"Flag","type":"untyped int","const":"1"}]}]}"#;
     serde_json::from_str(text).unwrap()
 }
 
@@ -160,6 +164,10 @@ fn hostile_names_and_docs_stay_inert() {
             .iter()
             .any(|p| matches!(p.class, Class::StringSlice))
     }));
+    // Go's own IsNil and a constant named like a type are renamed, not duplicated.
+    let renamed: Vec<&str> = pkg.renames.iter().map(|r| r.used.as_str()).collect();
+    assert!(renamed.contains(&"is_nil_2"), "{renamed:?}");
+    assert!(renamed.contains(&"FLAG_2"), "{renamed:?}");
     let text = render_rust_module(&f).unwrap();
     assert!(!text.contains('\u{202e}') && !text.contains('\u{7}'));
     for l in text.lines() {
