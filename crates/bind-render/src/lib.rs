@@ -37,5 +37,5 @@ pub use model::{
     BoundConst, BoundFunc, BoundPackage, BoundType, Class, FuncKind, Rename, ScalarKind, Skip,
     SkipKind, TypeKind, TypeRef, Value,
 };
-pub use plan::{PlanOptions, flatten, plan_packages, scalar};
+pub use plan::{HANDLE_METHODS, PlanOptions, flatten, plan_packages, scalar};
 pub use render::{BindError, render_bind_file};

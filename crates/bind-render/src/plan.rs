@@ -249,6 +249,10 @@ fn type_kind(t: &Type) -> Option<TypeKind> {
     }
 }
 
+/// Inherent methods the Rust API gives every handle type (`host-render`); a Go method of the
+/// same Rust name is renamed.
+pub const HANDLE_METHODS: [&str; 1] = ["is_nil"];
+
 /// A refusal while classifying: kind and reason.
 type Refusal = (SkipKind, String);
 
@@ -412,6 +416,21 @@ impl<'a> Planner<'a> {
         let Some((rust, kind)) = self.index.get(&self.pkg.import_path, &t.name).cloned() else {
             return;
         };
+        // A Rust tuple struct's name is in the value namespace too (functions, constants), and
+        // a handle type has an inherent `is_nil`: neither may be taken by a Go name.
+        self.taken
+            .entry(String::new())
+            .or_default()
+            .insert(rust.rust_name.clone());
+        if matches!(
+            kind,
+            TypeKind::Struct | TypeKind::Interface | TypeKind::Other
+        ) {
+            self.taken
+                .entry(rust.rust_name.clone())
+                .or_default()
+                .extend(HANDLE_METHODS.iter().map(|m| m.to_string()));
+        }
         self.out.types.push(BoundType {
             go_name: t.name.clone(),
             rust,

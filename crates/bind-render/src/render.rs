@@ -40,7 +40,7 @@ pub enum BindError {
         symbol: String,
         /// The type.
         ty: String,
-        /// The emitter's error.
+        /// The emitter's error (boxed: it is large).
         #[source]
         source: Box<EmitError>,
     },

@@ -1,9 +1,11 @@
 //! Package binding inside synthesis: plans every standard-profile package with `bind-render`
 //! and renders `cgo/mochi_bind.go`, whose wrappers use the runtime and shim file next to it.
 
+use apisurface::EmitContext;
 use apisurface::Surface;
 use bind_render::{BoundPackage, PlanOptions, plan_packages, render_bind_file};
 use goroutine_render::ShimFile;
+use host_render::{HostCallback, HostFile};
 
 /// Import path of the cgo package inside the wrapper module.
 pub fn cgo_package_path(wrapper_module: &str) -> String {
@@ -41,6 +43,38 @@ pub fn bind(
     let plan = plan_packages(surface, packages, &opts);
     let text = render_bind_file(&plan, surface, &opts)?;
     Ok((plan, text))
+}
+
+/// The host-render input: the shims, the bound packages, and a host callback (a Rust closure
+/// as a Go func) for every callback shim whose signature host-render's trampolines carry. The
+/// callback shims they cannot carry come back with the reason (for the report).
+pub fn host_file(
+    shims: &ShimFile,
+    bound: &[BoundPackage],
+    ctx: &EmitContext<'_>,
+) -> (HostFile, Vec<(String, String)>) {
+    let mut f = HostFile::new(shims.clone());
+    let mut refused = Vec::new();
+    for cb in &shims.callbacks {
+        let h = HostCallback::new(shims.module.clone(), cb.base.clone(), cb.sig.clone());
+        let mut one = HostFile::new(ShimFile::new(shims.module.clone()));
+        one.shims.package = shims.package.clone();
+        one.host_callbacks = vec![h.clone()];
+        let checked = host_render::render_host_go(&one, ctx)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                host_render::render_rust_module(&one)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            });
+        match checked {
+            Ok(()) => f.host_callbacks.push(h),
+            Err(why) => refused.push((cb.prefix(), why)),
+        }
+    }
+    f.bound = bound.to_vec();
+    (f, refused)
 }
 
 /// The report's name for a bind-render symbol of package `path`: `Func`, `Type.Method`, `Type`,

@@ -9,7 +9,7 @@
 //! | `cgo/mochi_rt.go` | target `cgo` and some standard-profile package needs the runtime | the handle runtime (`package main`: a c-archive must be) |
 //! | `cgo/mochi_shims.go` | same | every channel and callback shim, with `import "C"` |
 //! | `cgo/main.go` | same | the empty `func main()` a c-archive needs |
-//! | `rust/mochi_<module>.rs` | same | the safe Rust API over the shims (`host-render`): `GoChan<T>`, `GoValue`, ... |
+//! | `rust/<module>.rs` | same | the safe Rust API over the shims and the bound packages (`host-render`): `GoChan<T>`, `GoValue`, one `pub mod` per Go package |
 //! | `linkname/<pkg>/mochi_linkname.go` | embedded-profile package | `//go:linkname` wrappers (`!mochi_no_linkname`) |
 //! | `linkname/<pkg>/mochi_fallback.go` | same | the same API under `mochi_no_linkname` |
 //! | `wasm/<pkg>/main.go` | embedded-profile package and target `wasip1` | `//go:wasmexport` of every wasm-ABI wrapper |
@@ -127,6 +127,9 @@ pub enum RenderCause {
     /// `bind-render` (the `//export` wrappers of bound packages).
     #[error(transparent)]
     Bind(#[from] bind_render::BindError),
+    /// `host-render` (the host-callback trampolines).
+    #[error(transparent)]
+    Host(#[from] host_render::HostError),
 }
 
 fn render_err(what: &str, e: impl Into<RenderCause>) -> SynthError {
@@ -306,9 +309,27 @@ fn cgo_files(plan: &Plan<'_>, shims: Shims<'_>, out: &mut Generated) -> Result<(
         .map_err(|e| render_err("cgo/main.go", e))?;
     add_file(out, "cgo/main.go", "c-archive main", main);
     out.report.build = Some(BuildCommand::c_archive("cgo", &plan.module_flat));
-    // The safe Rust API over the same shims, for Rust hosts (host-render).
-    let rust_path = format!("rust/mochi_{}.rs", plan.module_flat);
-    match host_render::render_rust_module(&host_render::HostFile::new(shims)) {
+    // The safe Rust API over the shims and the bound packages (host-render); a Rust closure can
+    // be a Go func value of every callback signature the host trampolines carry.
+    let (host, refused) = crate::bind::host_file(&shims, &out.bindings, &ctx);
+    for (prefix, why) in refused {
+        out.report.skipped.push(Skipped {
+            package: String::new(),
+            symbol: prefix,
+            kind: SymbolKind::File,
+            part: Some("host callback".into()),
+            go_type: String::new(),
+            reason: SkipReason::UnsupportedType,
+            detail: format!("no Rust closure can be this Go func: {why}"),
+        });
+    }
+    if !host.host_callbacks.is_empty() {
+        let text = host_render::render_host_go(&host, &ctx)
+            .map_err(|e| render_err("cgo/mochi_host.go", e))?;
+        add_file(out, "cgo/mochi_host.go", "host callbacks", text);
+    }
+    let rust_path = apisurface::names::file::rust_module(&plan.module_flat);
+    match host_render::render_rust_module(&host) {
         Ok(text) => add_file(out, &rust_path, "rust host module", text),
         Err(e) => out.report.skipped.push(Skipped {
             package: String::new(),

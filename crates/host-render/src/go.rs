@@ -170,9 +170,14 @@ fn render_one(
                 ct,
                 emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
             )),
+            // A string result: the host writes malloc'd bytes (`char *r0`, `size_t r0_len`).
+            Kind::Str => Some((
+                "char *",
+                emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
+            )),
             _ => {
                 return Err(unsupported(format!(
-                    "result type `{}`: host callbacks return at most one scalar",
+                    "result type `{}`: host callbacks return at most one scalar or string",
                     r.ty
                 )));
             }
@@ -183,8 +188,12 @@ fn render_one(
             ));
         }
     };
+    let string_result = matches!(&result, Some((ct, _)) if *ct == "char *");
     let mut fn_params = c_params.clone();
-    if let Some((ct, _)) = &result {
+    if string_result {
+        fn_params.push("char **r0".to_string());
+        fn_params.push("size_t *r0_len".to_string());
+    } else if let Some((ct, _)) = &result {
         fn_params.push(format!("{ct} *r0"));
     }
     fn_params.extend([
@@ -201,7 +210,9 @@ fn render_one(
     ));
     c.push_str(&format!("typedef void (*{p}_drop_fn)(uint64_t host_id);\n"));
     c.push_str(&format!("typedef struct {p}_ret {{\n\tmochi_status st;\n"));
-    if let Some((ct, _)) = &result {
+    if string_result {
+        c.push_str("\tchar *r0;\n\tsize_t r0_len;\n");
+    } else if let Some((ct, _)) = &result {
         c.push_str(&format!("\t{ct} r0;\n"));
     }
     c.push_str(&format!("\tchar *msg;\n\tsize_t msg_len;\n}} {p}_ret;\n"));
@@ -211,6 +222,9 @@ fn render_one(
     if result.is_some() {
         call_args.push("&r.r0".into());
     }
+    if string_result {
+        call_args.push("&r.r0_len".into());
+    }
     call_args.extend(["msg".into(), "sizeof msg".into(), "&n".into()]);
     // The message buffer lives on the C stack; only a failed call copies it to the heap, so
     // the struct Go gets back stays small.
@@ -218,7 +232,9 @@ fn render_one(
         "static inline {p}_ret {p}_invoke({}) {{\n\t{p}_ret r;\n\tchar msg[{HOST_MSG_CAP}];\n\tsize_t n = 0;\n\tr.msg = NULL;\n\tr.msg_len = 0;\n",
         inv_params.join(", ")
     ));
-    if result.is_some() {
+    if string_result {
+        c.push_str("\tr.r0 = NULL;\n\tr.r0_len = 0;\n");
+    } else if result.is_some() {
         c.push_str("\tr.r0 = 0;\n");
     }
     c.push_str(&format!(
@@ -269,7 +285,17 @@ fn render_one(
                     "panic(mochi_{m}_hostFailure(\"{p}\", res.st, res.msg, res.msg_len))"
                 ));
             });
-            if let Some((_, t)) = &result {
+            if string_result {
+                let (_, t) = result.as_ref().expect("a string result");
+                w.line("var v string");
+                w.block("if res.r0 != nil", |w| {
+                    w.line(format!(
+                        "v = string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(res.r0)), int(res.r0_len)))"
+                    ));
+                    w.line(format!("C.free({unsafe_}.Pointer(res.r0))"));
+                });
+                w.line(format!("return {t}(v)"));
+            } else if let Some((_, t)) = &result {
                 w.line(format!("return {t}(res.r0)"));
             }
         },

@@ -50,7 +50,8 @@
 //! * One channel per Rust element type per module (`GoChan<T>` is keyed by `T`): `rune`/`int32`,
 //!   `byte`/`uint8` and `uint`/`uintptr` are the same Rust types ([`HostError::SameElement`]).
 //!   Handle-typed channels each get their own newtype (`<Base>Value`).
-//! * Host callbacks take scalars and strings and return nothing or one scalar
+//! * Host callbacks take scalars and strings and return nothing, one scalar or one string (the
+//!   closure's `String` is copied into `malloc`ed bytes Go copies and frees)
 //!   ([`HostError::Unsupported`]).
 //! * By the contract only a nil *interface* crosses as ID 0: a typed nil pointer received from Go
 //!   is a (non-nil) handle to Go's nil pointer.
@@ -78,6 +79,7 @@
 
 #![warn(missing_docs)]
 
+mod bind;
 mod go;
 mod model;
 mod proto;

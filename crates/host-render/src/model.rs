@@ -7,8 +7,8 @@ use goroutine_render::{ContractError, RenderError, ShimFile};
 /// A Go `func` type whose values can be Rust closures: renders the Go trampoline
 /// (`mochi_<module>_<base>_host_{new,release}`) and the Rust [`GoCallback`] constructor.
 ///
-/// Parameters may be scalars and strings (the closure gets `&str`); the result may be absent or
-/// one scalar.
+/// Parameters may be scalars and strings (the closure gets `&str`); the result may be absent,
+/// one scalar or one string (the closure returns `String`).
 ///
 /// [`GoCallback`]: crate#the-generated-rust-module
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,9 @@ pub struct HostFile {
     pub host_callbacks: Vec<HostCallback>,
     /// Exported Go functions of the wrapper, bound as safe Rust functions.
     pub exports: Vec<GoExport>,
+    /// Bound Go packages (`bind-render`'s plan): one typed `pub mod` each, over the wrappers of
+    /// `cgo/mochi_bind.go`.
+    pub bound: Vec<bind_render::BoundPackage>,
 }
 
 impl HostFile {
@@ -78,6 +81,7 @@ impl HostFile {
             shims,
             host_callbacks: Vec::new(),
             exports: Vec::new(),
+            bound: Vec::new(),
         }
     }
 
@@ -92,6 +96,14 @@ impl HostFile {
         }
         for e in &self.exports {
             v.push(e.symbol.clone());
+        }
+        if !self.bound.is_empty() {
+            let m = &self.shims.module;
+            v.push(format!("mochi_{m}_dup"));
+            v.push(format!("mochi_{m}_is_nil"));
+        }
+        for p in &self.bound {
+            v.extend(p.funcs.iter().map(|f| f.c_symbol.clone()));
         }
         v
     }

@@ -64,7 +64,12 @@ pub fn check_prototypes(
     prefixes: &[&str],
 ) -> Result<Vec<String>, Vec<Mismatch>> {
     let mut errs = Vec::new();
-    let (c_fns, c_typedefs) = parse_header(header, &mut errs);
+    let (mut c_fns, c_typedefs) = parse_header(header, &mut errs);
+    // C library functions the module may declare, by their standard prototypes.
+    c_fns.entry("malloc".into()).or_insert(Proto {
+        ret: Some("void*".into()),
+        params: vec!["size_t".into()],
+    });
     let (r_fns, r_aliases) = parse_rust(rust_module, &mut errs);
     let mut checked = Vec::new();
     for (name, rp) in &r_fns {
@@ -566,6 +571,29 @@ unsafe extern \"C\" {\n\
         let errs = check_prototypes(HEADER, &rust, &["mochi_m_"]).unwrap_err();
         assert!(errs.contains(&Mismatch::NotExported("mochi_m_freed".into())));
         assert!(errs.contains(&Mismatch::NotDeclared("mochi_m_free".into())));
+    }
+
+    #[test]
+    fn malloc_is_checked_against_its_standard_prototype() {
+        let ok = format!(
+            "{RUST}unsafe extern \"C\" {{\n    fn malloc(size: usize) -> *mut c_void;\n}}\n"
+        );
+        assert!(check_prototypes(HEADER, &ok, &["mochi_m_"]).is_ok());
+        let bad = ok.replace("fn malloc(size: usize)", "fn malloc(size: u32)");
+        let errs = check_prototypes(HEADER, &bad, &["mochi_m_"]).unwrap_err();
+        assert!(matches!(&errs[..], [Mismatch::Type { symbol, .. }] if symbol == "malloc"));
+    }
+
+    #[test]
+    fn bound_wrappers_with_bytes_and_message_slots() {
+        let header = "extern mochi_status mochi_m_p_F(mochi_bytes* p_s, size_t p_sLen, uint8_t** p_r0, size_t* p_r0Len, mochi_bytes* msg);\n";
+        let rust = "pub mod p {\n    mod ffi {\n        unsafe extern \"C\" {\n            #[link_name = \"mochi_m_p_F\"]\n            pub(super) fn w0(\n                p_s: *const CBytes,\n                p_s_len: usize,\n                p_r0: *mut *mut u8,\n                p_r0_len: *mut usize,\n                msg: *mut CBytes,\n            ) -> RawStatus;\n        }\n    }\n}\n";
+        assert_eq!(
+            check_prototypes(header, rust, &["mochi_m_"]).unwrap(),
+            ["mochi_m_p_F"]
+        );
+        let wrong = rust.replace("p_r0: *mut *mut u8", "p_r0: *mut u8");
+        assert!(check_prototypes(header, &wrong, &["mochi_m_"]).is_err());
     }
 
     #[test]

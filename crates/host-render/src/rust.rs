@@ -12,13 +12,16 @@ const CHAN_STRING: &str = include_str!("tpl/chan_string.rs.tpl");
 const CHAN_HANDLE: &str = include_str!("tpl/chan_handle.rs.tpl");
 const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
 
+/// Hands a host closure's `String` result to Go as C memory Go frees.
+const HOST_STRING_OUT: &str = "/// Writes a host closure's string result as `malloc`ed bytes (NULL when empty) that Go copies\n/// and frees.\nfn host_string_out(y: String, r0: *mut *mut u8, r0_len: *mut usize) -> RawStatus {\n    if r0.is_null() || r0_len.is_null() {\n        return Status::BadArg.raw();\n    }\n    let mut p: *mut u8 = std::ptr::null_mut();\n    if !y.is_empty() {\n        // SAFETY: a plain C allocation of `y.len()` bytes, checked for NULL below.\n        p = unsafe { libc::malloc(y.len()) }.cast::<u8>();\n        if p.is_null() {\n            return Status::Exhausted.raw();\n        }\n        // SAFETY: `p` is a fresh allocation of `y.len()` bytes; the regions cannot overlap.\n        unsafe { std::ptr::copy_nonoverlapping(y.as_ptr(), p, y.len()) };\n    }\n    // SAFETY: Go passes writable `r0` and `r0_len` for this call (checked non-NULL).\n    unsafe {\n        r0.write(p);\n        r0_len.write(y.len());\n    }\n    OK\n}\n";
+
 /// rustfmt's default line width.
-const WIDTH: usize = 100;
+pub(crate) const WIDTH: usize = 100;
 /// rustfmt's default `fn_call_width`: wider argument lists are broken one per line.
-const CALL_WIDTH: usize = 60;
+pub(crate) const CALL_WIDTH: usize = 60;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
-const RESERVED: [&str; 28] = [
+pub(crate) const RESERVED: [&str; 28] = [
     "RawStatus",
     "Status",
     "GoError",
@@ -51,16 +54,16 @@ const RESERVED: [&str; 28] = [
 
 /// One `extern "C"` declaration.
 #[derive(Debug, Clone)]
-struct Extern {
-    safe: bool,
+pub(crate) struct Extern {
+    pub(crate) safe: bool,
     /// The nested module that declares it (`ffi`, `chan0`, `host0`, `exports`).
-    group: String,
+    pub(crate) group: String,
     /// The C symbol.
-    link: String,
+    pub(crate) link: String,
     /// The Rust name inside its module.
-    name: String,
-    params: Vec<String>,
-    ret: Option<String>,
+    pub(crate) name: String,
+    pub(crate) params: Vec<String>,
+    pub(crate) ret: Option<String>,
 }
 
 /// Element of a channel, as the host sees it.
@@ -270,6 +273,16 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ret: Some("RawStatus".into()),
         });
     }
+    if cbs.iter().any(|c| c.result == Some("String")) {
+        ext.push(Extern {
+            safe: false,
+            group: "libc".into(),
+            link: "malloc".into(),
+            name: "malloc".into(),
+            params: vec!["size: usize".into()],
+            ret: Some("*mut c_void".into()),
+        });
+    }
     let handle_names = HandleNames {
         chans: &chans,
         cbs: &cbs,
@@ -322,6 +335,8 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         } else if let Some(i) = g.strip_prefix("chan") {
             let c = &chans[i.parse::<usize>().unwrap_or(0)];
             format!("The shims of channel `{}` (`chan {}`).", c.base, c.elem)
+        } else if *g == "libc" {
+            "The C allocator, for strings host closures return to Go (Go frees them).".to_string()
         } else if let Some(i) = g.strip_prefix("host") {
             let h = cbs[i.parse::<usize>().unwrap_or(0)].h;
             format!("The Go trampoline of host callback `{}`.", h.base)
@@ -389,6 +404,10 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     if !cbs.is_empty() {
         out.push('\n');
         out.push_str(&fill(CALLBACK_CORE, &[])?);
+        if cbs.iter().any(|c| c.result == Some("String")) {
+            out.push('\n');
+            out.push_str(HOST_STRING_OUT);
+        }
         for cb in &cbs {
             out.push('\n');
             out.push_str(&cb.render());
@@ -414,12 +433,41 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         out.push('\n');
         out.push_str(&x.render());
     }
+    out.push_str(&crate::bind::render_bound(
+        m,
+        &file.bound,
+        &bound_known(&chans, &cbs),
+        &names,
+    )?);
     Ok(out)
+}
+
+/// The channels and host callbacks bound signatures can use.
+fn bound_known(chans: &[Chan<'_>], cbs: &[Cb<'_>]) -> crate::bind::Known {
+    crate::bind::Known {
+        chans: chans
+            .iter()
+            .map(|c| crate::bind::KnownChan {
+                base: c.base.to_string(),
+                rust: c.rust.clone(),
+                elem: c.elem.to_string(),
+                handle: c.kind == Kind::Handle,
+            })
+            .collect(),
+        callbacks: cbs
+            .iter()
+            .map(|c| (GoType::Func(unnamed(&c.h.sig)).to_string(), c.alias.clone()))
+            .collect(),
+    }
 }
 
 /// A nested module declaring `items` (each with its C symbol as `link_name` when it differs
 /// from its Rust name), so that call sites use short, fixed names.
-fn extern_module<'e>(name: &str, doc: &str, items: impl Iterator<Item = &'e Extern>) -> String {
+pub(crate) fn extern_module<'e>(
+    name: &str,
+    doc: &str,
+    items: impl Iterator<Item = &'e Extern>,
+) -> String {
     let mut s =
         format!("/// {doc}\nmod {name} {{\n    use super::*;\n\n    unsafe extern \"C\" {{\n");
     for e in items {
@@ -445,7 +493,13 @@ fn fill(tpl: &str, values: &[(&str, &str)]) -> Result<String, HostError> {
 
 /// A function signature as rustfmt lays it out: on one line when it fits in [`WIDTH`], else one
 /// parameter per line.
-fn fn_sig(indent: usize, head: &str, params: &[String], ret: Option<&str>, end: &str) -> String {
+pub(crate) fn fn_sig(
+    indent: usize,
+    head: &str,
+    params: &[String],
+    ret: Option<&str>,
+    end: &str,
+) -> String {
     let pad = " ".repeat(indent);
     let joined = params.join(", ");
     // rustfmt's rule (`rewrite_fn_base`): the parameters stay on one line when they fit the
@@ -456,14 +510,21 @@ fn fn_sig(indent: usize, head: &str, params: &[String], ret: Option<&str>, end: 
     let budget = WIDTH.saturating_sub(prefix_len + ret_len + 1);
     if budget > 0 && joined.len() <= budget {
         let line = format!("{pad}{head}({joined})");
+        // Measured: rustfmt moves only a declaration's return type (`;`); an item with a body
+        // goes vertical instead.
+        let too_wide = line.len() + ret_len + 1 + 2 > WIDTH;
         return match ret {
-            Some(r) if line.len() + ret_len + 1 + 2 > WIDTH => {
-                format!("{line}\n{pad}-> {r}{end}\n")
-            }
+            Some(r) if too_wide && end == ";" => format!("{line}\n{pad}-> {r}{end}\n"),
+            Some(_) if too_wide => vertical(&pad, head, params, ret, end),
             Some(r) => format!("{line} -> {r}{end}\n"),
             None => format!("{line}{end}\n"),
         };
     }
+    vertical(&pad, head, params, ret, end)
+}
+
+/// One parameter per line, `) -> R` on the last.
+fn vertical(pad: &str, head: &str, params: &[String], ret: Option<&str>, end: &str) -> String {
     let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
     let mut s = format!("{pad}{head}(\n");
     for p in params {
@@ -521,9 +582,10 @@ impl<'a> Cb<'a> {
             [] => None,
             [r] => match kind(&symbol, &r.ty)? {
                 Kind::Scalar { rust, .. } => Some(rust),
+                Kind::Str => Some("String"),
                 _ => {
                     return Err(unsupported(&format!(
-                        "result type `{}`: host callbacks return at most one scalar",
+                        "result type `{}`: host callbacks return at most one scalar or string",
                         r.ty
                     )));
                 }
@@ -557,8 +619,13 @@ impl<'a> Cb<'a> {
                 Kind::Handle => {}
             }
         }
-        if let Some(r) = self.result {
-            owned.push(("r0".into(), format!("*mut {r}")));
+        match self.result {
+            Some("String") => {
+                owned.push(("r0".into(), "*mut *mut u8".into()));
+                owned.push(("r0_len".into(), "*mut usize".into()));
+            }
+            Some(r) => owned.push(("r0".into(), format!("*mut {r}"))),
+            None => {}
         }
         owned.push(("msg".into(), "*mut u8".into()));
         owned.push(("msg_cap".into(), "usize".into()));
@@ -682,7 +749,9 @@ impl<'a> Cb<'a> {
             "    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f({}))) {{\n",
             args.join(", ")
         ));
-        if self.result.is_some() {
+        if self.result == Some("String") {
+            s.push_str("        Ok(y) => host_string_out(y, r0, r0_len),\n");
+        } else if self.result.is_some() {
             s.push_str("        Ok(y) => {\n            if r0.is_null() {\n                return Status::BadArg.raw();\n            }\n            // SAFETY: Go passes a writable `r0` for this call (checked non-NULL).\n            unsafe { r0.write(y) };\n            OK\n        }\n");
         } else {
             s.push_str("        Ok(()) => OK,\n");
@@ -944,7 +1013,7 @@ fn simple_arg(a: &str) -> bool {
 /// `let st = [unsafe { ]call[ }];` at `indent`, laid out as rustfmt does (default
 /// `max_width` 100 and `fn_call_width` 60: a call whose arguments are wider than 60 columns
 /// gets one argument per line).
-fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bool) {
+pub(crate) fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bool) {
     let pad = " ".repeat(indent);
     let (head, rest) = call.split_once('(').unwrap_or((call, ")"));
     let inner = rest.strip_suffix(')').unwrap_or(rest);

@@ -209,7 +209,7 @@ fn printed_build(ctx: &Ctx, report: &str, archive: &Path) -> Result<PathBuf> {
 /// The generated Rust module is rustfmt-clean and, linked against the example's c-archive, lets
 /// a Rust program use the Go channels through the safe API only.
 fn rust_host(out: &Path, e2e: &Path) -> Result<()> {
-    let module = out.join("rust/mochi_example.rs");
+    let module = out.join("rust/example.rs");
     util::run(
         Command::new("rustfmt")
             .args(["--check", "--edition", "2024"])
@@ -234,7 +234,7 @@ fn rust_host(out: &Path, e2e: &Path) -> Result<()> {
     Ok(())
 }
 
-fn build_gobridge() -> Result<PathBuf> {
+pub(crate) fn build_gobridge() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     util::run(
         Command::new(cargo)
@@ -250,7 +250,7 @@ fn build_gobridge() -> Result<PathBuf> {
     Ok(bin)
 }
 
-fn gobridge(bin: &Path, ctx: &Ctx) -> Command {
+pub(crate) fn gobridge(bin: &Path, ctx: &Ctx) -> Command {
     let mut c = Command::new(bin);
     c.env("GOBRIDGE_GO", &ctx.go);
     c

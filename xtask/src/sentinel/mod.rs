@@ -4,9 +4,10 @@
 //! `go` binary and returns what it checked; it fails loudly, and prints `SKIP: <reason>` only
 //! when a tool it needs is truly absent.
 
+mod bind;
 mod bridge;
 mod corpus;
-mod gobridge;
+pub(crate) mod gobridge;
 pub(crate) mod host;
 mod ingest;
 mod linkname;
@@ -35,6 +36,7 @@ const STEPS: &[Step] = &[
     ("host", host::run),
     ("linkname", linkname::run),
     ("gobridge", gobridge::run),
+    ("bind", bind::run),
 ];
 
 pub fn run(args: &[String]) -> Result<()> {

@@ -39,12 +39,13 @@ fn example_synthesis_snapshot() {
         [
             "cgo/main.go",
             "cgo/mochi_bind.go",
+            "cgo/mochi_host.go",
             "cgo/mochi_rt.go",
             "cgo/mochi_shims.go",
             "go.mod",
             "linkname/tiny/mochi_fallback.go",
             "linkname/tiny/mochi_linkname.go",
-            "rust/mochi_example.rs",
+            "rust/example.rs",
             "wasm/tiny/main.go",
         ]
     );

@@ -39,6 +39,7 @@ impl Status {
     }
 }
 
+#[allow(dead_code)]
 const OK: RawStatus = RawStatus(0);
 
 /// C form of a string (`mochi_bytes`): a select case's value, and a call's message slot.

@@ -102,7 +102,15 @@ fn long_names() -> HostFile {
 
 fn callbacks_only() -> HostFile {
     let mut f = HostFile::new(ShimFile::new("cbs"));
-    f.host_callbacks = vec![HostCallback::new("cbs", "tick", sig(vec![], vec![]))];
+    f.host_callbacks = vec![
+        HostCallback::new("cbs", "tick", sig(vec![], vec![])),
+        // A string result: the closure's `String` goes to Go as malloc'd bytes.
+        HostCallback::new(
+            "cbs",
+            "upper",
+            sig(vec![GoType::name("string")], vec![GoType::name("string")]),
+        ),
+    ];
     f
 }
 
@@ -239,10 +247,10 @@ fn refused_inputs_are_typed_errors() {
         render_rust_module(&f),
         Err(HostError::SameElement { .. })
     ));
-    // A host callback with a handle parameter or a string result.
+    // A host callback with a handle parameter or two results.
     for s in [
         sig(vec![thing()], vec![]),
-        sig(vec![], vec![GoType::name("string")]),
+        sig(vec![], vec![GoType::name("string"), GoType::name("string")]),
     ] {
         let mut f = file();
         f.host_callbacks = vec![HostCallback::new(M, "bad", s)];
@@ -366,6 +374,60 @@ fn multi_line_types_go_files_are_gofmt_clean() {
     );
 }
 
+/// `rustfmt --check` of `text` (prints `SKIP:` when rustfmt is absent).
+pub fn rustfmt_check(name: &str, text: &str) {
+    let Ok(rustfmt) = which_rustfmt() else {
+        println!("SKIP: rustfmt not found");
+        return;
+    };
+    let dir = scratch(&format!("fmt-{name}"));
+    let path = dir.join("bindings.rs");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(&rustfmt)
+        .args(["--edition", "2024", "--check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: rustfmt --check:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// `rustc --edition 2024 -D warnings --crate-type lib` of `text` as a module, with handlepool.
+pub fn compile(name: &str, text: &str) {
+    let Some(rlib) = handlepool_rlib() else {
+        println!("SKIP: no handlepool rlib next to the test binary");
+        return;
+    };
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let dir = scratch(&format!("rustc-{name}"));
+    std::fs::write(dir.join("bindings.rs"), text).unwrap();
+    std::fs::write(
+        dir.join("lib.rs"),
+        "//! Test crate.\npub mod bindings {\n    //! Generated.\n    include!(\"bindings.rs\");\n}\n",
+    )
+    .unwrap();
+    let out = Command::new(&rustc)
+        .args(["--edition", "2024", "--crate-type", "lib", "-D", "warnings"])
+        .args(["--crate-name", "hostbind"])
+        .arg("--extern")
+        .arg(format!("handlepool={}", rlib.display()))
+        .arg("-L")
+        .arg(rlib.parent().unwrap())
+        .arg("--out-dir")
+        .arg(&dir)
+        .arg(dir.join("lib.rs"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: rustc -D warnings:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Rust doc comments name each channel's one-line canonical element type.
 #[test]
 fn multi_line_types_rust_docs_stay_on_one_line() {
@@ -379,4 +441,17 @@ fn multi_line_types_rust_docs_stay_on_one_line() {
             "{l}"
         );
     }
+}
+
+#[test]
+fn string_result_callbacks_copy_and_free_the_hosts_bytes() {
+    let f = callbacks_only();
+    let g = render_host_go(&f, &EmitContext::new()).unwrap();
+    assert!(g.contains("char **r0, size_t *r0_len, char *msg"), "{g}");
+    assert!(g.contains("C.free(unsafe.Pointer(res.r0))"), "{g}");
+    assert!(g.contains("var f func(string) string = r.call"), "{g}");
+    let r = render_rust_module(&f).unwrap();
+    assert!(r.contains("pub type UpperFn = dyn Fn(&str) -> String + Send + Sync;"));
+    assert!(r.contains("Ok(y) => host_string_out(y, r0, r0_len),"));
+    assert!(r.contains("fn malloc(size: usize) -> *mut c_void;"));
 }

@@ -1,0 +1,181 @@
+//! The typed API of bound packages (`HostFile::bound`) on the example module: snapshot,
+//! rustfmt-clean, compiles with `-D warnings`, doc comments cannot inject code, and every
+//! wrapper is declared with its C symbol.
+
+use crate::render::{compile, rustfmt_check};
+use apisurface::{GoType, Surface};
+use bind_render::{Class, PlanOptions, plan_packages};
+use goroutine_render::{ChannelShim, ShimFile};
+use host_render::{HostCallback, HostFile, render_rust_module};
+
+const M: &str = "example";
+const PKG: &str = "example.com/gobridge/example";
+
+fn surface() -> Surface {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/example/surface.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn event_ptr() -> GoType {
+    GoType::Pointer(Box::new(GoType::qualified(PKG, "Event")))
+}
+
+/// The example's host file as `gobridge generate` builds it: its two channel shims, a host
+/// callback for `func(int64) bool`, and the bound package.
+pub fn example_file() -> HostFile {
+    example_file_of(surface())
+}
+
+fn example_file_of(surface: Surface) -> HostFile {
+    let mut shims = ShimFile::new(M);
+    shims.package = "main".into();
+    shims.channels = vec![
+        ChannelShim::new(M, event_ptr()).base("ptr_example_event"),
+        ChannelShim::new(M, GoType::name("int64")).base("int64"),
+    ];
+    let opts = PlanOptions {
+        module: M.into(),
+        target: "example.com/gobridge/example/gobridge/cgo".into(),
+        chan_bases: shims
+            .channels
+            .iter()
+            .map(|c| (c.elem.to_string(), c.base.clone()))
+            .collect(),
+        ..Default::default()
+    };
+    let mut f = HostFile::new(shims);
+    f.host_callbacks = vec![HostCallback::new(
+        M,
+        "countif_keep",
+        apisurface::Signature {
+            type_params: vec![],
+            params: vec![apisurface::ParamDecl {
+                name: None,
+                ty: GoType::name("int64"),
+            }],
+            results: vec![apisurface::ParamDecl {
+                name: None,
+                ty: GoType::name("bool"),
+            }],
+        },
+    )];
+    f.bound = plan_packages(&surface, &[PKG], &opts);
+    f
+}
+
+#[test]
+fn example_module_snapshot() {
+    insta::assert_snapshot!(render_rust_module(&example_file()).unwrap());
+}
+
+#[test]
+fn example_module_is_rustfmt_clean_and_compiles() {
+    let text = render_rust_module(&example_file()).unwrap();
+    rustfmt_check("bind-example", &text);
+    compile("bind-example", &text);
+}
+
+#[test]
+fn every_wrapper_has_a_declaration_and_a_safe_function() {
+    let f = example_file();
+    let text = render_rust_module(&f).unwrap();
+    let pkg = &f.bound[0];
+    assert!(pkg.funcs.len() >= 12, "{}", pkg.funcs.len());
+    for w in &pkg.funcs {
+        assert!(
+            text.contains(&format!("#[link_name = \"{}\"]", w.c_symbol)),
+            "{}",
+            w.c_symbol
+        );
+        assert!(
+            text.contains(&format!("pub fn {}(", w.rust_name)),
+            "{}",
+            w.rust_name
+        );
+    }
+    for sym in f.symbols() {
+        assert!(text.contains(&format!("\"{sym}\"")), "{sym}");
+    }
+    // The shapes the brief asks for.
+    for want in [
+        "pub mod example {",
+        "pub struct Counter(pub(super) super::BoundHandle);",
+        "pub fn add(&self, k: i64) -> super::GoResult<i64> {",
+        "pub fn zero() -> super::GoResult<Counter> {",
+        "pub fn new_counter() -> super::GoResult<Counter> {",
+        "keep: &super::GoCallback<super::CountifKeepFn>,",
+        "pub fn events(names: &[&str]) -> super::GoResult<super::GoChan<super::PtrExampleEventValue>> {",
+        "impl ::core::convert::From<super::PtrExampleEventValue> for Event {",
+        "pub fn set_name(&self, v: &str) -> super::GoResult<()> {",
+    ] {
+        assert!(text.contains(want), "missing {want:?}");
+    }
+}
+
+/// A package whose Go names are Rust's prelude names, whose docs try to break out of the
+/// comment, and whose functions take every class.
+fn hostile() -> Surface {
+    let text = r#"{"module":"example.com/h","packages":[{"import_path":"example.com/h","name":"h",
+      "types":[
+        {"name":"Result","kind":"struct","doc":"Result is a struct.\n*/ } fn evil() {} /*\u0007\u202e",
+         "methods":[{"name":"IsNil","receiver":"Result","receiver_pointer":true,
+           "results":[{"name":"","type":"bool"}],"doc":"IsNil is Go's own."}]},
+        {"name":"FLAG","kind":"basic","underlying":"int"},
+        {"name":"String","kind":"basic","underlying":"string","doc":"String is a string."},
+        {"name":"Vec","kind":"basic","underlying":"float64","doc":""},
+        {"name":"Drop","kind":"interface","doc":"Drop has methods."},
+        {"name":"Option","kind":"basic","underlying":"int32"}],
+      "funcs":[
+        {"name":"Make","params":[{"name":"s","type":"example.com/h.String"},{"name":"v","type":"example.com/h.Vec"}],
+         "results":[{"name":"","type":"*example.com/h.Result"},{"name":"","type":"example.com/h.Option"},{"name":"","type":"error"}],
+         "doc":"Make makes.\n}\n#[cfg(any())]"},
+        {"name":"All","params":[{"name":"b","type":"[]byte"},{"name":"xs","type":"[]float64"},{"name":"ss","type":"[]string"},
+           {"name":"d","type":"example.com/h.Drop"},{"name":"r","type":"example.com/h.Result"}],
+         "results":[{"name":"","type":"[]byte"},{"name":"","type":"[]int32"},{"name":"","type":"[]string"},
+           {"name":"","type":"example.com/h.String"},{"name":"","type":"example.com/h.Vec"},{"name":"","type":"any"}]},
+        {"name":"Join","params":[{"name":"sep","type":"string"},{"name":"parts","type":"[]string"}],"variadic":true,
+         "results":[{"name":"","type":"string"}]}],
+      "consts":[{"name":"Greeting","type":"untyped string","const":"\"hi \\\"there\\\"\""},
+                {"name":"Big","type":"untyped int","const":"42"},
+                {"name":"Flag","type":"untyped int","const":"1"}]}]}"#;
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn hostile_names_and_docs_stay_inert() {
+    let surface = hostile();
+    let opts = PlanOptions {
+        module: "h".into(),
+        target: "example.com/h/gobridge/cgo".into(),
+        ..Default::default()
+    };
+    let mut f = HostFile::new(ShimFile::new("h"));
+    f.bound = plan_packages(&surface, &[], &opts);
+    let pkg = &f.bound[0];
+    assert!(
+        pkg.funcs.iter().any(|w| w.go_name == "All"),
+        "{:?}",
+        pkg.skipped
+    );
+    assert!(pkg.funcs.iter().any(|w| {
+        w.params
+            .iter()
+            .any(|p| matches!(p.class, Class::StringSlice))
+    }));
+    // Go's own IsNil and a constant named like a type are renamed, not duplicated.
+    let renamed: Vec<&str> = pkg.renames.iter().map(|r| r.used.as_str()).collect();
+    assert!(renamed.contains(&"is_nil_2"), "{renamed:?}");
+    assert!(renamed.contains(&"FLAG_2"), "{renamed:?}");
+    let text = render_rust_module(&f).unwrap();
+    assert!(!text.contains('\u{202e}') && !text.contains('\u{7}'));
+    for l in text.lines() {
+        if l.contains("evil") || l.contains("#[cfg(any())]") {
+            assert!(l.trim_start().starts_with("///"), "{l}");
+        }
+    }
+    rustfmt_check("bind-hostile", &text);
+    compile("bind-hostile", &text);
+}

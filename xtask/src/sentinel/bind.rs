@@ -1,0 +1,311 @@
+//! Sentinel step `bind`: the typed Rust API of bound packages (issue 15's Rust side), end to
+//! end on the example module.
+//!
+//! 1. `gobridge generate` on `testdata/example` (real go-ingest); the generated Rust module is
+//!    rustfmt-clean.
+//! 2. The cgo package builds as a c-archive (`libexample.a`); every `extern "C"` declaration of
+//!    the Rust module — shims, host callbacks and every binding wrapper — matches the prototype
+//!    cgo wrote in `libexample.h`, and every binding wrapper and handle helper prototype is
+//!    declared in Rust.
+//! 3. `testdata/bind-drivers/example` (its own workspace and target dir) includes the module,
+//!    is clippy-clean (`-D warnings`), builds with `RUSTFLAGS=-D warnings` and runs: it calls
+//!    every exported function, method and field of the example through the typed API only,
+//!    from two threads at once, and must end with `PASS` after both handle tables are empty.
+//!    It runs against an archive built with the default cgocheck and one built with
+//!    `GOEXPERIMENT=cgocheck2`.
+//! 4. `strings` and `strconv` from the Go standard library (a go-ingest surface) are planned and
+//!    bound the same way (gofmt, vet, prototypes, both cgocheck modes), and
+//!    `testdata/bind-drivers/std` calls a few of them (`strings::to_upper`, `strings::split` →
+//!    `Vec<String>`, `strings::map` with a Rust closure, `strconv::atoi`'s error as
+//!    `GoError::Go` with Go's message).
+
+use super::Ctx;
+use super::gobridge::{build_gobridge, gobridge};
+use crate::util::{self, build_c_archive, root, scratch, write};
+use anyhow::{Context, Result, bail};
+use apisurface::{EmitContext, GoType};
+use bind_render::{PlanOptions, plan_packages, render_bind_file};
+use goroutine_render::{RuntimeOptions, ShimFile, render_runtime, render_shim_file};
+use host_render::{HostCallback, HostFile, check_prototypes, render_host_go, render_rust_module};
+use std::path::Path;
+use std::process::Command;
+
+/// The module flat name of the example.
+const MODULE: &str = "example";
+
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let bin = build_gobridge()?;
+    let out = scratch("bind-example")?;
+    util::run(
+        gobridge(&bin, ctx)
+            .arg("generate")
+            .arg("--dir")
+            .arg(root().join("testdata/example"))
+            .arg("--out")
+            .arg(&out),
+    )?;
+    let bindings = out.join("rust").join(format!("mochi_{MODULE}.rs"));
+    let rust = std::fs::read_to_string(&bindings)
+        .with_context(|| format!("reading {}", bindings.display()))?;
+    if !rust.contains("pub mod example {") {
+        bail!("the generated Rust module has no `pub mod example`");
+    }
+    match which::which("rustfmt") {
+        Ok(rustfmt) => {
+            util::run(
+                Command::new(rustfmt)
+                    .args(["--edition", "2024", "--check"])
+                    .arg(&bindings),
+            )
+            .context("the generated Rust module is not rustfmt-clean")?;
+            println!("bind: generated Rust module is rustfmt-clean");
+        }
+        Err(_) => println!("SKIP: rustfmt not found: rustfmt check of the generated module"),
+    }
+    let cgo = out.join("cgo");
+    for (name, experiment) in [("default", None), ("cgocheck2", Some("cgocheck2"))] {
+        let lib = out.join(format!("lib-{name}"));
+        std::fs::create_dir_all(&lib)?;
+        build_c_archive(
+            &ctx.go,
+            &cgo,
+            ".",
+            &lib.join(format!("lib{MODULE}.a")),
+            experiment,
+        )?;
+        if name == "default" {
+            let header = std::fs::read_to_string(lib.join(format!("lib{MODULE}.h")))?;
+            // Every binding wrapper and handle helper must be declared; the Go-func callback
+            // shims (`*_cb_call`) have no Rust binding (host-render binds host closures).
+            let prefixes = [
+                format!("mochi_{MODULE}_{MODULE}_"),
+                format!("mochi_{MODULE}_dup"),
+                format!("mochi_{MODULE}_is_nil"),
+                format!("mochi_{MODULE}_release"),
+                format!("mochi_{MODULE}_free"),
+            ];
+            let prefixes: Vec<&str> = prefixes.iter().map(String::as_str).collect();
+            match check_prototypes(&header, &rust, &prefixes) {
+                Ok(names) => {
+                    let wrappers = names
+                        .iter()
+                        .filter(|n| n.starts_with(&format!("mochi_{MODULE}_{MODULE}_")))
+                        .count();
+                    if wrappers < 14 {
+                        bail!("only {wrappers} binding wrappers were checked against the header");
+                    }
+                    println!(
+                        "bind: {} Rust extern declarations ({wrappers} binding wrappers) match libexample.h prototype by prototype",
+                        names.len()
+                    );
+                }
+                Err(errs) => {
+                    let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+                    bail!(
+                        "the Rust declarations and libexample.h disagree:\n{}",
+                        list.join("\n")
+                    );
+                }
+            }
+            clippy_driver("example", &lib, &bindings, MODULE)?;
+        }
+        let exe = build_crate("example", &lib, &bindings, MODULE)?;
+        let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
+        let text = String::from_utf8_lossy(&o.stdout);
+        match text.lines().rev().find(|l| !l.trim().is_empty()) {
+            Some(l) if l.starts_with("PASS") => println!("bind: archive ({name}): {l}"),
+            _ => bail!("bind driver did not end with PASS:\n{text}"),
+        }
+    }
+    std_leg(ctx)
+}
+
+/// The std packages the second leg binds.
+const STD: [&str; 2] = ["strings", "strconv"];
+/// Their module flat name.
+const STD_MODULE: &str = "gostd";
+
+/// Binds `strings` and `strconv` from the Go standard library (go-ingest surface → plan →
+/// wrappers, runtime, shims, host callbacks → c-archive) and runs `testdata/bind-drivers/std`.
+fn std_leg(ctx: &Ctx) -> Result<()> {
+    let dir = scratch("bind-std")?;
+    let opts = go_ingest::Options::default().go(&ctx.go).dir(&dir);
+    let surface = go_ingest::ingest(&STD, &opts)
+        .context("ingesting strings and strconv")?
+        .into_surface()
+        .context("reading the std surface")?;
+    let target = "example.com/gobridge/bindstd";
+    let mut shims = ShimFile::new(STD_MODULE);
+    shims.package = "main".into();
+    let popts = PlanOptions {
+        module: STD_MODULE.into(),
+        target: target.into(),
+        ..Default::default()
+    };
+    let plan = plan_packages(&surface, &STD, &popts);
+    let bound: usize = plan.iter().map(|p| p.funcs.len()).sum();
+    let skipped: usize = plan.iter().map(|p| p.skipped.len()).sum();
+    println!(
+        "bind: std: {bound} wrappers planned for strings and strconv, {skipped} symbols skipped"
+    );
+    let bind_go = render_bind_file(&plan, &surface, &popts)?;
+    // Rust closures for the func parameters host callbacks can carry (`func(rune) bool`, ...).
+    let mut host = HostFile::new(shims.clone());
+    let mut sigs: Vec<String> = Vec::new();
+    for f in plan.iter().flat_map(|p| &p.funcs) {
+        for v in &f.params {
+            if let bind_render::Class::Func { signature } = &v.class {
+                if !sigs.contains(signature) {
+                    sigs.push(signature.clone());
+                }
+            }
+        }
+    }
+    for (i, sig) in sigs.iter().enumerate() {
+        let Ok(GoType::Func(s)) = apisurface::parse_type(sig) else {
+            continue;
+        };
+        let base = match sig.as_str() {
+            "func(rune) bool" => "rune_pred".to_string(),
+            "func(rune) rune" => "rune_map".to_string(),
+            _ => format!("f{i}"),
+        };
+        let h = HostCallback::new(STD_MODULE, base, s);
+        let mut one = HostFile::new(shims.clone());
+        one.host_callbacks = vec![h.clone()];
+        if render_host_go(&one, &EmitContext::new()).is_ok() {
+            host.host_callbacks.push(h);
+        }
+    }
+    host.bound = plan;
+    let rust = render_rust_module(&host)?;
+    let cgo = dir.join("cgo");
+    std::fs::create_dir_all(&cgo)?;
+    write(&cgo.join("go.mod"), format!("module {target}\n\ngo 1.21\n"))?;
+    write(
+        &cgo.join("mochi_rt.go"),
+        render_runtime(&RuntimeOptions {
+            package: "main".into(),
+            ..RuntimeOptions::default()
+        })?,
+    )?;
+    write(
+        &cgo.join("mochi_shims.go"),
+        render_shim_file(&shims, &EmitContext::new())?,
+    )?;
+    write(&cgo.join("mochi_bind.go"), &bind_go)?;
+    write(
+        &cgo.join("mochi_host.go"),
+        render_host_go(&host, &EmitContext::new())?,
+    )?;
+    write(
+        &cgo.join("main.go"),
+        "//go:build mochi_wrap\n\npackage main\n\nfunc main() {}\n",
+    )?;
+    util::gofmt_check(&ctx.go, &cgo)?;
+    util::run(util::go_cmd(&ctx.go, &cgo).args(["vet", "-tags", "mochi_wrap", "."]))?;
+    let bindings = dir.join("bindings.rs");
+    write(&bindings, &rust)?;
+    if let Ok(rustfmt) = which::which("rustfmt") {
+        util::run(
+            Command::new(rustfmt)
+                .args(["--edition", "2024", "--check"])
+                .arg(&bindings),
+        )
+        .context("the generated std Rust module is not rustfmt-clean")?;
+    }
+    for (name, experiment) in [("default", None), ("cgocheck2", Some("cgocheck2"))] {
+        let lib = dir.join(format!("lib-{name}"));
+        std::fs::create_dir_all(&lib)?;
+        build_c_archive(
+            &ctx.go,
+            &cgo,
+            ".",
+            &lib.join(format!("lib{STD_MODULE}.a")),
+            experiment,
+        )?;
+        if name == "default" {
+            let header = std::fs::read_to_string(lib.join(format!("lib{STD_MODULE}.h")))?;
+            let prefix = format!("mochi_{STD_MODULE}_");
+            match check_prototypes(&header, &rust, &[&prefix]) {
+                Ok(names) => println!(
+                    "bind: std: {} Rust extern declarations match lib{STD_MODULE}.h",
+                    names.len()
+                ),
+                Err(errs) => {
+                    let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+                    bail!(
+                        "the std Rust declarations and lib{STD_MODULE}.h disagree:\n{}",
+                        list.join("\n")
+                    );
+                }
+            }
+        }
+        if name == "default" {
+            clippy_driver("std", &lib, &bindings, STD_MODULE)?;
+        }
+        let exe = build_crate("std", &lib, &bindings, STD_MODULE)?;
+        let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
+        let text = String::from_utf8_lossy(&o.stdout);
+        match text.lines().rev().find(|l| !l.trim().is_empty()) {
+            Some(l) if l.starts_with("PASS") => println!("bind: std archive ({name}): {l}"),
+            _ => bail!("std bind driver did not end with PASS:\n{text}"),
+        }
+    }
+    Ok(())
+}
+
+/// Builds the driver crate `testdata/bind-drivers/<name>` against `lib<lib_name>.a` in `lib`.
+fn build_crate(
+    name: &str,
+    lib: &Path,
+    bindings: &Path,
+    lib_name: &str,
+) -> Result<std::path::PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let target = driver_target(name);
+    util::run(
+        Command::new(&cargo)
+            .args(["build", "--quiet", "--manifest-path"])
+            .arg(root().join(format!("testdata/bind-drivers/{name}/Cargo.toml")))
+            .arg("--target-dir")
+            .arg(&target)
+            .env("MOCHI_BIND_LIB_DIR", lib)
+            .env("MOCHI_BIND_BINDINGS", bindings)
+            .env("MOCHI_BIND_LIB", lib_name)
+            .env("RUSTFLAGS", "-D warnings"),
+    )?;
+    Ok(target.join("debug").join("bind-driver"))
+}
+
+fn driver_target(name: &str) -> std::path::PathBuf {
+    root()
+        .join("target")
+        .join("xtask")
+        .join(format!("bind-{name}-driver"))
+}
+
+/// `cargo clippy -D warnings` over the driver crate, which includes the generated module.
+fn clippy_driver(name: &str, lib: &Path, bindings: &Path, lib_name: &str) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let probe = Command::new(&cargo).args(["clippy", "--version"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        println!("SKIP: cargo clippy not found: clippy over the generated module");
+        return Ok(());
+    }
+    util::run(
+        Command::new(&cargo)
+            .args(["clippy", "--quiet", "--all-targets", "--manifest-path"])
+            .arg(root().join(format!("testdata/bind-drivers/{name}/Cargo.toml")))
+            .arg("--target-dir")
+            .arg(driver_target(name))
+            .env("MOCHI_BIND_LIB_DIR", lib)
+            .env("MOCHI_BIND_BINDINGS", bindings)
+            .env("MOCHI_BIND_LIB", lib_name)
+            .env_remove("RUSTFLAGS")
+            .args(["--", "-D", "warnings"]),
+    )
+    .context("clippy finds problems in the bind driver or the generated module")?;
+    println!("bind: {name} driver and generated module are clippy-clean (-D warnings)");
+    Ok(())
+}
