@@ -491,8 +491,10 @@ fn fill(tpl: &str, values: &[(&str, &str)]) -> Result<String, HostError> {
     apisurface::template::fill(tpl, values).map_err(HostError::Template)
 }
 
-/// A function signature as rustfmt lays it out: on one line when it fits in [`WIDTH`], else one
-/// parameter per line.
+/// A function signature as rustfmt lays it out (measured; see the layout tests): an item with a
+/// body stays on one line up to [`WIDTH`]; a declaration (`;`) up to one column less, and one
+/// that is exactly [`WIDTH`] keeps its parameters on the line and moves `-> R;` to the next;
+/// anything longer has one parameter per line.
 pub(crate) fn fn_sig(
     indent: usize,
     head: &str,
@@ -501,24 +503,15 @@ pub(crate) fn fn_sig(
     end: &str,
 ) -> String {
     let pad = " ".repeat(indent);
-    let joined = params.join(", ");
-    // rustfmt's rule (`rewrite_fn_base`): the parameters stay on one line when they fit the
-    // budget left after the prefix, `)` and the return type; then the return type moves to the
-    // next line when the signature plus two columns (room for ` {`) passes the width.
-    let ret_len = ret.map_or(0, |r| r.len() + 3);
-    let prefix_len = indent + head.len() + 1;
-    let budget = WIDTH.saturating_sub(prefix_len + ret_len + 1);
-    if budget > 0 && joined.len() <= budget {
-        let line = format!("{pad}{head}({joined})");
-        // Measured: rustfmt moves only a declaration's return type (`;`); an item with a body
-        // goes vertical instead.
-        let too_wide = line.len() + ret_len + 1 + 2 > WIDTH;
-        return match ret {
-            Some(r) if too_wide && end == ";" => format!("{line}\n{pad}-> {r}{end}\n"),
-            Some(_) if too_wide => vertical(&pad, head, params, ret, end),
-            Some(r) => format!("{line} -> {r}{end}\n"),
-            None => format!("{line}{end}\n"),
-        };
+    let line = format!("{pad}{head}({})", params.join(", "));
+    let ret_text = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
+    let one = format!("{line}{ret_text}{end}");
+    let decl = end == ";";
+    if one.len() <= WIDTH - usize::from(decl) {
+        return one + "\n";
+    }
+    if let (true, Some(r)) = (decl && one.len() == WIDTH, ret) {
+        return format!("{line}\n{pad}-> {r}{end}\n");
     }
     vertical(&pad, head, params, ret, end)
 }
@@ -1102,6 +1095,39 @@ mod tests {
         push_let_st(&mut s, 4, &call, false);
         assert!(s.starts_with("    let st = some_function(\n        an_argument,\n"));
         assert!(s.ends_with("    );\n"), "{s}");
+    }
+
+    /// The layouts rustfmt 1.95 gives (measured with `rustfmt --emit stdout` on these lines).
+    #[test]
+    fn fn_sig_follows_rustfmt() {
+        let p: Vec<String> = [
+            "call: VisitCallFn",
+            "drop: HostDropFn",
+            "id: u64",
+            "out: *mut u64",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let sig = |name: &str, end: &str| {
+            fn_sig(
+                8,
+                &format!("pub(super) fn {name}"),
+                &p,
+                Some("RawStatus"),
+                end,
+            )
+        };
+        // 99 columns: one line; exactly 100: `-> R;` moves; 101: vertical.
+        assert_eq!(sig("ne", ";").lines().count(), 1);
+        assert_eq!(
+            sig("new", ";"),
+            "        pub(super) fn new(call: VisitCallFn, drop: HostDropFn, id: u64, out: *mut u64)\n        -> RawStatus;\n"
+        );
+        assert_eq!(sig("new1", ";").lines().count(), 6);
+        // With a body, 100 columns still fit, 101 go vertical.
+        assert_eq!(sig("new", " {").lines().count(), 1);
+        assert_eq!(sig("new1", " {").lines().count(), 6);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             .arg("--out")
             .arg(&out),
     )?;
-    let bindings = out.join("rust").join(format!("mochi_{MODULE}.rs"));
+    let bindings = out.join(apisurface::names::file::rust_module(MODULE));
     let rust = std::fs::read_to_string(&bindings)
         .with_context(|| format!("reading {}", bindings.display()))?;
     if !rust.contains("pub mod example {") {
