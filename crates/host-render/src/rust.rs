@@ -1125,9 +1125,9 @@ mod tests {
             "        pub(super) fn new(call: VisitCallFn, drop: HostDropFn, id: u64, out: *mut u64)\n        -> RawStatus;\n"
         );
         assert_eq!(sig("new1", ";").lines().count(), 6);
-        // With a body, 100 columns still fit, 101 go vertical.
-        assert_eq!(sig("new", " {").lines().count(), 1);
-        assert_eq!(sig("new1", " {").lines().count(), 6);
+        // With a body (` {` is one column more than `;`), 100 columns still fit, 101 do not.
+        assert_eq!(sig("ne", " {").lines().count(), 1);
+        assert_eq!(sig("new", " {").lines().count(), 6);
     }
 
     #[test]
