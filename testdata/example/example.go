@@ -82,3 +82,9 @@ func MapWords(s string, f func(string) string) string {
 
 // Double returns 2x.
 func Double(x int64) int64 { return 2 * x }
+
+// Adder returns a func that adds n: a C or Rust caller gets it as a func handle and calls it
+// through the callback shim.
+func Adder(n int64) func(int64) int64 {
+	return func(x int64) int64 { return x + n }
+}

@@ -1,6 +1,8 @@
 // Drives the c-archive that `gobridge generate` builds from testdata/example: the int64 channel
-// shims (with the buffer of 4 set in gobridge.toml), close-then-drain, and the bad-ID statuses.
+// shims (with the buffer of 4 set in gobridge.toml), close-then-drain, the bad-ID statuses, a
+// func handle from a bound function called through its callback shim, and a per-call panic text.
 #include <stdio.h>
+#include <string.h>
 #include "libexample.h"
 #include "check.h"
 
@@ -37,6 +39,28 @@ int main(void) {
 	uint64_t ev = 0;
 	CHECK("wrong kind", mochi_example_ptr_example_event_chan_recv(ch, &ev), MOCHI_WRONG_KIND);
 	CHECK("free 2", mochi_example_int64_chan_free(ch), MOCHI_OK);
+	// The positive path of a callback shim: a bound Go function hands out a func handle
+	// (Adder(5) is func(x) x+5), the callback shim calls it, release frees it.
+	uint64_t add5 = 0;
+	mochi_bytes msg = {0, 0};
+	CHECK("Adder", mochi_example_example_Adder(5, &add5, &msg), MOCHI_OK);
+	CHECK("Adder gives a func handle", add5 != 0, 1);
+	CHECK("Adder leaves no message", msg.data == NULL && msg.len == 0, 1);
+	int64_t sum = 0;
+	CHECK("cb_call", mochi_example_adder_cb_call(add5, 37, &sum, &msg), MOCHI_OK);
+	CHECK("cb_call result", sum, 42);
+	CHECK("cb_call no message", msg.data == NULL, 1);
+	CHECK("cb_call again", mochi_example_adder_cb_call(add5, -5, &sum, NULL), MOCHI_OK);
+	CHECK("cb_call result again", sum, 0);
+	CHECK("cb_call wrong kind", mochi_example_countif_keep_cb_call(add5, 1, &keep, NULL), MOCHI_WRONG_KIND);
+	CHECK("cb_release", mochi_example_adder_cb_release(add5), MOCHI_OK);
+	CHECK("cb_call after release", mochi_example_adder_cb_call(add5, 1, &sum, NULL), MOCHI_UNKNOWN_HANDLE);
+	// A Go error from a bound function comes back in this call's message slot: a nil *Counter
+	// receiver panics inside Go, reported as MOCHI_PANIC with the runtime's text.
+	int64_t total = 0;
+	CHECK("method on nil handle", mochi_example_example_Counter_Add(0, 1, &total, &msg), MOCHI_PANIC);
+	CHECK("panic message", msg.data != NULL && strstr(msg.data, "nil pointer") != NULL, 1);
+	mochi_example_free(msg.data);
 	CHECK("live at end", mochi_example_live(), 0);
 	if (failures) {
 		fprintf(stderr, "example driver: %d failures\n", failures);

@@ -128,6 +128,10 @@ fn callbacks() {
         other => check(false, &format!("panicking closure: {other:?}")),
     }
     map_words();
+    // A Go func handed out by a bound function is a Go value the host owns (released on drop).
+    let add5 = example::adder(5).expect("adder");
+    check(!add5.is_nil(), "adder gives a func handle");
+    drop(add5);
 }
 
 fn nil_handles() {
