@@ -108,6 +108,22 @@ struct Slot<T> {
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
+impl<T> Slot<T> {
+    /// Stores a new state. Only the slot's owner (or a thread holding the list it is on)
+    /// stores; everyone else changes the state with read-modify-writes.
+    #[inline(always)]
+    fn set_state(&self, state: u64, order: std::sync::atomic::Ordering) {
+        // Under loom the store is a swap (the same as a store in the memory model): loom 0.7
+        // can let the owner's next load return the value of another thread's `fetch_add(0)`
+        // (the exhaustion check's read) that came before the owner's plain store, as if the
+        // store were lost, which C++ coherence rules out.
+        #[cfg(loom)]
+        self.state.swap(state, order);
+        #[cfg(not(loom))]
+        self.state.store(state, order);
+    }
+}
+
 /// A cache-line aligned run of slots.
 #[repr(align(64))]
 struct Group<T> {
@@ -147,7 +163,12 @@ fn locate(index: u32) -> (usize, usize, usize) {
 /// transient) state, or `None` if the slot is not FREE (someone else took it).
 #[inline]
 fn claim<T>(slot: &Slot<T>) -> Option<u64> {
-    let mut s = slot.state.load(Relaxed);
+    claim_from(slot, slot.state.load(Relaxed))
+}
+
+/// [`claim`] starting from a state already read (a compare-exchange failure reads the latest).
+#[inline]
+fn claim_from<T>(slot: &Slot<T>, mut s: u64) -> Option<u64> {
     while s & FREE != 0 {
         // Acquire: pairs with the Release store that set FREE, after the previous value
         // was moved out, so our write of the new value comes after it.
@@ -351,7 +372,7 @@ impl<T> HandlePool<T> {
             unsafe { (*p).write(value) };
         });
         // Publish: the Release pairs with the Acquire of `resolve`/`release`/`take`.
-        slot.state.store(state | LIVE, Release);
+        slot.set_state(state | LIVE, Release);
         match cache {
             Some(c) => Cache::bump(&c.acquired),
             None => {
@@ -672,8 +693,7 @@ impl<T> HandlePool<T> {
             return;
         }
         // Release: the value's move-out happens before the next owner's claim (Acquire).
-        slot.state
-            .store((u64::from(generation + 1) << 32) | FREE, Release);
+        slot.set_state((u64::from(generation + 1) << 32) | FREE, Release);
         match cache {
             Some(c) => {
                 self.push_cached(c, index);
@@ -690,8 +710,7 @@ impl<T> HandlePool<T> {
     /// on no list) and its ticket goes back to the counter.
     #[cold]
     fn retire(&self, cache: Option<&Cache>, slot: &Slot<T>) {
-        slot.state
-            .store((u64::from(MAX_GENERATION) << 32) | IDLE, Release);
+        slot.set_state((u64::from(MAX_GENERATION) << 32) | IDLE, Release);
         self.count_release(cache);
         self.refund();
     }
@@ -708,6 +727,11 @@ impl<T> HandlePool<T> {
     fn take_tickets(&self, want: usize) -> usize {
         let tickets = &self.shared.tickets;
         let mut have = tickets.load(Relaxed);
+        if have == 0 {
+            // Slow path: make sure with a read-modify-write, which reads the latest value (a
+            // plain load may be older, which under loom it can stay forever).
+            have = tickets.fetch_add(0, SeqCst);
+        }
         loop {
             if have == 0 {
                 return 0;
@@ -798,7 +822,7 @@ impl<T> HandlePool<T> {
         let first = batch.pop().unwrap_or_else(|| minted_without_chunk());
         for (i, s) in batch {
             // Release: as in `free_unguarded`.
-            self.slot_of_minted(i).state.store(s | FREE, Release);
+            self.slot_of_minted(i).set_state(s | FREE, Release);
             match cache {
                 Some(c) => self.push_cached(c, i),
                 None => self.shared.overflow.lock().with(|v| v.push(i)),
@@ -818,7 +842,7 @@ impl<T> HandlePool<T> {
                     // Ours under the lock (the pusher's IDLE store is ordered before it).
                     let slot = self.slot_of_minted(i);
                     let s = slot.state.load(Relaxed) & !IDLE;
-                    slot.state.store(s, Relaxed);
+                    slot.set_state(s, Relaxed);
                     (i, s)
                 })
                 .collect()
@@ -831,7 +855,7 @@ impl<T> HandlePool<T> {
         let Some(base) = base else {
             self.shared.spare.lock().with(|sp| {
                 for (i, s) in out {
-                    self.slot_of_minted(i).state.store(s | IDLE, Relaxed);
+                    self.slot_of_minted(i).set_state(s | IDLE, Relaxed);
                     sp.push(i);
                 }
             });
@@ -847,10 +871,10 @@ impl<T> HandlePool<T> {
             // is on no list and not LIVE or FREE, so others only read it.
             let s = 1 << 32;
             if out.len() < n {
-                slot.state.store(s, Relaxed);
+                slot.set_state(s, Relaxed);
                 out.push((index, s));
             } else {
-                slot.state.store(s | IDLE, Relaxed);
+                slot.set_state(s | IDLE, Relaxed);
                 extra.push(index);
             }
         }
@@ -913,7 +937,8 @@ impl<T> HandlePool<T> {
             };
             let s = slot.state.fetch_add(0, SeqCst);
             if s & FREE != 0 {
-                return Err(match claim(slot) {
+                // From `s`, the latest value: a plain load may be older (under loom, forever).
+                return Err(match claim_from(slot, s) {
                     Some(st) => Verdict::Claimed((i, st)),
                     None => Verdict::Busy,
                 });
@@ -936,12 +961,10 @@ impl<T> HandlePool<T> {
         let value = unsafe { self.move_out(slot) };
         if generation == MAX_GENERATION {
             // Retired: its ticket was refunded at release time.
-            slot.state
-                .store((u64::from(MAX_GENERATION) << 32) | IDLE, Release);
+            slot.set_state((u64::from(MAX_GENERATION) << 32) | IDLE, Release);
         } else {
             // Its ticket was refunded at release time: it rejoins as a spare.
-            slot.state
-                .store((u64::from(generation + 1) << 32) | IDLE, Release);
+            slot.set_state((u64::from(generation + 1) << 32) | IDLE, Release);
             self.shared.spare.lock().with(|sp| sp.push(index));
         }
         drop(value);
@@ -951,8 +974,7 @@ impl<T> HandlePool<T> {
     pub(crate) fn force_generation(&self, id: HandleId, generation: u32) {
         let (slot, _, _) = self.lookup(id).expect("slot exists");
         let s = slot.state.load(Relaxed);
-        slot.state
-            .store((u64::from(generation) << 32) | (s & FLAGS), Relaxed);
+        slot.set_state((u64::from(generation) << 32) | (s & FLAGS), Relaxed);
     }
 }
 
