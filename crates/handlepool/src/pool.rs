@@ -1422,7 +1422,7 @@ mod unbounded_tests {
     use std::sync::{Arc, mpsc};
 
     #[test]
-    fn private_ring_reuses_slots_and_counts_exactly() {
+    fn private_cache_reuses_slots_and_counts_exactly() {
         let pool = HandlePool::unbounded();
         let first: Vec<_> = (0..10).map(|i| pool.acquire(i).unwrap()).collect();
         assert_eq!(pool.live(), 10);
@@ -1481,7 +1481,7 @@ mod unbounded_tests {
         let max_slot = producer.join().unwrap();
         consumer.join().unwrap();
         assert_eq!(pool.live(), 0);
-        // In flight: <= 8 queued + 2 in hand; hidden in the consumer's private ring: <= 64;
+        // In flight: <= 8 queued + 2 in hand; hidden in the consumer's private cache: <= 64;
         // minting rounds up to groups of 8. Far below `n` if freed slots are found again.
         assert!(
             max_slot < 256,
