@@ -81,8 +81,9 @@
 //!   owner pops an entry and claims the slot (one compare-exchange; an entry whose slot someone
 //!   else claimed meanwhile is skipped), so an acquire/release pair costs two read-modify-writes
 //!   (claim, clear `LIVE`) and touches only the thread's cache line and the slot's. A thread
-//!   whose cache is empty claims a slot named on the shared list or in another thread's cache
-//!   (live or exited), then takes tickets, then runs the exhaustion check (below).
+//!   whose cache is empty claims a slot named on the shared list, else takes tickets and mints
+//!   slots of its own (so threads' hot slots do not share cache lines), else claims a slot
+//!   named in another thread's cache (live or exited), else runs the exhaustion check (below).
 //! * **Unbounded pools** have no tickets to keep findable, so a cache is private to its owner:
 //!   it pops without a claim, and a pair costs one read-modify-write (clear `LIVE`). Freed
 //!   slots beyond 64 per thread go to the shared list, where other threads reuse them.

@@ -309,3 +309,32 @@ fn loom_exiting_thread_keeps_no_ticket_and_pool_drop_drops_once() {
         );
     });
 }
+
+#[test]
+fn loom_spilled_slots_are_claimed_from_the_shared_list() {
+    // Cap 3 and 2-entry caches (under loom): freeing 3 slots on the main thread spills its
+    // cache's older half to the shared list. Another thread claims from the list while the
+    // main thread pops its cache: both succeed (at most 2 live) and the ticket count holds.
+    check(|| {
+        let pool = Arc::new(HandlePool::with_max_handles(3));
+        let ids: Vec<_> = (0..3).map(|i| pool.acquire(i).unwrap()).collect();
+        for id in &ids {
+            assert!(pool.release(*id));
+        }
+        let other = {
+            let pool = pool.clone();
+            thread::spawn(move || pool.acquire(10).expect("3 free tickets: no Exhausted"))
+        };
+        let mine = pool.acquire(11).expect("3 free tickets: no Exhausted");
+        let theirs = other.join().unwrap();
+        assert_ne!(mine.slot(), theirs.slot());
+        assert_eq!(pool.live(), 2);
+        let third = pool.acquire(12).expect("one ticket left");
+        assert!(pool.acquire(13).is_err(), "cap 3 reached");
+        assert_eq!(*pool.resolve(theirs).unwrap(), 10);
+        for id in [mine, theirs, third] {
+            assert!(pool.release(id));
+        }
+        assert_eq!(pool.live(), 0);
+    });
+}

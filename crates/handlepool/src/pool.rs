@@ -759,7 +759,10 @@ impl<T> HandlePool<T> {
         };
         let mut step = 0u32;
         loop {
-            if let Some(got) = self.steal(cache) {
+            // Slots that spilled out of caches first, then fresh tickets (a group of slots of
+            // our own: no cache line shared with another thread's hot slots), and only then
+            // slots sitting in other threads' caches.
+            if let Some(got) = self.claim_listed() {
                 return Ok(got);
             }
             // `minting` covers tickets between the counter and their slots, for the verdict.
@@ -775,6 +778,9 @@ impl<T> HandlePool<T> {
                 return got;
             }
             minting.fetch_sub(1, SeqCst);
+            if let Some(got) = self.claim_cached(cache) {
+                return Ok(got);
+            }
             match self.verdict() {
                 Verdict::Claimed(got) => return Ok(got),
                 Verdict::Exhausted => return Err(PoolError::Exhausted { max }),
@@ -783,10 +789,9 @@ impl<T> HandlePool<T> {
         }
     }
 
-    /// Bounded pools: claims a FREE slot named on the shared list or in another thread's cache
-    /// (dead threads' caches included).
-    fn steal(&self, cache: Option<&Cache>) -> Option<(u32, u64)> {
-        let listed = self.shared.overflow.lock().with(|v| {
+    /// Bounded pools: claims a FREE slot named on the shared list.
+    fn claim_listed(&self) -> Option<(u32, u64)> {
+        self.shared.overflow.lock().with(|v| {
             while let Some(i) = v.pop() {
                 // An entry whose slot is not FREE is stale (the slot was taken, and when it is
                 // FREE again it will be pushed again): drop it.
@@ -795,10 +800,12 @@ impl<T> HandlePool<T> {
                 }
             }
             None
-        });
-        if listed.is_some() {
-            return listed;
-        }
+        })
+    }
+
+    /// Bounded pools: claims a FREE slot named in another thread's cache (dead threads'
+    /// caches included).
+    fn claim_cached(&self, cache: Option<&Cache>) -> Option<(u32, u64)> {
         for c in self.caches() {
             if cache.is_some_and(|mine| std::ptr::eq(mine, c)) {
                 continue;
