@@ -6,8 +6,9 @@
 //! per operation as one thread sees it: with 2 threads each thread runs the loop, and the
 //! figure is the mean per-thread time per iteration; the second figure counts only the time the
 //! thread was on a CPU, which filters out other processes preempting it on a busy machine but
-//! still includes cache-line contention between the threads), plus `FLOOR` lines for raw
-//! atomic costs.
+//! still includes cache-line contention between the threads), plus `FLOOR <what> <ns> <on-cpu
+//! ns>` lines for raw costs measured in the same run (one atomic read-modify-write, one load,
+//! the loop harness), so each result can be read as a distance from the floor.
 //! The best of several short runs is kept, to filter out other processes on a busy machine.
 //! Set `POOL_BENCH_MS` to change the time per run (default 40 ms); `POOL_BENCH_IMPLS`,
 //! `POOL_BENCH_OPS` and `POOL_BENCH_THREADS` (comma lists) select a subset.
@@ -256,18 +257,27 @@ fn measure<C: Contender>(make: impl Fn() -> C, budget: Duration) {
     }
 }
 
-/// Raw costs on this machine: the floor any design built on them pays.
+/// Raw costs on this machine: the floor any design built on them pays. Each is printed as
+/// wall ns and on-CPU ns (best of 5), like the `RESULT` lines, so the two compare like for like.
 fn floors(budget: Duration) {
     let a = AtomicU64::new(0);
     let n = (budget.as_nanos() as u64 * 2).max(1_000_000) / 4;
     let time = |f: &dyn Fn()| {
         (0..5)
             .map(|_| {
+                let cpu0 = on_cpu_ns();
                 let t = Instant::now();
                 f();
-                t.elapsed().as_nanos() as f64 / n as f64
+                let wall = t.elapsed().as_nanos() as f64 / n as f64;
+                let cpu = match (cpu0, on_cpu_ns()) {
+                    (Some(a), Some(b)) => (b - a) as f64 / n as f64,
+                    _ => wall,
+                };
+                (wall, cpu)
             })
-            .fold(f64::INFINITY, f64::min)
+            .fold((f64::INFINITY, f64::INFINITY), |(w, c), (a, b)| {
+                (w.min(a), c.min(b))
+            })
     };
     let rmw = time(&|| {
         for _ in 0..n {
@@ -289,9 +299,13 @@ fn floors(budget: Duration) {
         }
         black_box(miss);
     });
-    println!("FLOOR\tatomic-rmw\t{rmw:.2}");
-    println!("FLOOR\tloop-harness\t{harness:.2}");
-    println!("FLOOR\tatomic-load\t{load:.2}");
+    for (what, (wall, cpu)) in [
+        ("atomic-rmw", rmw),
+        ("loop-harness", harness),
+        ("atomic-load", load),
+    ] {
+        println!("FLOOR\t{what}\t{wall:.2}\t{cpu:.2}");
+    }
 }
 
 fn main() {

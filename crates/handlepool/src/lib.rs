@@ -54,38 +54,53 @@
 //! * **Slots** live in lazily allocated chunks (chunk `k` holds `256 << k` slots), so a slot
 //!   never moves and lookups never take a lock. Slots are minted in cache-line aligned groups
 //!   of 8, so slots minted by different threads do not share a cache line.
-//! * Each slot has one atomic **state word**: generation (32 bits) | `LIVE` (1 bit) | number of
-//!   live [`Ref`] guards (31 bits). An ID is `generation << 32 | (slot index + 1)`; both halves
-//!   are non-zero, so an ID is never 0.
+//! * Each slot has one atomic **state word**: generation (32 bits) | `LIVE` | `FREE` | `IDLE`
+//!   (1 bit each) | number of live [`Ref`] guards (29 bits). An ID is
+//!   `generation << 32 | (slot index + 1)`; both halves are non-zero, so an ID is never 0.
+//!   `FREE`: no value, reusable, and in a bounded pool it carries a ticket (below); whoever
+//!   clears it with a compare-exchange (a *claim*) owns the slot. `IDLE`: no value and no
+//!   ticket (a spare, or retired). No flag and no guard: owned by one thread mid-operation.
 //! * [`resolve`](HandlePool::resolve) loads the state and compares generation and `LIVE` (a
 //!   stale or foreign ID costs two loads and no write), then increments the guard count with
 //!   one compare-exchange. Dropping the [`Ref`] decrements it. Readers only touch the slot's
 //!   word: they never wait for each other or for writers.
 //! * [`release`](HandlePool::release) clears `LIVE` with one compare-exchange. If no guard is
-//!   held, the releaser owns the slot: it moves the value out, bumps the generation, puts the
-//!   slot on its thread's free list, and only then drops the value, with no lock held. If
-//!   guards are held, the last guard to drop does the same (the value is dropped on that
+//!   held, the releaser owns the slot: it moves the value out, bumps the generation, marks the
+//!   slot `FREE`, puts it in its thread's cache, and only then drops the value, with no lock
+//!   held. If guards are held, the last guard to drop moves the value out and drops it (on its
 //!   thread, outside any lock). [`take`](HandlePool::take) succeeds only when no guard is held.
-//! * **Free lists** are sharded (8 shards, each on its own cache lines; a thread uses shard
-//!   `thread number % 8`, where thread numbers are small, unique among live threads and
-//!   recycled when a thread exits). A shard is a free list under a spin lock (one atomic
-//!   exchange to lock, one plain store to unlock) plus a 64-entry ring that only the shard's
-//!   *owner* (the thread whose number is the shard index) writes, without any lock or atomic
-//!   read-modify-write; lock holders consume it. So an acquire costs one read-modify-write
-//!   (the lock), and an owner's release one (the state compare-exchange): a pair is two.
-//!   Other threads release under the lock. A thread whose shard is empty steals half of
-//!   another shard's free slots (its ring included). In an **unbounded** pool there are no
-//!   tickets to keep findable, so the owner also pops its ring without the lock (a private
-//!   stack of at most 64 slots; more spill to the shared list): its pair costs one
-//!   read-modify-write.
-//! * **Exact cap via tickets**: a bounded pool has exactly `max` tickets. A free slot on a free
-//!   list carries a ticket; the rest sit in a counter until they are minted into slots (8 at
-//!   a time). Acquiring takes a ticket with the slot; releasing returns it with the slot. A
-//!   slot released while guarded cannot be reused yet, so its ticket goes back to the counter
-//!   at once and the slot later becomes a ticket-less *spare* that minting reuses. Live
-//!   handles therefore never exceed `max`. An acquire fails only after a verdict taken with
-//!   every shard locked (a consistent snapshot): no free slot, no ticket in the counter, none
-//!   in transit between places. Releases still in progress count as live until they return.
+//! * **Per-thread caches.** Each thread has a small number (unique among live threads,
+//!   recycled when a thread exits); thread `n` uses cache `n` of each pool it touches,
+//!   allocated on first use and owned by the pool (so a thread's exit loses nothing: the next
+//!   thread given that number inherits the cache, and others can take from it meanwhile). A
+//!   cache is a 64-entry stack of free slot indices plus the thread's share of the live count,
+//!   written only by its owner with plain stores. A full cache moves its older half to a
+//!   shared, spin-locked list; threads without a cache (numbered past 128, or tearing down
+//!   their thread-locals) use that list directly.
+//! * **Bounded pools**: a cache entry is only a hint; the slot's `FREE` bit is the truth. The
+//!   owner pops an entry and claims the slot (one compare-exchange; an entry whose slot someone
+//!   else claimed meanwhile is skipped), so an acquire/release pair costs two read-modify-writes
+//!   (claim, clear `LIVE`) and touches only the thread's cache line and the slot's. A thread
+//!   whose cache is empty claims a slot named on the shared list, else takes tickets and mints
+//!   slots of its own (so threads' hot slots do not share cache lines), else claims a slot
+//!   named in another thread's cache (live or exited), else runs the exhaustion check (below).
+//! * **Unbounded pools** have no tickets to keep findable, so a cache is private to its owner:
+//!   it pops without a claim, and a pair costs one read-modify-write (clear `LIVE`). Freed
+//!   slots beyond 64 per thread go to the shared list, where other threads reuse them.
+//! * **Exact cap via tickets**: a bounded pool has exactly `max` tickets: on `FREE` slots, on
+//!   live slots, in a counter (not yet minted into slots; minting takes up to 8 at a time and
+//!   the thread keeps the extra slots `FREE` in its cache), or in a minting thread's hands
+//!   (counted by a `minting` counter). A slot released while guarded cannot be reused yet, so
+//!   its ticket goes back to the counter at once and the slot later becomes an `IDLE` spare that
+//!   minting reuses; a retired slot's ticket goes back too. Live handles therefore never exceed
+//!   `max`. An acquire fails only after a **double collect**: read every minted slot's state
+//!   and then the two counters, twice, with read-modify-writes (each reads the latest value).
+//!   A `FREE` slot seen on the way is claimed; a slot mid-operation means "look again". If both
+//!   passes agree, no slot changed in between (states never repeat: the generation moves on
+//!   whenever a slot is freed; guard counts are left out), so at the instant the first pass
+//!   read the counters no ticket was free: `max` handles were live (a release still in
+//!   progress counts until it returns). This costs time proportional to the pool's size, on the
+//!   failing path only.
 //!
 //! # Generation wrap
 //!
@@ -107,19 +122,28 @@
 //!   `Acquire` fence) therefore sees every guard's reads happen before the move. Guards and
 //!   the move-out never overlap because a guard can only be created while `LIVE` is set and
 //!   only one thread clears it.
-//! * After the move-out the slot is handed on only through a free list or the spare list,
-//!   both under a lock whose unlock (`Release`) / lock (`Acquire`) order the generation bump
-//!   and the old value's removal before the next owner writes a new value.
-//! * Chunks are published with an `AcqRel` compare-exchange and read with `Acquire`.
-//! * The exhaustion verdict and the transit counter use `SeqCst` read-modify-writes (slow path
-//!   only), so a ticket moving between places is never missed.
+//! * After the move-out the releaser marks the slot `FREE` with a `Release` store; the next
+//!   owner claims it with an `Acquire` compare-exchange (or, in an unbounded pool, is the same
+//!   thread, or took it from the shared list under its lock), so the old value's removal
+//!   happens before the new value is written. Cache entries are published with `Release` length
+//!   stores and read with `Acquire`, but they are only hints: ownership is the claim.
+//! * Chunks and caches are published with an `AcqRel` compare-exchange and read with `Acquire`.
+//! * The exhaustion check reads with `SeqCst` read-modify-writes (failing path only), and the
+//!   ticket and minting counters change with `SeqCst` read-modify-writes, so nothing is read
+//!   stale.
 //!
 //! These arguments are model-checked with [loom](https://docs.rs/loom): the pool's atomics and
-//! cells come from a small `sync` shim that switches to loom's under `--cfg loom`:
+//! cells come from a small `sync` shim that switches to loom's under `--cfg loom` (where the
+//! pool has 3 caches of 2 entries, so models reach the spill and steal paths):
 //!
 //! ```text
 //! RUSTFLAGS="--cfg loom" cargo test -p handlepool --release --lib loom
 //! ```
+//!
+//! One deviation: under loom, stores to a slot's state word are swaps. Loom 0.7 let the owner's
+//! load after its own plain store return the value of another thread's `fetch_add(0)` (the
+//! exhaustion check's read) that came before that store, which C++ coherence rules out; with
+//! a swap (the same as a store in the memory model) the models run as intended.
 //!
 //! # Miri
 //!
@@ -133,15 +157,15 @@
 //! # Performance
 //!
 //! `cargo xtask bench pool` compares this pool with the seed's `Mutex<HashMap>`,
-//! `sharded-slab`, `slotmap` under a mutex, and Go's `runtime/cgo.Handle`, and prints the
-//! floor: a resolve hit costs two atomic read-modify-writes (guard up, guard down), an
-//! acquire/release pair two (shard lock; state compare-exchange), a stale miss two dependent
-//! loads. One read-modify-write costs about 5 ns on the 2-core AMD EPYC VM this was built on,
-//! so ~10 ns is the floor of both a guarded resolve and an exact-cap pair there. Going lower
-//! needs either no guard (values reclaimed by epochs or hazard pointers: a fence per read on
-//! x86, which costs as much as the read-modify-write, unless the reclaimer uses asymmetric
-//! fences such as Linux `membarrier`, which this crate's dependency budget does not allow) or
-//! a non-exact cap (tickets cached per thread without a way for others to steal them).
+//! `sharded-slab`, `slotmap` under a mutex, and Go's `runtime/cgo.Handle`, measures one atomic
+//! read-modify-write in the same run, and prints each of our rows' distance from its floor:
+//! an acquire/release pair needs two read-modify-writes in a bounded pool (claim, clear
+//! `LIVE`) and one in an unbounded pool; a resolve hit two (guard up, guard down); a stale miss
+//! two dependent loads. Both threads of a 2-thread run work on their own cache and slots, so
+//! they share no written cache line. A cheaper guarded read is not on offer: a reader that
+//! keeps the value alive until it is done, without the releaser waiting or scanning per-thread
+//! reader records on every release, must announce itself in the slot's word and withdraw from
+//! it, which is two read-modify-writes.
 
 #![warn(missing_docs)]
 

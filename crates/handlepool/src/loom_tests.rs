@@ -198,3 +198,143 @@ fn loom_unbounded_cross_thread_release() {
         assert_eq!(pool.live(), 0);
     });
 }
+
+#[test]
+fn loom_owner_pop_races_thief() {
+    // Cap 2, both tickets on FREE slots in the main thread's cache. The main thread takes one
+    // (its cache pop claims it) while another thread steals from that cache: both must
+    // succeed (at most 2 live), on different slots, and every value is dropped once.
+    check(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::with_max_handles(2));
+        let a = pool.acquire(Counted(drops.clone())).unwrap();
+        let b = pool.acquire(Counted(drops.clone())).unwrap();
+        assert!(pool.release(a) && pool.release(b));
+        let thief = {
+            let (pool, drops) = (pool.clone(), drops.clone());
+            thread::spawn(move || {
+                let id = pool
+                    .acquire(Counted(drops))
+                    .expect("at most 2 live: no Exhausted");
+                assert!(pool.release(id));
+                id
+            })
+        };
+        let mine = pool
+            .acquire(Counted(drops.clone()))
+            .expect("at most 2 live: no Exhausted");
+        let theirs = thief.join().unwrap();
+        assert_ne!(mine, theirs);
+        assert!(pool.resolve(theirs).is_none());
+        assert!(pool.release(mine));
+        assert_eq!(drops.load(SeqCst), 4);
+        assert_eq!(pool.live(), 0);
+    });
+}
+
+#[test]
+fn loom_exact_cap_with_cached_tickets() {
+    // Cap 1. The main thread frees its slot into its cache, then two threads race for the one
+    // ticket: exactly one may hold it at a time, and at least one gets it (no spurious
+    // Exhausted: neither can fail unless the other holds the handle).
+    check(|| {
+        let pool = Arc::new(HandlePool::with_max_handles(1));
+        let id = pool.acquire(0usize).unwrap();
+        assert!(pool.release(id));
+        let held = Arc::new(AtomicUsize::new(0));
+        let hs: Vec<_> = (1..=2)
+            .map(|t| {
+                let (pool, held) = (pool.clone(), held.clone());
+                thread::spawn(move || match pool.acquire(t) {
+                    Ok(id) => {
+                        assert_eq!(held.fetch_add(1, SeqCst), 0, "two handles under cap 1");
+                        held.fetch_sub(1, SeqCst);
+                        assert!(pool.release(id));
+                        true
+                    }
+                    Err(_) => false,
+                })
+            })
+            .collect();
+        let wins: Vec<bool> = hs.into_iter().map(|h| h.join().unwrap()).collect();
+        assert!(
+            wins.iter().any(|w| *w),
+            "both failed although the ticket was free"
+        );
+        assert_eq!(pool.live(), 0);
+        let again = pool.acquire(3).expect("the ticket came back");
+        assert!(pool.release(again));
+    });
+}
+
+#[test]
+fn loom_exiting_thread_keeps_no_ticket_and_pool_drop_drops_once() {
+    // A thread acquires, releases into its cache and exits, while another acquires under cap
+    // 1: the exited thread's cached ticket is found. The pool is then dropped with slots in
+    // several caches and one handle live: every value dropped exactly once.
+    check(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::with_max_handles(1));
+        let t = {
+            let (pool, drops) = (pool.clone(), drops.clone());
+            thread::spawn(move || {
+                if let Ok(id) = pool.acquire(Counted(drops)) {
+                    assert!(pool.release(id));
+                }
+            })
+        };
+        let first = pool.acquire(Counted(drops.clone()));
+        t.join().unwrap();
+        let retried = first.is_err();
+        let live = match first {
+            Ok(id) => id,
+            // Only while the other thread held the one handle; it has exited now.
+            Err(_) => pool
+                .acquire(Counted(drops.clone()))
+                .expect("ticket left in a cache"),
+        };
+        assert!(pool.resolve(live).is_some());
+        assert_eq!(pool.live(), 1);
+        let created = 2 + usize::from(retried);
+        assert_eq!(
+            drops.load(SeqCst),
+            created - 1,
+            "only the live value remains"
+        );
+        drop(pool);
+        assert_eq!(
+            drops.load(SeqCst),
+            created,
+            "pool drop drops the live value once"
+        );
+    });
+}
+
+#[test]
+fn loom_spilled_slots_are_claimed_from_the_shared_list() {
+    // Cap 3 and 2-entry caches (under loom): freeing 3 slots on the main thread spills its
+    // cache's older half to the shared list. Another thread claims from the list while the
+    // main thread pops its cache: both succeed (at most 2 live) and the ticket count holds.
+    check(|| {
+        let pool = Arc::new(HandlePool::with_max_handles(3));
+        let ids: Vec<_> = (0..3).map(|i| pool.acquire(i).unwrap()).collect();
+        for id in &ids {
+            assert!(pool.release(*id));
+        }
+        let other = {
+            let pool = pool.clone();
+            thread::spawn(move || pool.acquire(10).expect("3 free tickets: no Exhausted"))
+        };
+        let mine = pool.acquire(11).expect("3 free tickets: no Exhausted");
+        let theirs = other.join().unwrap();
+        assert_ne!(mine.slot(), theirs.slot());
+        assert_eq!(pool.live(), 2);
+        let third = pool.acquire(12).expect("one ticket left");
+        assert!(pool.acquire(13).is_err(), "cap 3 reached");
+        assert_eq!(*pool.resolve(theirs).unwrap(), 10);
+        for id in [mine, theirs, third] {
+            assert!(pool.release(id));
+        }
+        assert_eq!(pool.live(), 0);
+    });
+}

@@ -1,8 +1,9 @@
-//! The pool itself: lazily allocated slot chunks, per-slot state words, sharded free lists and
-//! the ticket counter that makes the cap exact. See the crate docs for the design argument.
+//! The pool itself: lazily allocated slot chunks, per-slot state words, per-thread caches of
+//! free slots and the ticket counter that makes the cap exact. See the crate docs for the design
+//! argument.
 
 use crate::id::HandleId;
-use crate::spin::{SpinGuard, SpinMutex};
+use crate::spin::SpinMutex;
 use crate::sync::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, UnsafeCell, fence};
 use std::fmt;
 use std::marker::PhantomData;
@@ -59,30 +60,68 @@ const FIRST_GROUPS: usize = 32;
 const FIRST_SLOTS: usize = FIRST_GROUPS * GROUP;
 /// Enough chunks to cover every 32-bit slot index (`index / GROUP + FIRST_GROUPS < 2^30`).
 const CHUNKS: usize = 30 - FIRST_GROUPS.trailing_zeros() as usize;
-/// Free-list shards (a thread uses shard `thread_number % SHARDS`).
+/// Per-thread caches per pool: thread number `n` uses cache `n`; threads numbered at or above
+/// this (more live threads than that) use the shared list instead.
 #[cfg(not(loom))]
-const SHARDS: usize = 8;
+const CACHES: usize = 128;
 #[cfg(loom)]
-const SHARDS: usize = 2;
+const CACHES: usize = 3;
+/// Free slots one cache holds; a full cache moves its older half to the shared list.
+#[cfg(not(loom))]
+const CACHE_SLOTS: usize = 64;
+#[cfg(loom)]
+const CACHE_SLOTS: usize = 2;
 
 // ---- slot state word --------------------------------------------------------------------
 //
-// bits 63..32  generation (0 only for a slot that was never handed out)
-// bit  31      LIVE: the handle is acquired and not yet released or taken
-// bits 30..0   number of live `Ref` guards
+// bits 63..32  generation (0 only for a slot that was never minted)
+// bit  31      LIVE: holds the value of an acquired handle, not yet released or taken
+// bit  30      FREE: holds no value; reusable, and in a bounded pool it carries a ticket.
+//              Whoever clears it with a compare-exchange owns the slot (and the ticket).
+// bit  29      IDLE: holds no value and no ticket: a spare for minting, or retired
+// bits 28..0   number of live `Ref` guards
+//
+// No flag and no guard: the slot is owned by one thread in the middle of an operation
+// (acquire between claim and publish, release/take between clearing LIVE and recycling,
+// the last guard recycling, minting). Nobody else writes such a state.
 
 const LIVE: u64 = 1 << 31;
-const REFS: u64 = LIVE - 1;
+const FREE: u64 = 1 << 30;
+const IDLE: u64 = 1 << 29;
+const REFS: u64 = IDLE - 1;
+const FLAGS: u64 = LIVE | FREE | IDLE | REFS;
 
 #[inline]
 fn gen_of(state: u64) -> u32 {
     (state >> 32) as u32
 }
 
+/// Owned by a thread mid-operation (see the layout above).
+#[inline]
+fn is_transient(state: u64) -> bool {
+    state & FLAGS == 0
+}
+
 /// One slot: its state word and storage for one value.
 struct Slot<T> {
     state: AtomicU64,
     value: UnsafeCell<MaybeUninit<T>>,
+}
+
+impl<T> Slot<T> {
+    /// Stores a new state. Only the slot's owner (or a thread holding the list it is on)
+    /// stores; everyone else changes the state with read-modify-writes.
+    #[inline(always)]
+    fn set_state(&self, state: u64, order: std::sync::atomic::Ordering) {
+        // Under loom the store is a swap (the same as a store in the memory model): loom 0.7
+        // can let the owner's next load return the value of another thread's `fetch_add(0)`
+        // (the exhaustion check's read) that came before the owner's plain store, as if the
+        // store were lost, which C++ coherence rules out.
+        #[cfg(loom)]
+        self.state.swap(state, order);
+        #[cfg(not(loom))]
+        self.state.store(state, order);
+    }
 }
 
 /// A cache-line aligned run of slots.
@@ -120,98 +159,81 @@ fn locate(index: u32) -> (usize, usize, usize) {
     (k, g - chunk_len(k), index as usize % GROUP)
 }
 
-/// One free-list shard: free slot indices (each one a "ticket" to hold a handle) and the net
-/// number of handles acquired minus released through this shard.
+/// Takes a FREE slot: clears FREE with a compare-exchange and returns the new (owned,
+/// transient) state, or `None` if the slot is not FREE (someone else took it).
+#[inline]
+fn claim<T>(slot: &Slot<T>) -> Option<u64> {
+    claim_from(slot, slot.state.load(Relaxed))
+}
+
+/// [`claim`] starting from a state already read (a compare-exchange failure reads the latest).
+#[inline]
+fn claim_from<T>(slot: &Slot<T>, mut s: u64) -> Option<u64> {
+    while s & FREE != 0 {
+        // Acquire: pairs with the Release store that set FREE, after the previous value
+        // was moved out, so our write of the new value comes after it.
+        match slot
+            .state
+            .compare_exchange_weak(s, s & !FREE, Acquire, Relaxed)
+        {
+            Ok(_) => return Some(s & !FREE),
+            Err(now) => s = now,
+        }
+    }
+    None
+}
+
+/// One thread's cache of free slots in one pool, plus its share of the live count. Only the
+/// owner (the live thread whose number is this cache's index) writes it; in a bounded pool
+/// other threads read the entries and take the slots they name by [`claim`], so an entry is
+/// only a hint (it may name a slot somebody else took since), while the slot's FREE bit is
+/// the truth. In an unbounded pool nobody else reads it: it is a private stack.
 #[repr(align(128))]
-struct Shard {
-    inner: SpinMutex<ShardInner>,
-    /// Slots freed by the shard's owner thread (the thread whose number is the shard index),
-    /// pushed without the lock. Single producer (the owner). Bounded pools: consumers only
-    /// under `inner`'s lock, so a single-producer single-consumer ring. Unbounded pools: only
-    /// the owner consumes it (a private stack).
-    ring: Ring,
-}
-
-/// Entries in a shard's ring.
-const RING: usize = 64;
-
-struct Ring {
-    /// Next write position; written only by the owner thread.
-    tail: AtomicUsize,
-    /// Next read position; written only under the shard lock.
-    head: AtomicUsize,
-    buf: [AtomicU32; RING],
-    /// Handles released through this ring's owner without the lock (owner-written only).
-    released: AtomicUsize,
-    /// Handles acquired by the owner from the ring without the lock (unbounded pools only;
-    /// owner-written only).
+struct Cache {
+    /// Entries in `buf`.
+    len: AtomicUsize,
+    /// Handles this cache's owners acquired (wrapping; owner-written).
     acquired: AtomicUsize,
+    /// Handles this cache's owners released or took (wrapping; owner-written).
+    released: AtomicUsize,
+    buf: [AtomicU32; CACHE_SLOTS],
 }
 
-impl Ring {
+impl Cache {
     fn new() -> Self {
         Self {
-            tail: AtomicUsize::new(0),
-            head: AtomicUsize::new(0),
-            buf: std::array::from_fn(|_| AtomicU32::new(0)),
-            released: AtomicUsize::new(0),
+            len: AtomicUsize::new(0),
             acquired: AtomicUsize::new(0),
+            released: AtomicUsize::new(0),
+            buf: std::array::from_fn(|_| AtomicU32::new(0)),
         }
     }
 
-    /// Owner thread only: appends `index`, or returns `false` when full.
+    /// Owner only: one more on a single-writer counter (a load and a store, no RMW).
     #[inline]
-    fn push(&self, index: u32) -> bool {
-        let t = self.tail.load(Relaxed);
-        // Acquire: the consumer's read of the entry we are about to overwrite is done.
-        if t.wrapping_sub(self.head.load(Acquire)) >= RING {
-            return false;
-        }
-        self.buf[t % RING].store(index, Relaxed);
-        // Release: publishes the entry (and the freed slot's state) to the consumer.
-        self.tail.store(t.wrapping_add(1), Release);
-        true
-    }
-
-    /// Shard lock held: takes the oldest entry.
-    #[inline]
-    fn pop(&self) -> Option<u32> {
-        let h = self.head.load(Relaxed);
-        if h == self.tail.load(Acquire) {
-            return None;
-        }
-        let v = self.buf[h % RING].load(Relaxed);
-        self.head.store(h.wrapping_add(1), Release);
-        Some(v)
-    }
-
-    /// Owner thread of an unbounded pool only (then nobody else reads the ring): takes the
-    /// newest entry and counts one lock-free acquire.
-    #[inline]
-    fn pop_private(&self) -> Option<u32> {
-        let t = self.tail.load(Relaxed);
-        if t == self.head.load(Relaxed) {
-            return None;
-        }
-        let t = t.wrapping_sub(1);
-        let v = self.buf[t % RING].load(Relaxed);
-        self.tail.store(t, Relaxed);
-        self.acquired
-            .store(self.acquired.load(Relaxed).wrapping_add(1), Release);
-        Some(v)
-    }
-
-    /// Owner thread only: counts one lock-free release.
-    #[inline]
-    fn count_release(&self) {
-        self.released
-            .store(self.released.load(Relaxed).wrapping_add(1), Release);
+    fn bump(counter: &AtomicUsize) {
+        counter.store(counter.load(Relaxed).wrapping_add(1), Release);
     }
 }
 
-struct ShardInner {
-    free: Vec<u32>,
-    live: isize,
+/// The pool's shared, slow-path state, on cache lines of its own (the hot paths only read the
+/// chunk and cache tables, never these).
+#[repr(align(128))]
+struct Shared {
+    /// Free slots of threads without a cache, and the older halves of full caches. Like cache
+    /// entries, in a bounded pool these are hints checked by [`claim`].
+    overflow: SpinMutex<Vec<u32>>,
+    /// Minted slots that hold no ticket (IDLE): a slot released while guarded got its ticket
+    /// refunded; when its last guard goes it lands here for the next mint to reuse.
+    spare: SpinMutex<Vec<u32>>,
+    /// Next never-used group number.
+    next_group: AtomicUsize,
+    /// Tickets not held by any slot (bounded pools).
+    tickets: AtomicUsize,
+    /// Threads between taking tickets from `tickets` and putting them on slots.
+    minting: AtomicUsize,
+    /// Net acquires minus releases by threads without a cache (wrapping).
+    live: AtomicUsize,
 }
 
 /// A concurrent, bounded, generation-checked pool of opaque non-zero `u64` handles.
@@ -220,24 +242,16 @@ struct ShardInner {
 pub struct HandlePool<T> {
     /// `chunks[k]` points to `chunk_len(k)` groups, or is null until first needed.
     chunks: [AtomicPtr<Group<T>>; CHUNKS],
-    shards: Box<[Shard]>,
-    /// Next never-used group number.
-    next_group: AtomicUsize,
-    /// Tickets not yet turned into free slots (bounded pools; `usize::MAX` when unbounded).
-    tickets: AtomicUsize,
-    /// Minted slots that carry no ticket (a slot released while guarded got a replacement
-    /// ticket; when its last guard goes it lands here for the next mint to reuse).
-    spare: SpinMutex<Vec<u32>>,
-    /// Slow-path transfers in flight (tickets moving between shards, the ticket counter and
-    /// slots). The exhaustion verdict waits for 0 so a ticket in transit is never missed.
-    transit: AtomicUsize,
+    /// `caches[n]`: thread number `n`'s cache, allocated on its first use of this pool.
+    caches: [AtomicPtr<Cache>; CACHES],
     max: Option<usize>,
+    shared: Shared,
     /// The pool owns `T`s; `*const ()` opts out of the auto traits (implemented below).
     _owns: PhantomData<(T, *const ())>,
 }
 
 // SAFETY: moving the pool to another thread moves the `T`s it owns (they are later dropped or
-// taken there), which needs `T: Send`. The slot memory itself is plain heap memory.
+// taken there), which needs `T: Send`. The slot and cache memory itself is plain heap memory.
 unsafe impl<T: Send> Send for HandlePool<T> {}
 // SAFETY: through `&HandlePool` any thread can acquire (move a `T` in), take (move it out) or
 // release (drop it) — needs `T: Send` — and resolve concurrently with other threads, handing out
@@ -257,6 +271,16 @@ impl<T> fmt::Debug for HandlePool<T> {
             .field("max", &self.max)
             .finish_non_exhaustive()
     }
+}
+
+/// The outcome of an exhaustion check.
+enum Verdict {
+    /// A FREE slot turned up and is now ours: (index, owned state).
+    Claimed((u32, u64)),
+    /// Something moved (or is mid-move): look again.
+    Busy,
+    /// `max` handles were live at one instant during the check.
+    Exhausted,
 }
 
 impl<T> HandlePool<T> {
@@ -288,20 +312,16 @@ impl<T> HandlePool<T> {
     fn build(max: Option<usize>) -> Self {
         Self {
             chunks: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
-            shards: (0..SHARDS)
-                .map(|_| Shard {
-                    inner: SpinMutex::new(ShardInner {
-                        free: Vec::new(),
-                        live: 0,
-                    }),
-                    ring: Ring::new(),
-                })
-                .collect(),
-            next_group: AtomicUsize::new(0),
-            tickets: AtomicUsize::new(max.unwrap_or(usize::MAX)),
-            spare: SpinMutex::new(Vec::new()),
-            transit: AtomicUsize::new(0),
+            caches: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
             max,
+            shared: Shared {
+                overflow: SpinMutex::new(Vec::new()),
+                spare: SpinMutex::new(Vec::new()),
+                next_group: AtomicUsize::new(0),
+                tickets: AtomicUsize::new(max.unwrap_or(0)),
+                minting: AtomicUsize::new(0),
+                live: AtomicUsize::new(0),
+            },
             _owns: PhantomData,
         }
     }
@@ -316,7 +336,8 @@ impl<T> HandlePool<T> {
     /// Fails with [`PoolError::Exhausted`] when `max` handles are live (the value is dropped).
     /// The cap is exact under concurrency: never more than `max` handles are live, and an
     /// acquire fails only if, at one instant during the call, `max` handles were live (a
-    /// release still in progress counts until it returns).
+    /// release still in progress counts until it returns). A failing acquire checks every
+    /// minted slot twice, so it costs time proportional to the pool's size.
     #[inline]
     pub fn acquire(&self, value: T) -> Result<HandleId, PoolError> {
         self.try_acquire(value).map_err(|(e, _)| e)
@@ -325,51 +346,39 @@ impl<T> HandlePool<T> {
     /// Like [`acquire`](Self::acquire), but hands the value back when the pool is full.
     #[inline]
     pub fn try_acquire(&self, value: T) -> Result<HandleId, (PoolError, T)> {
-        let me = crate::sync::thread_number();
-        let home = me % SHARDS;
-        let shard = &self.shards[home];
-        // Unbounded pools have no tickets to keep visible, so a shard's owner treats its ring
-        // as a private stack: no lock, no read-modify-write.
-        let private = self.max.is_none() && me == home;
-        let popped = if private {
-            shard.ring.pop_private()
-        } else {
-            None
+        self.acquire_in(self.my_cache(), value)
+    }
+
+    #[inline]
+    fn acquire_in(&self, cache: Option<&Cache>, value: T) -> Result<HandleId, (PoolError, T)> {
+        let got = match cache {
+            Some(c) => self.pop_cached(c),
+            None => None,
         };
-        let popped = popped.or_else(|| {
-            shard.inner.lock().with(|s| {
-                let from_ring = if self.ring_shared() || private {
-                    shard.ring.pop()
-                } else {
-                    None
-                };
-                let i = from_ring.or_else(|| s.free.pop());
-                if i.is_some() {
-                    s.live += 1;
-                }
-                i
-            })
-        });
-        let index = match popped {
-            Some(i) => i,
-            None => match self.acquire_slow(home) {
-                Ok(i) => i,
+        let (index, state) = match got {
+            Some(g) => g,
+            None => match self.acquire_slow(cache) {
+                Ok(g) => g,
                 Err(e) => return Err((e, value)),
             },
         };
         let slot = self.slot_of_minted(index);
-        // We hold the ticket for `index`: the slot is off every free list, not LIVE and has no
-        // guards, so nothing else writes its state or touches its value until we publish it.
-        // The pop (lock acquire) synchronised with whoever freed it, so this load is current.
-        let state = slot.state.load(Relaxed);
-        debug_assert_eq!(state & (LIVE | REFS), 0);
+        // We own the slot (its state is transient and ours): nothing else writes its state or
+        // touches its value until we publish it.
+        debug_assert!(is_transient(state) && gen_of(state) != 0);
         slot.value.with_mut(|p| {
             // SAFETY: exclusive ownership of the slot (above); the previous value was moved
             // out before the slot was freed, so nothing is overwritten without a drop.
             unsafe { (*p).write(value) };
         });
         // Publish: the Release pairs with the Acquire of `resolve`/`release`/`take`.
-        slot.state.store(state | LIVE, Release);
+        slot.set_state(state | LIVE, Release);
+        match cache {
+            Some(c) => Cache::bump(&c.acquired),
+            None => {
+                self.shared.live.fetch_add(1, Relaxed);
+            }
+        }
         Ok(HandleId::from_parts(gen_of(state), index))
     }
 
@@ -435,6 +444,11 @@ impl<T> HandlePool<T> {
     /// stale or already released IDs.
     #[inline]
     pub fn release(&self, id: HandleId) -> bool {
+        self.release_in(id, || self.my_cache())
+    }
+
+    #[inline]
+    fn release_in<'a>(&'a self, id: HandleId, cache: impl FnOnce() -> Option<&'a Cache>) -> bool {
         let Some((slot, generation, index)) = self.lookup(id) else {
             return false;
         };
@@ -453,16 +467,18 @@ impl<T> HandlePool<T> {
                 Err(now) => s = now,
             }
         }
+        let cache = cache();
         if s & REFS == 0 {
             // SAFETY: we cleared LIVE while no guard existed, so no guard can appear (resolve
             // needs LIVE) and no release/take can win: the slot and its value are ours.
             let value = unsafe { self.move_out(slot) };
-            self.free_unguarded(slot, generation, index);
+            self.free_unguarded(cache, slot, generation, index);
             drop(value);
         } else {
             // Guards remain: the value stays until the last one drops (see `Ref::drop`). The
             // handle is no longer live, so its ticket goes back now.
-            self.release_and_refund();
+            self.count_release(cache);
+            self.refund();
         }
         true
     }
@@ -494,30 +510,122 @@ impl<T> HandlePool<T> {
         }
         // SAFETY: as in `release`: LIVE cleared with no guard, the slot is ours.
         let value = unsafe { self.move_out(slot) };
-        self.free_unguarded(slot, generation, index);
+        self.free_unguarded(self.my_cache(), slot, generation, index);
         Ok(value)
     }
 
-    /// How many handles are live (acquired and not yet released or taken). A consistent
-    /// snapshot: it briefly stops acquires and releases (it takes every shard's lock).
+    /// How many handles are live (acquired and not yet released or taken). Exact whenever no
+    /// acquire, release or take runs concurrently; one that does may or may not be counted
+    /// yet. It never stops other threads (it reads one counter pair per thread cache).
     pub fn live(&self) -> usize {
-        let mut guards: Vec<SpinGuard<'_, ShardInner>> =
-            self.shards.iter().map(|s| s.inner.lock()).collect();
-        let acquired: isize = guards.iter_mut().map(|g| g.with(|s| s.live)).sum();
-        let net = self.shards.iter().fold(0usize, |n, s| {
-            n.wrapping_add(s.ring.acquired.load(Acquire))
-                .wrapping_sub(s.ring.released.load(Acquire))
-        });
-        usize::try_from(acquired.wrapping_add(net as isize)).unwrap_or(0)
+        let mut n = self.shared.live.load(Acquire);
+        for c in self.caches() {
+            n = n
+                .wrapping_add(c.acquired.load(Acquire))
+                .wrapping_sub(c.released.load(Acquire));
+        }
+        // Mid-flight a release may be counted before its acquire (on another thread).
+        if (n as isize) < 0 { 0 } else { n }
     }
 
     // ---- internals -----------------------------------------------------------------------
 
-    /// Whether lock holders may take slots from any shard's ring (bounded pools: a ring's free
-    /// slots carry tickets that must be findable). In unbounded pools each ring is private to
-    /// its owner thread.
+    /// This thread's cache in this pool (allocated on first use), or `None` for a thread
+    /// without one (numbered past the cache table, or tearing down its thread-locals).
     #[inline]
-    fn ring_shared(&self) -> bool {
+    fn my_cache(&self) -> Option<&Cache> {
+        let me = crate::sync::thread_number();
+        let p = self.caches.get(me)?.load(Acquire);
+        if p.is_null() {
+            return self.new_cache(me);
+        }
+        // SAFETY: a non-null cache pointer came from `Box::into_raw` in `new_cache` (the
+        // Acquire load pairs with its publishing exchange) and is freed only when the pool is
+        // dropped.
+        Some(unsafe { &*p })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn new_cache(&self, me: usize) -> Option<&Cache> {
+        let fresh = Box::into_raw(Box::new(Cache::new()));
+        // AcqRel: Release publishes the initialised cache to other threads' Acquire loads.
+        match self.caches[me].compare_exchange(std::ptr::null_mut(), fresh, AcqRel, Acquire) {
+            // SAFETY: published just now; freed only when the pool is dropped.
+            Ok(_) => Some(unsafe { &*fresh }),
+            Err(existing) => {
+                // SAFETY: `fresh` came from `Box::into_raw` above and was never shared.
+                drop(unsafe { Box::from_raw(fresh) });
+                // SAFETY: as in `my_cache`.
+                Some(unsafe { &*existing })
+            }
+        }
+    }
+
+    /// Every allocated cache.
+    fn caches(&self) -> impl Iterator<Item = &Cache> {
+        self.caches.iter().filter_map(|p| {
+            let p = p.load(Acquire);
+            // SAFETY: as in `my_cache`.
+            (!p.is_null()).then(|| unsafe { &*p })
+        })
+    }
+
+    /// Owner only: takes a slot from its cache. Bounded pools claim it (somebody may have
+    /// taken it meanwhile; such stale entries are skipped); in an unbounded pool the cache is
+    /// private, so its slots are ours already.
+    #[inline]
+    fn pop_cached(&self, c: &Cache) -> Option<(u32, u64)> {
+        let mut n = c.len.load(Relaxed);
+        while n > 0 {
+            n -= 1;
+            c.len.store(n, Relaxed);
+            let index = c.buf[n].load(Relaxed);
+            let slot = self.slot_of_minted(index);
+            if self.max.is_none() {
+                // We pushed it after making it FREE on this thread (or a thread that had our
+                // number before us, ordered by the number's hand-over).
+                return Some((index, slot.state.load(Relaxed) & !FREE));
+            }
+            if let Some(s) = claim(slot) {
+                return Some((index, s));
+            }
+        }
+        None
+    }
+
+    /// Owner only: adds a FREE slot to its cache; a full cache first moves its older half to
+    /// the shared list (where it stays findable).
+    #[inline]
+    fn push_cached(&self, c: &Cache, index: u32) {
+        let mut n = c.len.load(Relaxed);
+        if n == CACHE_SLOTS {
+            n = self.spill(c);
+        }
+        c.buf[n].store(index, Relaxed);
+        // Release: the entry is written before a reader that sees the new length reads it.
+        c.len.store(n + 1, Release);
+    }
+
+    /// Moves the older half of a full cache to the shared list; returns the new length.
+    #[cold]
+    #[inline(never)]
+    fn spill(&self, c: &Cache) -> usize {
+        const HALF: usize = CACHE_SLOTS / 2;
+        self.shared.overflow.lock().with(|v| {
+            v.extend(c.buf[..HALF].iter().map(|e| e.load(Relaxed)));
+        });
+        for j in 0..CACHE_SLOTS - HALF {
+            c.buf[j].store(c.buf[j + HALF].load(Relaxed), Relaxed);
+        }
+        let n = CACHE_SLOTS - HALF;
+        c.len.store(n, Release);
+        n
+    }
+
+    /// Whether the pool has a cap (and so tickets).
+    #[inline]
+    fn bounded(&self) -> bool {
         self.max.is_some()
     }
 
@@ -525,6 +633,12 @@ impl<T> HandlePool<T> {
     #[inline(always)]
     fn lookup(&self, id: HandleId) -> Option<(&Slot<T>, u32, u32)> {
         let index = id.slot()?;
+        Some((self.slot_at(index)?, id.generation(), index))
+    }
+
+    /// The slot with this index, if its chunk exists.
+    #[inline(always)]
+    fn slot_at(&self, index: u32) -> Option<&Slot<T>> {
         let (k, g, s) = locate(index);
         let chunk = self.chunks.get(k)?.load(Acquire);
         if chunk.is_null() {
@@ -533,18 +647,16 @@ impl<T> HandlePool<T> {
         // SAFETY: a non-null `chunks[k]` points to `chunk_len(k)` initialised groups (the
         // Acquire load pairs with the publishing compare-exchange) that live until the pool is
         // dropped; `locate` returns `g < chunk_len(k)` and `s < GROUP`.
-        let slot = unsafe { &(*chunk.add(g)).slots[s] };
-        Some((slot, id.generation(), index))
+        Some(unsafe { &(*chunk.add(g)).slots[s] })
     }
 
     /// The slot for an index this pool has minted (its chunk exists).
     #[inline]
     fn slot_of_minted(&self, index: u32) -> &Slot<T> {
-        let (k, g, s) = locate(index);
-        let chunk = self.chunks[k].load(Acquire);
-        assert!(!chunk.is_null(), "handlepool: minted slot without a chunk");
-        // SAFETY: as in `lookup`.
-        unsafe { &(*chunk.add(g)).slots[s] }
+        match self.slot_at(index) {
+            Some(s) => s,
+            None => minted_without_chunk(),
+        }
     }
 
     /// Moves the value out of `slot`.
@@ -561,70 +673,71 @@ impl<T> HandlePool<T> {
         })
     }
 
-    /// Bookkeeping after a handle stopped being live: one less live handle on the home shard,
-    /// and the freed slot (if reusable) back on its free list as a ticket.
+    /// One handle fewer in the live count.
     #[inline]
-    fn finish_release(&self, freed: Option<u32>) {
-        let me = crate::sync::thread_number();
-        if me < SHARDS {
-            // The owner of shard `me`: no lock, just its ring (unless full).
-            let shard = &self.shards[me];
-            shard.ring.count_release();
-            match freed {
-                Some(i) if !shard.ring.push(i) => shard.inner.lock().with(|s| s.free.push(i)),
-                _ => {}
+    fn count_release(&self, cache: Option<&Cache>) {
+        match cache {
+            Some(c) => Cache::bump(&c.released),
+            None => {
+                self.shared.live.fetch_sub(1, Relaxed);
             }
+        }
+    }
+
+    /// After the value left an unguarded slot we own: FREE it (it keeps its ticket) into our
+    /// cache, or retire it and refund the ticket.
+    #[inline]
+    fn free_unguarded(&self, cache: Option<&Cache>, slot: &Slot<T>, generation: u32, index: u32) {
+        if generation == MAX_GENERATION {
+            self.retire(cache, slot);
             return;
         }
-        let home = me % SHARDS;
-        self.shards[home].inner.lock().with(|s| {
-            s.live -= 1;
-            if let Some(i) = freed {
-                s.free.push(i);
+        // Release: the value's move-out happens before the next owner's claim (Acquire).
+        slot.set_state((u64::from(generation + 1) << 32) | FREE, Release);
+        match cache {
+            Some(c) => {
+                self.push_cached(c, index);
+                Cache::bump(&c.released);
             }
-        });
-    }
-
-    /// After the value left an unguarded slot: recycle it onto the home free list (keeping its
-    /// ticket), or retire it and refund the ticket.
-    #[inline]
-    fn free_unguarded(&self, slot: &Slot<T>, generation: u32, index: u32) {
-        if recycle(slot, generation) {
-            self.finish_release(Some(index));
-        } else {
-            self.release_and_refund();
+            None => {
+                self.shared.overflow.lock().with(|v| v.push(index));
+                self.shared.live.fetch_sub(1, Relaxed);
+            }
         }
     }
 
-    /// One handle fewer, and its ticket back to the counter (its slot cannot carry it).
+    /// The slot's last generation ended: it stays dead (IDLE, generation `MAX_GENERATION`,
+    /// on no list) and its ticket goes back to the counter.
     #[cold]
-    fn release_and_refund(&self) {
-        let bounded = self.max.is_some();
-        if bounded {
-            self.transit.fetch_add(1, SeqCst);
-        }
-        self.finish_release(None);
-        if bounded {
-            self.tickets.fetch_add(1, SeqCst);
-            self.transit.fetch_sub(1, SeqCst);
+    fn retire(&self, cache: Option<&Cache>, slot: &Slot<T>) {
+        slot.set_state((u64::from(MAX_GENERATION) << 32) | IDLE, Release);
+        self.count_release(cache);
+        self.refund();
+    }
+
+    /// A ticket whose slot cannot carry it goes back to the counter.
+    #[cold]
+    fn refund(&self) {
+        if self.bounded() {
+            self.shared.tickets.fetch_add(1, SeqCst);
         }
     }
 
     /// Takes up to `want` tickets.
     fn take_tickets(&self, want: usize) -> usize {
-        if self.max.is_none() {
-            return want;
+        let tickets = &self.shared.tickets;
+        let mut have = tickets.load(Relaxed);
+        if have == 0 {
+            // Slow path: make sure with a read-modify-write, which reads the latest value (a
+            // plain load may be older, which under loom it can stay forever).
+            have = tickets.fetch_add(0, SeqCst);
         }
-        let mut have = self.tickets.load(Relaxed);
         loop {
             if have == 0 {
                 return 0;
             }
             let n = have.min(want);
-            match self
-                .tickets
-                .compare_exchange_weak(have, have - n, SeqCst, Relaxed)
-            {
+            match tickets.compare_exchange_weak(have, have - n, SeqCst, Relaxed) {
                 Ok(_) => return n,
                 Err(now) => have = now,
             }
@@ -632,111 +745,127 @@ impl<T> HandlePool<T> {
     }
 
     #[cold]
-    fn acquire_slow(&self, home: usize) -> Result<u32, PoolError> {
-        let bounded = self.max.is_some();
+    #[inline(never)]
+    fn acquire_slow(&self, cache: Option<&Cache>) -> Result<(u32, u64), PoolError> {
+        let Some(max) = self.max else {
+            // Unbounded: the shared list holds slots nobody else can take (no claims), else
+            // mint a group.
+            if let Some(i) = self.shared.overflow.lock().with(|v| v.pop()) {
+                // The lock ordered the pusher's FREE store before this load.
+                let s = self.slot_of_minted(i).state.load(Relaxed);
+                return Ok((i, s & !FREE));
+            }
+            return self.mint_batch(cache, GROUP);
+        };
         let mut step = 0u32;
         loop {
-            // Tickets leave their place (a shard, the counter) here and reach the home shard
-            // below; `transit` tells the verdict (3.) that some are on the way.
-            if bounded {
-                self.transit.fetch_add(1, SeqCst);
+            // Slots that spilled out of caches first, then fresh tickets (a group of slots of
+            // our own: no cache line shared with another thread's hot slots), and only then
+            // slots sitting in other threads' caches.
+            if let Some(got) = self.claim_listed() {
+                return Ok(got);
             }
-            let got = self.steal_or_mint(home);
-            if bounded {
-                self.transit.fetch_sub(1, SeqCst);
-            }
-            if let Some(got) = got {
+            // `minting` covers tickets between the counter and their slots, for the verdict.
+            let minting = &self.shared.minting;
+            minting.fetch_add(1, SeqCst);
+            let n = self.take_tickets(GROUP);
+            if n > 0 {
+                let got = self.mint_batch(cache, n);
+                if got.is_err() {
+                    self.shared.tickets.fetch_add(n, SeqCst);
+                }
+                minting.fetch_sub(1, SeqCst);
                 return got;
             }
-            // 3. The verdict, on a consistent snapshot: every shard locked (in index order,
-            //    the only order in which more than one shard lock is ever held).
-            let mut guards: Vec<SpinGuard<'_, ShardInner>> =
-                self.shards.iter().map(|s| s.inner.lock()).collect();
-            let mut found = None;
-            for (g, shard) in guards.iter_mut().zip(self.shards.iter()) {
-                found = g.with(|s| {
-                    let r = self.ring_shared().then(|| shard.ring.pop()).flatten();
-                    r.or_else(|| s.free.pop())
-                });
-                if found.is_some() {
-                    break;
-                }
+            minting.fetch_sub(1, SeqCst);
+            if let Some(got) = self.claim_cached(cache) {
+                return Ok(got);
             }
-            if let Some(i) = found {
-                guards[home].with(|s| s.live += 1);
-                return Ok(i);
+            match self.verdict() {
+                Verdict::Claimed(got) => return Ok(got),
+                Verdict::Exhausted => return Err(PoolError::Exhausted { max }),
+                Verdict::Busy => crate::sync::spin_wait(&mut step),
             }
-            // Read-modify-writes read the latest value, so a stale read cannot keep us here
-            // (slow path: the cost does not matter).
-            if self.tickets.fetch_add(0, SeqCst) == 0 && self.transit.fetch_add(0, SeqCst) == 0 {
-                // No free slot anywhere, no ticket left and none in transit while every shard
-                // is frozen: all tickets are held by live handles (or releases in progress).
-                return Err(PoolError::Exhausted {
-                    max: self.max.unwrap_or(MAX_SLOTS),
-                });
-            }
-            // A ticket was refunded or is moving: unlock and go round again.
-            drop(guards);
-            crate::sync::spin_wait(&mut step);
         }
     }
 
-    /// Steals half of another shard's free slots, else turns tickets into slots; `None` when
-    /// neither found anything.
-    fn steal_or_mint(&self, home: usize) -> Option<Result<u32, PoolError>> {
-        for step in 1..SHARDS {
-            let victim = (home + step) % SHARDS;
-            let v = &self.shards[victim];
-            let mut batch = v.inner.lock().with(|s| {
-                while let Some(i) = self.ring_shared().then(|| v.ring.pop()).flatten() {
-                    s.free.push(i);
+    /// Bounded pools: claims a FREE slot named on the shared list.
+    fn claim_listed(&self) -> Option<(u32, u64)> {
+        self.shared.overflow.lock().with(|v| {
+            while let Some(i) = v.pop() {
+                // An entry whose slot is not FREE is stale (the slot was taken, and when it is
+                // FREE again it will be pushed again): drop it.
+                if let Some(s) = claim(self.slot_of_minted(i)) {
+                    return Some((i, s));
                 }
-                let keep = s.free.len() / 2;
-                s.free.split_off(keep)
-            });
-            if let Some(first) = batch.pop() {
-                self.shards[home].inner.lock().with(|s| {
-                    s.free.append(&mut batch);
-                    s.live += 1;
-                });
-                return Some(Ok(first));
             }
-        }
-        let n = self.take_tickets(GROUP);
-        if n == 0 {
-            return None;
-        }
-        let mut batch = match self.mint(n) {
-            Ok(b) => b,
-            Err(e) => {
-                if self.max.is_some() {
-                    self.tickets.fetch_add(n, SeqCst);
-                }
-                return Some(Err(e));
-            }
-        };
-        let first = batch.pop()?;
-        self.shards[home].inner.lock().with(|s| {
-            s.free.append(&mut batch);
-            s.live += 1;
-        });
-        Some(Ok(first))
+            None
+        })
     }
 
-    /// Produces `n` (1..=GROUP) free slots: spares first, then a fresh group. Leftover fresh
-    /// slots of the group become spares.
-    fn mint(&self, n: usize) -> Result<Vec<u32>, PoolError> {
-        let mut out = self.spare.lock().with(|sp| {
+    /// Bounded pools: claims a FREE slot named in another thread's cache (dead threads'
+    /// caches included).
+    fn claim_cached(&self, cache: Option<&Cache>) -> Option<(u32, u64)> {
+        for c in self.caches() {
+            if cache.is_some_and(|mine| std::ptr::eq(mine, c)) {
+                continue;
+            }
+            // Acquire: entries below a published length were written before it.
+            let n = c.len.load(Acquire).min(CACHE_SLOTS);
+            for e in &c.buf[..n] {
+                let i = e.load(Relaxed);
+                if let Some(s) = self.slot_at(i).and_then(claim) {
+                    return Some((i, s));
+                }
+            }
+        }
+        None
+    }
+
+    /// Mints `n` slots (holding `n` tickets in a bounded pool): keeps one (returned, owned),
+    /// FREEs the rest into this thread's cache (or the shared list).
+    fn mint_batch(&self, cache: Option<&Cache>, n: usize) -> Result<(u32, u64), PoolError> {
+        let mut batch = self.mint(n)?;
+        let first = batch.pop().unwrap_or_else(|| minted_without_chunk());
+        for (i, s) in batch {
+            // Release: as in `free_unguarded`.
+            self.slot_of_minted(i).set_state(s | FREE, Release);
+            match cache {
+                Some(c) => self.push_cached(c, i),
+                None => self.shared.overflow.lock().with(|v| v.push(i)),
+            }
+        }
+        Ok(first)
+    }
+
+    /// Produces `n` (1..=GROUP) owned slots (index, transient state): spares first, then a
+    /// fresh group. Leftover fresh slots of the group become spares.
+    fn mint(&self, n: usize) -> Result<Vec<(u32, u64)>, PoolError> {
+        let mut out: Vec<(u32, u64)> = self.shared.spare.lock().with(|sp| {
             let keep = sp.len().saturating_sub(n);
             sp.split_off(keep)
+                .into_iter()
+                .map(|i| {
+                    // Ours under the lock (the pusher's IDLE store is ordered before it).
+                    let slot = self.slot_of_minted(i);
+                    let s = slot.state.load(Relaxed) & !IDLE;
+                    slot.set_state(s, Relaxed);
+                    (i, s)
+                })
+                .collect()
         });
         if out.len() == n {
             return Ok(out);
         }
-        let group = self.next_group.fetch_add(1, Relaxed);
+        let group = self.shared.next_group.fetch_add(1, SeqCst);
         let base = group.checked_mul(GROUP).filter(|b| *b < MAX_SLOTS);
         let Some(base) = base else {
-            self.spare.lock().with(|sp| sp.append(&mut out));
+            self.shared.spare.lock().with(|sp| {
+                for (i, s) in out {
+                    self.slot_of_minted(i).set_state(s | IDLE, Relaxed);
+                    sp.push(i);
+                }
+            });
             return Err(PoolError::OutOfSlots);
         };
         let (k, _, _) = locate(base as u32);
@@ -746,16 +875,18 @@ impl<T> HandlePool<T> {
             let index = (base + i) as u32;
             let slot = self.slot_of_minted(index);
             // A never-used slot (state 0) gets generation 1. Nobody else can change it: it
-            // is on no list and not LIVE, so resolvers only read it.
-            slot.state.store(1 << 32, Relaxed);
+            // is on no list and not LIVE or FREE, so others only read it.
+            let s = 1 << 32;
             if out.len() < n {
-                out.push(index);
+                slot.set_state(s, Relaxed);
+                out.push((index, s));
             } else {
+                slot.set_state(s | IDLE, Relaxed);
                 extra.push(index);
             }
         }
         if !extra.is_empty() {
-            self.spare.lock().with(|sp| sp.append(&mut extra));
+            self.shared.spare.lock().with(|sp| sp.append(&mut extra));
         }
         Ok(out)
     }
@@ -778,15 +909,70 @@ impl<T> HandlePool<T> {
         }
     }
 
-    /// Called by the last guard of a released slot.
+    /// The exhaustion check of a bounded pool, on a snapshot taken by double collect: read
+    /// every minted slot's state (with read-modify-writes, so each read is the latest value),
+    /// then the ticket and minting counters, and do it again. If nothing changed, every
+    /// state held still between the two passes, and at the instant the first pass read the
+    /// counters no ticket was free: no slot FREE or mid-operation, none in the counter, none
+    /// being minted. States never repeat (a slot's generation moves on whenever it is freed;
+    /// guard counts are masked out), so "the same value twice" means "untouched in between".
+    /// A FREE slot seen on the way is claimed; a slot mid-operation means "look again".
+    fn verdict(&self) -> Verdict {
+        let first = match self.collect() {
+            Ok(s) => s,
+            Err(v) => return v,
+        };
+        let second = match self.collect() {
+            Ok(s) => s,
+            Err(v) => return v,
+        };
+        if first == second && first.ends_with(&[0, 0]) {
+            Verdict::Exhausted
+        } else {
+            Verdict::Busy
+        }
+    }
+
+    fn collect(&self) -> Result<Vec<u64>, Verdict> {
+        let groups = self.shared.next_group.fetch_add(0, SeqCst);
+        let slots = groups.saturating_mul(GROUP).min(MAX_SLOTS);
+        let mut seen = Vec::with_capacity(slots + 3);
+        seen.push(groups as u64);
+        for i in 0..slots as u32 {
+            let Some(slot) = self.slot_at(i) else {
+                return Err(Verdict::Busy); // its chunk is being published
+            };
+            let s = slot.state.fetch_add(0, SeqCst);
+            if s & FREE != 0 {
+                // From `s`, the latest value: a plain load may be older (under loom, forever).
+                return Err(match claim_from(slot, s) {
+                    Some(st) => Verdict::Claimed((i, st)),
+                    None => Verdict::Busy,
+                });
+            }
+            if is_transient(s) {
+                return Err(Verdict::Busy);
+            }
+            seen.push(s & !REFS);
+        }
+        seen.push(self.shared.tickets.fetch_add(0, SeqCst) as u64);
+        seen.push(self.shared.minting.fetch_add(0, SeqCst) as u64);
+        Ok(seen)
+    }
+
+    /// Called by the last guard of a released slot (which now owns it).
     #[cold]
     fn finish_guarded(&self, slot: &Slot<T>, generation: u32, index: u32) {
         // SAFETY: the slot is not LIVE and this was its last guard, so nobody else can reach
         // the value (resolve needs LIVE; release/take need LIVE).
         let value = unsafe { self.move_out(slot) };
-        if recycle(slot, generation) {
+        if generation == MAX_GENERATION {
+            // Retired: its ticket was refunded at release time.
+            slot.set_state((u64::from(MAX_GENERATION) << 32) | IDLE, Release);
+        } else {
             // Its ticket was refunded at release time: it rejoins as a spare.
-            self.spare.lock().with(|sp| sp.push(index));
+            slot.set_state((u64::from(generation + 1) << 32) | IDLE, Release);
+            self.shared.spare.lock().with(|sp| sp.push(index));
         }
         drop(value);
     }
@@ -795,30 +981,20 @@ impl<T> HandlePool<T> {
     pub(crate) fn force_generation(&self, id: HandleId, generation: u32) {
         let (slot, _, _) = self.lookup(id).expect("slot exists");
         let s = slot.state.load(Relaxed);
-        slot.state
-            .store((u64::from(generation) << 32) | (s & (LIVE | REFS)), Relaxed);
+        slot.set_state((u64::from(generation) << 32) | (s & FLAGS), Relaxed);
     }
 }
 
-/// After the value left `slot` (generation `generation`): moves it to the next generation and
-/// returns `true`, or retires it for good (returns `false`) when the generation would wrap.
-/// A retired slot keeps `MAX_GENERATION` and never becomes LIVE again, so IDs of every earlier
-/// generation stay dead forever.
-#[inline]
-fn recycle<T>(slot: &Slot<T>, generation: u32) -> bool {
-    if generation == MAX_GENERATION {
-        return false;
-    }
-    // Relaxed: the slot is published again only through a free list or the spare list,
-    // whose locks order this store before the next owner's load.
-    slot.state.store(u64::from(generation + 1) << 32, Relaxed);
-    true
+#[cold]
+#[inline(never)]
+fn minted_without_chunk() -> ! {
+    panic!("handlepool: minted slot without a chunk")
 }
 
 #[cold]
 #[inline(never)]
 fn guard_overflow() -> ! {
-    // 2^31 - 1 simultaneous guards on one handle can only come from leaked guards.
+    // 2^29 - 1 simultaneous guards on one handle can only come from leaked guards.
     std::process::abort()
 }
 
@@ -845,6 +1021,13 @@ impl<T> Drop for HandlePool<T> {
                 }
             }
             drop(groups);
+        }
+        for c in &self.caches {
+            let p = c.load(Acquire);
+            if !p.is_null() {
+                // SAFETY: came from `Box::into_raw` in `new_cache`; freed only here, once.
+                drop(unsafe { Box::from_raw(p) });
+            }
         }
     }
 }
@@ -1059,15 +1242,16 @@ mod tests {
 }
 
 #[cfg(all(test, not(loom)))]
-mod ring_tests {
+mod cache_tests {
     use super::*;
     use std::sync::{Arc, Barrier};
 
     #[test]
-    fn owner_ring_overflow_spills_to_the_list_and_is_stolen() {
-        let n = 3 * RING;
+    fn full_cache_spills_to_the_list_and_is_stolen_after_thread_exit() {
+        let n = 3 * CACHE_SLOTS;
         let pool = Arc::new(HandlePool::with_max_handles(n));
-        // One thread acquires and frees everything (its ring fills, the rest spills).
+        // One thread acquires and frees everything (its cache fills, half of it spills), then
+        // exits with its cache still holding free slots and their tickets.
         let ids = {
             let pool = Arc::clone(&pool);
             std::thread::spawn(move || {
@@ -1081,7 +1265,7 @@ mod ring_tests {
             .unwrap()
         };
         assert_eq!(pool.live(), 0);
-        // Another thread must get all `n` tickets back out of that shard's ring and list.
+        // Another thread must get all `n` tickets back out of that cache and the list.
         let again: Vec<_> = (0..n).map(|i| pool.acquire(i + n).unwrap()).collect();
         assert_eq!(pool.acquire(0), Err(PoolError::Exhausted { max: n }));
         assert_eq!(pool.live(), n);
@@ -1094,11 +1278,81 @@ mod ring_tests {
     }
 
     #[test]
-    fn more_threads_than_shards_share_shards_exactly() {
-        // 2 * SHARDS threads alive at once: half of them own no ring and take the locked
-        // release path; counts and the cap stay exact.
-        let threads = 2 * SHARDS;
-        let per = if cfg!(miri) { 10 } else { 2_000 };
+    fn steals_from_a_live_idle_threads_cache() {
+        // A thread fills its cache with free slots (all tickets) and stays alive doing nothing:
+        // the other thread must still reach the cap, exactly.
+        let max = CACHE_SLOTS / 2;
+        let pool = Arc::new(HandlePool::with_max_handles(max));
+        let parked = Arc::new(Barrier::new(2));
+        let idle = {
+            let (pool, parked) = (Arc::clone(&pool), Arc::clone(&parked));
+            std::thread::spawn(move || {
+                let ids: Vec<_> = (0..max).map(|i| pool.acquire(i).unwrap()).collect();
+                for id in ids {
+                    assert!(pool.release(id));
+                }
+                parked.wait(); // cache full of free slots
+                parked.wait(); // main is done
+            })
+        };
+        parked.wait();
+        let mine: Vec<_> = (0..max)
+            .map(|i| {
+                pool.acquire(i)
+                    .expect("free slots in an idle cache: no Exhausted")
+            })
+            .collect();
+        assert_eq!(pool.acquire(0), Err(PoolError::Exhausted { max }));
+        assert_eq!(pool.live(), max);
+        parked.wait();
+        idle.join().unwrap();
+        for id in mine {
+            assert!(pool.release(id));
+        }
+        assert_eq!(pool.live(), 0);
+    }
+
+    #[test]
+    fn thread_without_cache_uses_the_shared_list_exactly() {
+        // The path of threads numbered past the cache table (or tearing down): driven here
+        // directly with `None`, mixed with cached operations on this thread.
+        for max in [Some(3), None] {
+            let pool = match max {
+                Some(m) => HandlePool::with_max_handles(m),
+                None => HandlePool::unbounded(),
+            };
+            let a = pool.acquire_in(None, 1).unwrap();
+            let b = pool.acquire(2).unwrap();
+            let c = pool.acquire_in(None, 3).unwrap();
+            assert_eq!(pool.live(), 3);
+            if max.is_some() {
+                assert!(pool.acquire_in(None, 4).is_err());
+                assert!(pool.acquire(4).is_err());
+            }
+            assert!(pool.release_in(a, || None));
+            assert!(!pool.release_in(a, || None));
+            assert!(pool.release(c));
+            assert_eq!(pool.live(), 1);
+            let d = pool.acquire_in(None, 5).unwrap();
+            let e = pool.acquire(6).unwrap();
+            assert_eq!(*pool.resolve(b).unwrap(), 2);
+            assert_eq!(*pool.resolve(d).unwrap(), 5);
+            assert_eq!(*pool.resolve(e).unwrap(), 6);
+            assert!(pool.resolve(a).is_none() && pool.resolve(c).is_none());
+            assert_eq!(pool.live(), 3);
+            for id in [b, d, e] {
+                assert!(pool.release_in(id, || None));
+            }
+            assert_eq!(pool.live(), 0);
+        }
+    }
+
+    #[test]
+    fn more_threads_than_cache_slots_stay_exact() {
+        // More threads alive at once than the cache table has entries: some take the shared
+        // path; counts and the cap stay exact.
+        let threads = CACHES + 4;
+        let per = if cfg!(miri) { 5 } else { 200 };
         let pool = Arc::new(HandlePool::with_max_handles(threads));
         let barrier = Arc::new(Barrier::new(threads));
         let hs: Vec<_> = (0..threads)
@@ -1126,6 +1380,47 @@ mod ring_tests {
         assert!(pool.acquire(0).is_err());
         drop(all);
     }
+
+    #[test]
+    fn exhausted_verdict_sees_a_release_racing_with_claims() {
+        // Cap 2: this thread holds one handle for good; two threads take turns with the other
+        // ticket. An acquire may fail only while the other thread holds that ticket, so with
+        // `holder` tracking it, a failure with `holder` empty would be spurious.
+        use std::sync::atomic::{AtomicUsize as A, Ordering::SeqCst as S};
+        let pool = Arc::new(HandlePool::with_max_handles(2));
+        let pinned = pool.acquire(usize::MAX).unwrap();
+        let holders = Arc::new(A::new(0));
+        let rounds = if cfg!(miri) { 20 } else { 20_000 };
+        let hs: Vec<_> = (0..2)
+            .map(|t| {
+                let (pool, holders) = (Arc::clone(&pool), Arc::clone(&holders));
+                std::thread::spawn(move || {
+                    let mut fails = 0;
+                    for i in 0..rounds {
+                        match pool.acquire(t * rounds + i) {
+                            Ok(id) => {
+                                assert_eq!(holders.fetch_add(1, S), 0, "cap 2 exceeded");
+                                holders.fetch_sub(1, S);
+                                assert!(pool.release(id));
+                            }
+                            Err(_) => fails += 1,
+                        }
+                    }
+                    fails
+                })
+            })
+            .collect();
+        let fails: usize = hs.into_iter().map(|h| h.join().unwrap()).sum();
+        assert!(fails < 2 * rounds, "somebody must have succeeded");
+        assert_eq!(pool.live(), 1);
+        assert!(pool.release(pinned));
+        let again = [pool.acquire(0).unwrap(), pool.acquire(1).unwrap()];
+        assert!(pool.acquire(2).is_err());
+        assert_eq!(pool.live(), 2);
+        for id in again {
+            assert!(pool.release(id));
+        }
+    }
 }
 
 #[cfg(all(test, not(loom)))]
@@ -1134,7 +1429,7 @@ mod unbounded_tests {
     use std::sync::{Arc, mpsc};
 
     #[test]
-    fn private_ring_reuses_slots_and_counts_exactly() {
+    fn private_cache_reuses_slots_and_counts_exactly() {
         let pool = HandlePool::unbounded();
         let first: Vec<_> = (0..10).map(|i| pool.acquire(i).unwrap()).collect();
         assert_eq!(pool.live(), 10);
@@ -1193,7 +1488,7 @@ mod unbounded_tests {
         let max_slot = producer.join().unwrap();
         consumer.join().unwrap();
         assert_eq!(pool.live(), 0);
-        // In flight: <= 8 queued + 2 in hand; hidden in the consumer's private ring: <= 64;
+        // In flight: <= 8 queued + 2 in hand; hidden in the consumer's private cache: <= 64;
         // minting rounds up to groups of 8. Far below `n` if freed slots are found again.
         assert!(
             max_slot < 256,

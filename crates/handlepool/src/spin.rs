@@ -1,4 +1,5 @@
-//! A tiny test-and-test-and-set spin lock for the pool's shards.
+//! A tiny test-and-test-and-set spin lock for the pool's shared lists (free slots that spilled
+//! out of the per-thread caches, and spare slots).
 //!
 //! Locking costs one atomic read-modify-write and unlocking a plain release store, which is
 //! half of what a parking mutex pays on its fast path. Critical sections are a handful of

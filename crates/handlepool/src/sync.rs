@@ -55,9 +55,9 @@ pub(crate) fn spin_wait(step: &mut u32) {
 }
 
 /// A small per-thread number: unique among live threads, the smallest free one on first use,
-/// and returned when the thread exits (so a thread pool keeps the numbers below the shard
-/// count, which own a free-list ring each). `usize::MAX >> 1` (owns nothing) while the
-/// thread's locals are being torn down.
+/// and returned when the thread exits (so the numbers stay dense: number `n` owns cache `n`
+/// of each pool, and the next thread given `n` inherits those caches). `usize::MAX >> 1` (owns
+/// nothing) while the thread's locals are being torn down.
 #[cfg(not(loom))]
 #[inline]
 pub(crate) fn thread_number() -> usize {

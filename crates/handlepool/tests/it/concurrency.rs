@@ -262,3 +262,64 @@ fn stress(pool: HandlePool<Tracked>, max: Option<usize>) {
         "the stress must exercise stale IDs"
     );
 }
+
+#[test]
+fn exiting_threads_leave_no_ticket_behind() {
+    // Each round, short-lived threads acquire and release (their caches end up holding free
+    // slots and so tickets) and exit, while this thread keeps some handles; then this thread
+    // must reach exactly the cap: nothing stranded in a dead thread's cache, nothing extra.
+    const MAX: usize = 24;
+    let pool = Arc::new(HandlePool::with_max_handles(MAX));
+    let rounds = crate::iters(60, 3);
+    let mut mine: Vec<HandleId> = Vec::new();
+    for round in 0..rounds {
+        let hs: Vec<_> = (0..3)
+            .map(|t| {
+                let pool = Arc::clone(&pool);
+                std::thread::spawn(move || {
+                    let mut rng = Rng::new((round * 3 + t) as u64);
+                    let mut held = Vec::new();
+                    for i in 0..crate::iters(400, 20) {
+                        if held.len() < 4 && rng.below(2) == 0 {
+                            if let Ok(id) = pool.acquire(i) {
+                                held.push(id);
+                            }
+                        } else if let Some(id) = held.pop() {
+                            assert!(pool.release(id));
+                        }
+                    }
+                    for id in held {
+                        assert!(pool.release(id));
+                    }
+                })
+            })
+            .collect();
+        // Meanwhile this thread churns a few handles of its own.
+        for i in 0..crate::iters(200, 10) {
+            if mine.len() < 6 {
+                mine.push(pool.acquire(i).expect("at most 6 + 3 * 4 < MAX live"));
+            } else {
+                assert!(pool.release(mine.swap_remove(i % mine.len())));
+            }
+        }
+        for h in hs {
+            h.join().unwrap();
+        }
+        assert_eq!(pool.live(), mine.len());
+        let extra: Vec<_> = (mine.len()..MAX)
+            .map(|i| {
+                pool.acquire(i)
+                    .expect("tickets in exited threads' caches are found")
+            })
+            .collect();
+        assert_eq!(
+            pool.acquire(0),
+            Err(PoolError::Exhausted { max: MAX }),
+            "round {round}: more than the cap"
+        );
+        assert_eq!(pool.live(), MAX);
+        for id in extra {
+            assert!(pool.release(id));
+        }
+    }
+}
