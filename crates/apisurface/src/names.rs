@@ -29,6 +29,9 @@ pub const TAG_WRAP: &str = "mochi_wrap";
 /// Build tag that swaps `//go:linkname` wrappers for their fallback file.
 pub const TAG_NO_LINKNAME: &str = "mochi_no_linkname";
 
+/// The build expression of the linkname wrapper file: `!` [`TAG_NO_LINKNAME`].
+pub const TAG_LINKNAME: &str = "!mochi_no_linkname";
+
 /// Generated file names and output-relative paths.
 pub mod file {
     /// The handle runtime.
@@ -105,36 +108,44 @@ pub mod go {
     }
 }
 
-/// The status codes every shim and wrapper returns (`mochi_status`).
+/// The status every shim and wrapper returns: the C enum `mochi_status` of the boundary.
+///
+/// The numeric values are part of the C ABI and never change; new codes are only appended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Status {
-    /// Done; out-parameters written.
+    /// The operation succeeded; out-parameters are written.
     Ok,
-    /// Channel closed (send/close), or closed and drained (receive).
+    /// The channel is closed: a send or close on a closed channel, or a receive on a closed and
+    /// drained channel (whose handle is then released).
     Closed,
-    /// `try_send`: buffer full.
+    /// `try_send`: the buffer is full (nothing was sent).
     Full,
-    /// `try_recv`: nothing buffered.
+    /// `try_recv`: nothing is buffered (nothing was received).
     Empty,
-    /// Non-blocking select: no case ready.
+    /// `select` with a non-blocking default: no case was ready.
     WouldBlock,
-    /// ID is 0, never issued or released.
+    /// An ID that is zero, was never issued, or was released.
     UnknownHandle,
-    /// ID resolves to a value of another kind or type.
+    /// An ID that resolves to a value of another kind (a callback ID given to a channel shim, a
+    /// channel of another element type, a value of the wrong type).
     WrongKind,
-    /// Go code panicked; the per-call message slot holds the text.
+    /// Go code panicked (a callback, a wrapped function, or an unexpected runtime error). A call
+    /// with a message slot (`mochi_bytes *msg`) gets the panic's text there; the channel, select
+    /// and release shims run no user code and carry no text.
     Panic,
-    /// The handle table is at its cap.
+    /// The handle table is at its cap; nothing was acquired.
     Exhausted,
-    /// A malformed argument (NULL pointer, length out of range, ...).
+    /// A bad argument: a NULL out-pointer, a negative length, a NULL data pointer with a
+    /// non-zero length, an out-of-range buffer size, or a malformed select case.
     BadArg,
-    /// The Go function returned a non-nil `error`; the per-call message slot holds `Error()`.
+    /// The Go function returned a non-nil `error`; its `Error()` text is in the call's message
+    /// slot (`mochi_bytes *msg`).
     GoError,
 }
 
 impl Status {
-    /// Every status, in code order.
+    /// Every status, in numeric order.
     pub const ALL: [Status; 11] = [
         Status::Ok,
         Status::Closed,
@@ -149,17 +160,24 @@ impl Status {
         Status::GoError,
     ];
 
-    /// The numeric code.
-    pub fn code(self) -> i32 {
+    /// The numeric value in the C enum.
+    pub fn value(self) -> i32 {
         Status::ALL
             .iter()
             .position(|s| *s == self)
             .expect("every status is in ALL") as i32
     }
 
+    /// The status with numeric value `v`, if there is one.
+    pub fn from_value(v: i32) -> Option<Status> {
+        usize::try_from(v)
+            .ok()
+            .and_then(|i| Status::ALL.get(i).copied())
+    }
+
     /// The C enumerator (`MOCHI_UNKNOWN_HANDLE`).
     pub fn c_name(self) -> String {
-        format!("MOCHI_{}", self.upper())
+        format!("MOCHI_{}", screaming_snake_case(self.rust_name()))
     }
 
     /// The Rust variant name (`UnknownHandle`).
@@ -177,10 +195,6 @@ impl Status {
             Status::BadArg => "BadArg",
             Status::GoError => "GoError",
         }
-    }
-
-    fn upper(self) -> String {
-        screaming_snake_case(self.rust_name())
     }
 }
 
@@ -352,11 +366,21 @@ mod tests {
 
     #[test]
     fn statuses_are_numbered_in_order() {
-        assert_eq!(Status::Ok.code(), 0);
-        assert_eq!(Status::BadArg.code(), 9);
-        assert_eq!(Status::GoError.code(), 10);
+        assert_eq!(Status::Ok.value(), 0);
+        assert_eq!(Status::BadArg.value(), 9);
+        assert_eq!(Status::GoError.value(), 10);
+        for s in Status::ALL {
+            assert_eq!(Status::from_value(s.value()), Some(s));
+        }
+        assert_eq!(Status::from_value(11), None);
+        assert_eq!(Status::from_value(-1), None);
         assert_eq!(Status::UnknownHandle.c_name(), "MOCHI_UNKNOWN_HANDLE");
         assert_eq!(Status::WouldBlock.c_name(), "MOCHI_WOULD_BLOCK");
+    }
+
+    #[test]
+    fn tags() {
+        assert_eq!(TAG_LINKNAME, format!("!{TAG_NO_LINKNAME}"));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub use crate::report::{
     BindingKind, Bound, BuildCommand, Coverage, FileReport, PackageCoverage, PackageReport, Report,
     ShimReport, SkipReason, Skipped, SymbolKind,
 };
+use apisurface::names::file;
 use apisurface::{
     EmitContext, GoType, ImportSet, Package, ParamDecl, Signature, Surface, TypeName, Walk,
     emit_type, parse_type, validate,
@@ -295,19 +296,20 @@ fn cgo_files(plan: &Plan<'_>, shims: Shims<'_>, out: &mut Generated) -> Result<(
         package: "main".into(),
         max_handles: plan.config.go.max_handles,
     })
-    .map_err(|e| render_err("cgo/mochi_rt.go", e))?;
-    add_file(out, "cgo/mochi_rt.go", "runtime", rt);
+    .map_err(|e| render_err(&file::cgo(file::RUNTIME), e))?;
+    add_file(out, &file::cgo(file::RUNTIME), "runtime", rt);
     let ctx = EmitContext::new()
         .package_names(&plan.names)
         .constraint_names(&plan.constraints);
-    let text = render_shim_file(&shims, &ctx).map_err(|e| render_err("cgo/mochi_shims.go", e))?;
-    add_file(out, "cgo/mochi_shims.go", "shims", text);
+    let text =
+        render_shim_file(&shims, &ctx).map_err(|e| render_err(&file::cgo(file::SHIMS), e))?;
+    add_file(out, &file::cgo(file::SHIMS), "shims", text);
     let main = apisurface::GoFile::new("main")
         .build_tag(goroutine_render::BUILD_TAG)
         .body("// main is required for -buildmode=c-archive; the host calls the exports.\nfunc main() {}\n")
         .render()
-        .map_err(|e| render_err("cgo/main.go", e))?;
-    add_file(out, "cgo/main.go", "c-archive main", main);
+        .map_err(|e| render_err(&file::cgo(file::MAIN), e))?;
+    add_file(out, &file::cgo(file::MAIN), "c-archive main", main);
     out.report.build = Some(BuildCommand::c_archive("cgo", &plan.module_flat));
     // The safe Rust API over the shims and the bound packages (host-render); a Rust closure can
     // be a Go func value of every callback signature the host trampolines carry.
@@ -325,8 +327,8 @@ fn cgo_files(plan: &Plan<'_>, shims: Shims<'_>, out: &mut Generated) -> Result<(
     }
     if !host.host_callbacks.is_empty() {
         let text = host_render::render_host_go(&host, &ctx)
-            .map_err(|e| render_err("cgo/mochi_host.go", e))?;
-        add_file(out, "cgo/mochi_host.go", "host callbacks", text);
+            .map_err(|e| render_err(&file::cgo(file::HOST), e))?;
+        add_file(out, &file::cgo(file::HOST), "host callbacks", text);
     }
     let rust_path = apisurface::names::file::rust_module(&plan.module_flat);
     match host_render::render_rust_module(&host) {
@@ -371,8 +373,8 @@ fn bind_packages(
         shims,
         plan.config,
     )
-    .map_err(|e| render_err("cgo/mochi_bind.go", e))?;
-    add_file(out, "cgo/mochi_bind.go", "bindings", text);
+    .map_err(|e| render_err(&file::cgo(file::BIND), e))?;
+    add_file(out, &file::cgo(file::BIND), "bindings", text);
     let (bound, skipped) = crate::bind::report_entries(&bindings);
     out.report.bound.extend(bound);
     out.report.skipped.extend(skipped);
@@ -991,13 +993,13 @@ fn embedded_files(
         render_fallback_file(&dir, &specs, &opts).map_err(|e| render_err(&wrapper_path, e))?;
     add_file(
         out,
-        &format!("linkname/{dir}/mochi_linkname.go"),
+        &file::linkname(&dir, file::LINKNAME),
         "linkname",
         wrapper,
     );
     add_file(
         out,
-        &format!("linkname/{dir}/mochi_fallback.go"),
+        &file::linkname(&dir, file::FALLBACK),
         "fallback",
         fallback,
     );
@@ -1036,7 +1038,7 @@ fn embedded_files(
     if !wasm.is_empty() {
         let text = render_wasm_file(&wrapper_path, &dir, &wasm, &opts)
             .map_err(|e| render_err(&format!("wasm/{dir}"), e))?;
-        add_file(out, &format!("wasm/{dir}/main.go"), "wasmexport", text);
+        add_file(out, &file::wasm_main(&dir), "wasmexport", text);
         pr.wasm_exports = wasm.iter().map(|s| s.local_name.clone()).collect();
     }
     Ok(())

@@ -29,8 +29,8 @@
 pub mod boundary;
 mod needs;
 mod render;
-mod status;
 
+pub use apisurface::names::Status;
 pub use boundary::{ContractError, Crossing, Scalar, crossing};
 pub use needs::{Position, Reason, Why, needs_runtime, runtime_reasons};
 pub use render::{
@@ -39,4 +39,3 @@ pub use render::{
     ShimFile, preamble, render_callback_shim, render_channel_shim, render_runtime,
     render_shim_file,
 };
-pub use status::Status;

@@ -1,7 +1,7 @@
 //! The renderers: the runtime file, channel and callback shims, and the shim-file assembler.
 
 use crate::boundary::{ContractError, Crossing, crossing};
-use crate::status::Status;
+use apisurface::names::{self, Status};
 use apisurface::template::{TemplateError, fill};
 use apisurface::validate::{ValidationError, check_identifier};
 use apisurface::{
@@ -10,7 +10,7 @@ use apisurface::{
 use std::collections::BTreeSet;
 
 /// The build tag every generated file is gated by.
-pub const BUILD_TAG: &str = "mochi_wrap";
+pub const BUILD_TAG: &str = names::TAG_WRAP;
 /// The package name used when none is given.
 pub const DEFAULT_PACKAGE: &str = "gowrap";
 /// Default soft cap on live Go-side handles.
@@ -22,7 +22,7 @@ pub const DEFAULT_BUFFER: u32 = 1;
 /// Largest channel buffer a shim accepts (at render time and from C at run time).
 pub const MAX_BUFFER: u32 = 1 << 20;
 /// The runtime's file name.
-pub const RUNTIME_FILE: &str = "mochi_rt.go";
+pub const RUNTIME_FILE: &str = names::file::RUNTIME;
 
 const RUNTIME_TPL: &str = include_str!("go/runtime.go.tpl");
 const MODULE_TPL: &str = include_str!("go/module.go.tpl");
@@ -176,7 +176,7 @@ impl ChannelShim {
 
     /// The symbol prefix, `mochi_<module>_<base>_chan`.
     pub fn prefix(&self) -> String {
-        format!("mochi_{}_{}_chan", self.module, self.base)
+        names::chan_prefix(&self.module, &self.base)
     }
 
     /// The C symbols this shim exports, in rendering order.
@@ -220,7 +220,7 @@ impl CallbackShim {
 
     /// The symbol prefix, `mochi_<module>_<base>_cb`.
     pub fn prefix(&self) -> String {
-        format!("mochi_{}_{}_cb", self.module, self.base)
+        names::cb_prefix(&self.module, &self.base)
     }
 
     /// The C symbols this shim exports.
@@ -260,10 +260,10 @@ impl ShimFile {
         let m = &self.module;
         let mut v: Vec<String> = ["free", "release", "live"]
             .iter()
-            .map(|s| format!("mochi_{m}_{s}"))
+            .map(|s| names::module_symbol(m, s))
             .collect();
         if !self.channels.is_empty() {
-            v.push(format!("mochi_{m}_select"));
+            v.push(names::module_symbol(m, "select"));
         }
         v
     }
@@ -325,9 +325,9 @@ const RUNTIME_NAMES: [&str; 11] = [
     "mochiChunk",
     "mochiTable",
     "mochiHandles",
-    "mochiAcquireHandle",
-    "mochiResolveHandle",
-    "mochiReleaseHandle",
+    names::go::ACQUIRE,
+    names::go::RESOLVE,
+    names::go::RELEASE,
 ];
 
 /// Local names the shims and runtime use inside functions; reserved so no import takes them.
@@ -635,7 +635,7 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
         "selectable",
         "freer",
     ] {
-        declare(format!("mochi_{m}_{s}"))?;
+        declare(names::module_symbol(m, s))?;
     }
     for s in file.module_symbols() {
         declare(s)?;
@@ -734,11 +734,14 @@ pub fn preamble() -> String {
         "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdlib.h>\n\n",
     );
     s.push_str("#ifndef MOCHI_BRIDGE_TYPES\n#define MOCHI_BRIDGE_TYPES\n\n");
-    s.push_str("// Status of every gobridge shim call.\ntypedef enum mochi_status {\n");
+    s.push_str(&format!(
+        "// Status of every gobridge shim call.\ntypedef enum {0} {{\n",
+        names::c::STATUS
+    ));
     for st in Status::ALL {
         s.push_str(&format!("\t{} = {},\n", st.c_name(), st.value()));
     }
-    s.push_str("} mochi_status;\n\n");
+    s.push_str(&format!("}} {};\n\n", names::c::STATUS));
     s.push_str("// Operation of a select case.\nenum {\n\tMOCHI_SELECT_SEND = 1,\n\tMOCHI_SELECT_RECV = 2,\n};\n\n");
     s.push_str(
         "// A string value in a select case: SEND borrows data (copied into Go); RECV gets\n\

@@ -307,7 +307,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     let mut variants = String::new();
     let mut from = String::new();
     for st in Status::ALL {
-        let name = camel(&st.c_name()["MOCHI_".len()..].to_ascii_lowercase());
+        let name = st.rust_name();
         variants.push_str(&format!(
             "    /// `{}` ({}).\n    {name} = {},\n",
             st.c_name(),

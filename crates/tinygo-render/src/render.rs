@@ -7,9 +7,9 @@ use apisurface::{EmitError, GoFile, GoType, GoWriter, ImportSet, emit_param_type
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Build constraint of the linkname wrapper file.
-pub const LINKNAME_BUILD_TAG: &str = "!mochi_no_linkname";
+pub const LINKNAME_BUILD_TAG: &str = apisurface::names::TAG_LINKNAME;
 /// Build constraint of the fallback file (the tag that removes the linkname file).
-pub const FALLBACK_BUILD_TAG: &str = "mochi_no_linkname";
+pub const FALLBACK_BUILD_TAG: &str = apisurface::names::TAG_NO_LINKNAME;
 /// Build constraint of the wasm export file: gc's `GOARCH=wasm`, or any TinyGo wasm target
 /// (TinyGo's `wasm-unknown` target reports `GOARCH=arm`, so `wasm` alone would exclude it).
 pub const WASM_BUILD_TAG: &str = "wasm || tinygo.wasm";
