@@ -83,16 +83,50 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     render_shim_file(&file.shims, &EmitContext::new())?;
     let m = file.shims.module.as_str();
     check_c_ident("module", m)?;
-    let mut names: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-    let mut declare = |n: String| -> Result<(), HostError> {
-        if names.insert(n.clone()) {
+    let mut names = Declared::new();
+    let chans = resolve_channels(file, &mut names)?;
+    let cbs = resolve_callbacks(file, m, &mut names)?;
+    let mut ext = module_externs(m, !chans.is_empty());
+    ext.extend(channel_externs(m, &chans));
+    ext.extend(callback_externs(&cbs));
+    let exports = resolve_exports(file, &chans, &cbs, &mut names)?;
+    check_unique_links(&ext, &exports)?;
+    let mut out = render_prelude(m, &ext, &chans, &cbs)?;
+    out.push_str(&render_channels(&chans)?);
+    out.push_str(&render_callbacks(&cbs)?);
+    out.push_str(&render_exports(&exports));
+    out.push_str(&crate::bind::render_bound(
+        m,
+        &file.bound,
+        &bound_known(&chans, &cbs),
+        &names.0,
+    )?);
+    Ok(out)
+}
+
+/// Rust item names taken in the module (the fixed ones first): a second declaration of a name
+/// is an error, never a silently shadowed item.
+struct Declared(BTreeSet<String>);
+
+impl Declared {
+    fn new() -> Declared {
+        Declared(RESERVED.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn declare(&mut self, n: String) -> Result<(), HostError> {
+        if self.0.insert(n.clone()) {
             Ok(())
         } else {
             Err(HostError::Duplicate { name: n })
         }
-    };
+    }
+}
 
-    // Channels.
+/// The channel shims with their Rust element types (one channel per Rust type).
+fn resolve_channels<'f>(
+    file: &'f HostFile,
+    names: &mut Declared,
+) -> Result<Vec<Chan<'f>>, HostError> {
     let mut chans: Vec<Chan<'_>> = Vec::new();
     let mut by_rust: BTreeMap<String, &str> = BTreeMap::new();
     for c in &file.shims.channels {
@@ -102,7 +136,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             Kind::Str => "String".to_string(),
             Kind::Handle => {
                 let n = format!("{}Value", camel(&c.base));
-                declare(n.clone())?;
+                names.declare(n.clone())?;
                 n
             }
         };
@@ -121,7 +155,15 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         });
     }
 
-    // Host callbacks.
+    Ok(chans)
+}
+
+/// The host callbacks of module `m` (one per Rust closure type).
+fn resolve_callbacks<'f>(
+    file: &'f HostFile,
+    m: &str,
+    names: &mut Declared,
+) -> Result<Vec<Cb<'f>>, HostError> {
     let mut cbs: Vec<Cb<'_>> = Vec::new();
     let mut by_fn: BTreeMap<String, &str> = BTreeMap::new();
     for h in &file.host_callbacks {
@@ -134,8 +176,8 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         }
         check_c_ident("base", &h.base)?;
         let cb = Cb::new(h, cbs.len())?;
-        declare(cb.alias.clone())?;
-        declare(format!("{}CallFn", camel(&h.base)))?;
+        names.declare(cb.alias.clone())?;
+        names.declare(format!("{}CallFn", camel(&h.base)))?;
         if let Some(first) = by_fn.insert(cb.dyn_ty.clone(), &h.base) {
             return Err(HostError::SameCallback {
                 rust: cb.dyn_ty,
@@ -146,7 +188,11 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         cbs.push(cb);
     }
 
-    // Externs, in header order.
+    Ok(cbs)
+}
+
+/// The module-wide shims (`free`, `release`, `live`, and `select` when there are channels).
+fn module_externs(m: &str, select: bool) -> Vec<Extern> {
     let mut ext: Vec<Extern> = vec![
         Extern {
             safe: false,
@@ -173,7 +219,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ret: Some("i64".into()),
         },
     ];
-    if !chans.is_empty() {
+    if select {
         ext.push(Extern {
             safe: false,
             group: "ffi".into(),
@@ -188,6 +234,12 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ret: Some("RawStatus".into()),
         });
     }
+    ext
+}
+
+/// Every channel shim's `new`, `send`, `try_send`, `recv`, `try_recv`, `close`, `free`.
+fn channel_externs(m: &str, chans: &[Chan<'_>]) -> Vec<Extern> {
+    let mut ext = Vec::new();
     for (ci, c) in chans.iter().enumerate() {
         let p = format!("mochi_{m}_{}_chan", c.base);
         let group = format!("chan{ci}");
@@ -248,6 +300,12 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             });
         }
     }
+    ext
+}
+
+/// Every host callback's trampoline `new`/`release` (and `malloc` for string results).
+fn callback_externs(cbs: &[Cb<'_>]) -> Vec<Extern> {
+    let mut ext = Vec::new();
     for (hi, cb) in cbs.iter().enumerate() {
         let p = cb.h.prefix();
         let group = format!("host{hi}");
@@ -283,17 +341,29 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ret: Some("*mut c_void".into()),
         });
     }
-    let handle_names = HandleNames {
-        chans: &chans,
-        cbs: &cbs,
-    };
+    ext
+}
+
+/// The wrapper's own exports, checked and named.
+fn resolve_exports(
+    file: &HostFile,
+    chans: &[Chan<'_>],
+    cbs: &[Cb<'_>],
+    names: &mut Declared,
+) -> Result<Vec<Export>, HostError> {
+    let handle_names = HandleNames { chans, cbs };
     let mut exports = Vec::new();
     for e in &file.exports {
         check_c_ident("export symbol", &e.symbol)?;
-        declare(e.symbol.clone())?;
+        names.declare(e.symbol.clone())?;
         let x = Export::new(e, &handle_names)?;
         exports.push(x);
     }
+    Ok(exports)
+}
+
+/// No two declarations link the same C symbol.
+fn check_unique_links(ext: &[Extern], exports: &[Export]) -> Result<(), HostError> {
     let mut seen = BTreeSet::new();
     for e in ext.iter().chain(exports.iter().map(|x| &x.ext)) {
         if !seen.insert(e.link.clone()) {
@@ -303,7 +373,16 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         }
     }
 
-    // Assemble.
+    Ok(())
+}
+
+/// The prelude: the status enum and every `extern "C"` block, grouped.
+fn render_prelude(
+    m: &str,
+    ext: &[Extern],
+    chans: &[Chan<'_>],
+    cbs: &[Cb<'_>],
+) -> Result<String, HostError> {
     let mut variants = String::new();
     let mut from = String::new();
     for st in Status::ALL {
@@ -321,7 +400,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     }
     let mut externs = String::new();
     let mut groups: Vec<&str> = Vec::new();
-    for e in &ext {
+    for e in ext {
         if !groups.contains(&e.group.as_str()) {
             groups.push(&e.group);
         }
@@ -349,7 +428,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ext.iter().filter(|e| e.group == *g),
         ));
     }
-    let mut out = fill(
+    fill(
         PRELUDE,
         &[
             ("status_variants", variants.as_str()),
@@ -357,7 +436,12 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             ("extern_decls", externs.as_str()),
             ("module", m),
         ],
-    )?;
+    )
+}
+
+/// `GoChan` and `Select` (when there are channels) and each channel's element impl.
+fn render_channels(chans: &[Chan<'_>]) -> Result<String, HostError> {
+    let mut out = String::new();
     if !chans.is_empty() {
         out.push('\n');
         let mut call = String::new();
@@ -401,6 +485,12 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         };
         out.push_str(&text);
     }
+    Ok(out)
+}
+
+/// `GoCallback` and each host callback's trampoline and pool.
+fn render_callbacks(cbs: &[Cb<'_>]) -> Result<String, HostError> {
+    let mut out = String::new();
     if !cbs.is_empty() {
         out.push('\n');
         out.push_str(&fill(CALLBACK_CORE, &[])?);
@@ -408,7 +498,7 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             out.push('\n');
             out.push_str(HOST_STRING_OUT);
         }
-        for cb in &cbs {
+        for cb in cbs {
             out.push('\n');
             out.push_str(&cb.render());
         }
@@ -421,6 +511,12 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
         out.push_str(&sum.join(" + "));
         out.push_str("\n}\n");
     }
+    Ok(out)
+}
+
+/// The safe functions over the wrapper's own exports.
+fn render_exports(exports: &[Export]) -> String {
+    let mut out = String::new();
     if !exports.is_empty() {
         out.push('\n');
         out.push_str(&extern_module(
@@ -429,17 +525,11 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
             exports.iter().map(|x| &x.ext),
         ));
     }
-    for x in &exports {
+    for x in exports {
         out.push('\n');
         out.push_str(&x.render());
     }
-    out.push_str(&crate::bind::render_bound(
-        m,
-        &file.bound,
-        &bound_known(&chans, &cbs),
-        &names,
-    )?);
-    Ok(out)
+    out
 }
 
 /// The channels and host callbacks bound signatures can use.
