@@ -118,77 +118,139 @@ fn render_one(
     w: &mut GoWriter,
     sync: &str,
 ) -> Result<(), HostError> {
-    let p = h.prefix();
-    let unsupported = |what: String| HostError::Unsupported {
-        symbol: p.clone(),
-        what,
-    };
-    if !h.sig.type_params.is_empty() || h.sig.is_variadic() {
-        return Err(unsupported(
-            "a host callback cannot be generic or variadic".into(),
-        ));
-    }
-    if h.sig.params.len() > 16 {
-        return Err(unsupported("more than 16 parameters".into()));
-    }
-    // C side.
-    let mut c_params = vec!["uint64_t host_id".to_string()];
-    let mut c_args = vec!["host_id".to_string()];
-    let mut go_params = Vec::new();
-    let mut go_args = vec!["r.hostFn".to_string(), "r.hostID".to_string()];
-    for (i, prm) in h.sig.params.iter().enumerate() {
-        let ty = emit_type(&prm.ty, ctx, imports).map_err(|e| emit_err(&p, e))?;
-        go_params.push(format!("x{i} {ty}"));
-        match kind(&p, &prm.ty)? {
-            Kind::Scalar { c: ct, .. } => {
-                c_params.push(format!("{ct} a{i}"));
-                c_args.push(format!("a{i}"));
-                go_args.push(format!("C.{ct}(x{i})"));
-            }
-            Kind::Str => {
-                c_params.push(format!("char *a{i}"));
-                c_params.push(format!("size_t a{i}_len"));
-                c_args.push(format!("a{i}"));
-                c_args.push(format!("a{i}_len"));
-                go_args.push(format!(
-                    "(*C.char)(unsafe.Pointer(unsafe.StringData(x{i})))"
-                ));
-                go_args.push(format!("C.size_t(len(x{i}))"));
-            }
-            Kind::Handle => {
-                return Err(unsupported(format!(
-                    "parameter type `{}`: host callbacks take scalars and strings",
-                    prm.ty
-                )));
-            }
-        }
-    }
-    let result = match h.sig.results.as_slice() {
-        [] => None,
-        [r] => match kind(&p, &r.ty)? {
-            Kind::Scalar { c: ct, .. } => Some((
-                ct,
-                emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
-            )),
-            // A string result: the host writes malloc'd bytes (`char *r0`, `size_t r0_len`).
-            Kind::Str => Some((
-                "char *",
-                emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
-            )),
-            _ => {
-                return Err(unsupported(format!(
-                    "result type `{}`: host callbacks return at most one scalar or string",
-                    r.ty
-                )));
-            }
-        },
-        _ => {
+    let l = Lowered::new(h, ctx, imports)?;
+    write_c_helpers(c, &l);
+    let unsafe_ = imports.local_name("unsafe").unwrap_or("unsafe").to_string();
+    write_record(w, &l, m, sync, &unsafe_);
+    write_new(w, &l);
+    write_release(w, &l.p);
+    Ok(())
+}
+
+/// One host callback lowered to its C and Go parameter lists.
+struct Lowered {
+    /// The symbol prefix (`mochi_<M>_<B>_host`).
+    p: String,
+    /// C parameters of the host's function (after `host_id`), and the invoke helper's arguments.
+    c_params: Vec<String>,
+    c_args: Vec<String>,
+    /// Go parameters of `call` and the invoke helper's Go arguments.
+    go_params: Vec<String>,
+    go_args: Vec<String>,
+    /// The result's C type and Go type, if any (`char *` for a string).
+    result: Option<(&'static str, String)>,
+    string_result: bool,
+    /// The Go func type (parameter names dropped).
+    func_ty: String,
+}
+
+impl Lowered {
+    fn new(
+        h: &HostCallback,
+        ctx: &EmitContext<'_>,
+        imports: &mut ImportSet,
+    ) -> Result<Lowered, HostError> {
+        let p = h.prefix();
+        let unsupported = |what: String| HostError::Unsupported {
+            symbol: p.clone(),
+            what,
+        };
+        if !h.sig.type_params.is_empty() || h.sig.is_variadic() {
             return Err(unsupported(
-                "host callbacks return at most one scalar".into(),
+                "a host callback cannot be generic or variadic".into(),
             ));
         }
-    };
-    let string_result = matches!(&result, Some((ct, _)) if *ct == "char *");
+        if h.sig.params.len() > 16 {
+            return Err(unsupported("more than 16 parameters".into()));
+        }
+        // C side.
+        let mut c_params = vec!["uint64_t host_id".to_string()];
+        let mut c_args = vec!["host_id".to_string()];
+        let mut go_params = Vec::new();
+        let mut go_args = vec!["r.hostFn".to_string(), "r.hostID".to_string()];
+        for (i, prm) in h.sig.params.iter().enumerate() {
+            let ty = emit_type(&prm.ty, ctx, imports).map_err(|e| emit_err(&p, e))?;
+            go_params.push(format!("x{i} {ty}"));
+            match kind(&p, &prm.ty)? {
+                Kind::Scalar { c: ct, .. } => {
+                    c_params.push(format!("{ct} a{i}"));
+                    c_args.push(format!("a{i}"));
+                    go_args.push(format!("C.{ct}(x{i})"));
+                }
+                Kind::Str => {
+                    c_params.push(format!("char *a{i}"));
+                    c_params.push(format!("size_t a{i}_len"));
+                    c_args.push(format!("a{i}"));
+                    c_args.push(format!("a{i}_len"));
+                    go_args.push(format!(
+                        "(*C.char)(unsafe.Pointer(unsafe.StringData(x{i})))"
+                    ));
+                    go_args.push(format!("C.size_t(len(x{i}))"));
+                }
+                Kind::Handle => {
+                    return Err(unsupported(format!(
+                        "parameter type `{}`: host callbacks take scalars and strings",
+                        prm.ty
+                    )));
+                }
+            }
+        }
+        let result = match h.sig.results.as_slice() {
+            [] => None,
+            [r] => match kind(&p, &r.ty)? {
+                Kind::Scalar { c: ct, .. } => Some((
+                    ct,
+                    emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
+                )),
+                // A string result: the host writes malloc'd bytes (`char *r0`, `size_t r0_len`).
+                Kind::Str => Some((
+                    "char *",
+                    emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
+                )),
+                _ => {
+                    return Err(unsupported(format!(
+                        "result type `{}`: host callbacks return at most one scalar or string",
+                        r.ty
+                    )));
+                }
+            },
+            _ => {
+                return Err(unsupported(
+                    "host callbacks return at most one scalar".into(),
+                ));
+            }
+        };
+        let string_result = matches!(&result, Some((ct, _)) if *ct == "char *");
+        let mut unnamed = h.sig.clone();
+        for prm in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
+            prm.name = None;
+        }
+        let func_ty =
+            emit_type(&GoType::Func(unnamed), ctx, imports).map_err(|e| emit_err(&p, e))?;
+        let unsafe_ = imports.local_name("unsafe").unwrap_or("unsafe").to_string();
+        let go_args: Vec<String> = go_args
+            .into_iter()
+            .map(|a| a.replace("unsafe.", &format!("{unsafe_}.")))
+            .collect();
+        Ok(Lowered {
+            p,
+            c_params,
+            c_args,
+            go_params,
+            go_args,
+            result,
+            string_result,
+            func_ty,
+        })
+    }
+}
+
+/// The C side: the host function and drop typedefs, the result struct, the static inline
+/// invoke and drop helpers (the message buffer lives on the C stack; only a failed call copies
+/// it to the heap).
+fn write_c_helpers(c: &mut String, l: &Lowered) {
+    let (p, c_params, c_args, result, string_result) =
+        (&l.p, &l.c_params, &l.c_args, &l.result, l.string_result);
     let mut fn_params = c_params.clone();
     if string_result {
         fn_params.push("char **r0".to_string());
@@ -244,18 +306,13 @@ fn render_one(
     c.push_str(&format!(
         "static inline void {p}_drop({p}_drop_fn f, uint64_t host_id) {{\n\tf(host_id);\n}}\n"
     ));
+}
 
-    // Go side.
-    let mut unnamed = h.sig.clone();
-    for prm in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
-        prm.name = None;
-    }
-    let func_ty = emit_type(&GoType::Func(unnamed), ctx, imports).map_err(|e| emit_err(&p, e))?;
-    let unsafe_ = imports.local_name("unsafe").unwrap_or("unsafe").to_string();
-    let go_args: Vec<String> = go_args
-        .into_iter()
-        .map(|a| a.replace("unsafe.", &format!("{unsafe_}.")))
-        .collect();
+/// The Go record of a host closure, its map, and `call` (a non-OK status becomes a Go panic).
+fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str, unsafe_: &str) {
+    let (p, func_ty, go_params, result, string_result) =
+        (&l.p, &l.func_ty, &l.go_params, &l.result, l.string_result);
+    let go_args = &l.go_args;
     w.blank();
     w.comment(&format!(
         "{p}Rec is a host closure of Go type {func_ty}, reached through C function pointers."
@@ -300,6 +357,11 @@ fn render_one(
             }
         },
     );
+}
+
+/// `<p>_new`: stores a Go func that calls the host closure.
+fn write_new(w: &mut GoWriter, l: &Lowered) {
+    let (p, func_ty) = (&l.p, &l.func_ty);
     w.blank();
     w.comment(&format!(
         "{p}_new puts a Go {func_ty} that calls the host closure host_id through call into the\n\
@@ -326,6 +388,10 @@ fn render_one(
             w.line("return C.MOCHI_OK");
         },
     );
+}
+
+/// `<p>_release`: releases the Go func and drops the host closure once.
+fn write_release(w: &mut GoWriter, p: &str) {
     w.blank();
     w.comment(&format!(
         "{p}_release releases a host func ID of this kind and tells the host to drop its closure.\n\
@@ -346,7 +412,6 @@ fn render_one(
             w.line("return C.MOCHI_OK");
         },
     );
-    Ok(())
 }
 
 fn emit_err(symbol: &str, e: apisurface::EmitError) -> HostError {
