@@ -537,6 +537,46 @@ fn run_helper(
     opts: &Options,
 ) -> Result<(Header, Surface, String), IngestError> {
     let show_progress = opts.progress && std::io::stderr().is_terminal();
+    let mut cmd = helper_command(helper, go, go_version, dir, patterns, opts, show_progress);
+    let mut child = cmd.spawn().map_err(|e| IngestError::Helper {
+        message: format!("starting {}: {e}", helper.display()),
+    })?;
+    let err_thread = spawn_stderr_reader(child.stderr.take());
+    let stdout = child.stdout.take();
+    let read = stdout.map(|out| read_output(BufReader::with_capacity(1 << 16, out)));
+    let status = child.wait().map_err(|e| IngestError::Helper {
+        message: e.to_string(),
+    })?;
+    let stderr_text = err_thread.join().unwrap_or_default();
+    let out = match read {
+        Some(Ok(out)) => out,
+        Some(Err(e)) => {
+            return Err(IngestError::Helper {
+                message: format!("reading helper output: {e}"),
+            });
+        }
+        None => Output::default(),
+    };
+    if !status.success() {
+        return Err(IngestError::Helper {
+            message: format!("{status}: {}", stderr_text.trim()),
+        });
+    }
+    let (header, doc) = check_frame(&out, &stderr_text, dir, patterns)?;
+    let (surface, json) = assemble(&doc, out.packages)?;
+    Ok((header, surface, json))
+}
+
+/// The helper's command line and environment.
+fn helper_command(
+    helper: &Path,
+    go: &Path,
+    go_version: &str,
+    dir: &Path,
+    patterns: &[&str],
+    opts: &Options,
+    show_progress: bool,
+) -> Command {
     let mut cmd = Command::new(helper);
     cmd.current_dir(dir).arg("-go").arg(go).args([
         "-go-version",
@@ -560,11 +600,15 @@ fn run_helper(
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| IngestError::Helper {
-        message: format!("starting {}: {e}", helper.display()),
-    })?;
-    let stderr = child.stderr.take();
-    let err_thread = std::thread::spawn(move || {
+    cmd
+}
+
+/// Reads the helper's stderr: progress lines update one terminal line, the rest is kept for
+/// error messages.
+fn spawn_stderr_reader(
+    stderr: Option<std::process::ChildStderr>,
+) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
         let mut kept = String::new();
         let Some(stderr) = stderr else { return kept };
         let mut shown = false;
@@ -585,51 +629,49 @@ fn run_helper(
             eprintln!();
         }
         kept
-    });
-    let stdout = child.stdout.take();
-    let read = stdout.map(|out| read_output(BufReader::with_capacity(1 << 16, out)));
-    let status = child.wait().map_err(|e| IngestError::Helper {
-        message: e.to_string(),
-    })?;
-    let stderr_text = err_thread.join().unwrap_or_default();
-    let out = match read {
-        Some(Ok(out)) => out,
-        Some(Err(e)) => {
-            return Err(IngestError::Helper {
-                message: format!("reading helper output: {e}"),
-            });
-        }
-        None => Output::default(),
-    };
-    if !status.success() {
-        return Err(IngestError::Helper {
-            message: format!("{status}: {}", stderr_text.trim()),
-        });
-    }
-    let head = out.header.ok_or_else(|| IngestError::Helper {
+    })
+}
+
+/// The header and trailer lines: present, well-formed, and without a reported failure. Returns
+/// the header and the surface line.
+fn check_frame(
+    out: &Output,
+    stderr_text: &str,
+    dir: &Path,
+    patterns: &[&str],
+) -> Result<(Header, String), IngestError> {
+    let head = out.header.as_ref().ok_or_else(|| IngestError::Helper {
         message: format!(
             "no header line in helper output; stderr: {}",
             stderr_text.trim()
         ),
     })?;
-    let header: Header = serde_json::from_str(&head).map_err(|e| IngestError::Helper {
+    let header: Header = serde_json::from_str(head).map_err(|e| IngestError::Helper {
         message: format!("bad header line: {e}"),
     })?;
     if let Some(f) = header.error {
         return Err(failure_error(f, dir, patterns));
     }
-    let (Some(doc), Some(trailer)) = (out.surface, out.trailer) else {
+    let (Some(doc), Some(trailer)) = (&out.surface, &out.trailer) else {
         return Err(IngestError::Helper {
             message: format!("helper output ended early; stderr: {}", stderr_text.trim()),
         });
     };
-    let trailer: Header = serde_json::from_str(&trailer).map_err(|e| IngestError::Helper {
+    let trailer: Header = serde_json::from_str(trailer).map_err(|e| IngestError::Helper {
         message: format!("bad trailer line: {e}"),
     })?;
     if let Some(f) = trailer.error {
         return Err(failure_error(f, dir, patterns));
     }
-    let (mut surface, head_json) = parse_surface(&doc)?;
+    Ok((header, doc.clone()))
+}
+
+/// The surface line plus the checked packages, as the model and as its canonical JSON.
+fn assemble(
+    doc: &str,
+    packages: Vec<Result<(Package, String), IngestError>>,
+) -> Result<(Surface, String), IngestError> {
+    let (mut surface, head_json) = parse_surface(doc)?;
     let Some(prefix) = head_json
         .strip_suffix("[]}")
         .filter(|_| surface.packages.is_empty())
@@ -641,16 +683,15 @@ fn run_helper(
     let mut json = String::with_capacity(
         prefix.len()
             + 2
-            + out
-                .packages
+            + packages
                 .iter()
                 .map(|p| p.as_ref().map_or(0, |(_, j)| j.len() + 1))
                 .sum::<usize>(),
     );
     json.push_str(prefix);
     json.push('[');
-    surface.packages.reserve(out.packages.len());
-    for (i, checked) in out.packages.into_iter().enumerate() {
+    surface.packages.reserve(packages.len());
+    for (i, checked) in packages.into_iter().enumerate() {
         let (package, text) = checked?;
         if i > 0 {
             json.push(',');
@@ -659,7 +700,7 @@ fn run_helper(
         surface.packages.push(package);
     }
     json.push_str("]}");
-    Ok((header, surface, json))
+    Ok((surface, json))
 }
 
 /// The helper's output lines: header, surface (without packages), packages (already checked,
