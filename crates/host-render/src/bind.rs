@@ -20,6 +20,7 @@
 //! Layout follows rustfmt's defaults (width 100, call width 60) so the module stays
 //! rustfmt-clean without running rustfmt.
 
+use crate::model::NameProblem;
 use crate::model::{HostError, check_c_ident};
 use crate::rust::{CALL_WIDTH, Extern, WIDTH, extern_module, fn_sig, push_let_st};
 use apisurface::names::is_rust_keyword;
@@ -266,22 +267,22 @@ fn bind_take_strings(p: *mut CBytes, n: usize) -> Vec<String> {
 "#;
 
 /// A name the bound API declares: an ASCII Rust identifier that is not a keyword.
-fn check_rust_ident(what: &'static str, s: &str) -> Result<(), HostError> {
-    let bad = |why: &str| HostError::BadName {
+pub(crate) fn check_rust_ident(what: &'static str, s: &str) -> Result<(), HostError> {
+    let bad = |why: NameProblem| HostError::BadName {
         what,
         value: s.to_string(),
-        why: why.to_string(),
+        why,
     };
     let mut bytes = s.bytes();
     match bytes.next() {
         Some(b) if b.is_ascii_alphabetic() || b == b'_' => {}
-        _ => return Err(bad("must start with an ASCII letter or `_`")),
+        _ => return Err(bad(NameProblem::NotAscii)),
     }
     if !bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(bad("must be ASCII letters, digits and `_`"));
+        return Err(bad(NameProblem::NotAscii));
     }
     if is_rust_keyword(s) {
-        return Err(bad("is a Rust keyword"));
+        return Err(bad(NameProblem::RustKeyword));
     }
     Ok(())
 }

@@ -86,6 +86,6 @@ mod proto;
 mod rust;
 
 pub use go::{HOST_MSG_CAP, render_host_go};
-pub use model::{GoExport, HostCallback, HostError, HostFile};
+pub use model::{GoExport, HostCallback, HostError, HostFile, NameProblem};
 pub use proto::{Mismatch, check_prototypes};
 pub use rust::render_rust_module;

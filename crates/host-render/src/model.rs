@@ -119,15 +119,16 @@ pub enum HostError {
     /// The Go side refuses the shim file (names, buffer, emit, contract).
     #[error(transparent)]
     Shim(#[from] RenderError),
-    /// A name that is part of a C symbol is not an ASCII Go identifier.
-    #[error("invalid {what} {value:?}: {why}")]
+    /// A name that is part of a C symbol or a Rust item is not a usable identifier.
+    #[error("invalid {what} {value:?}")]
     BadName {
         /// Which name.
         what: &'static str,
         /// The name.
         value: String,
         /// Why.
-        why: String,
+        #[source]
+        why: NameProblem,
     },
     /// A type the C boundary contract cannot carry.
     #[error("{symbol}: {source}")]
@@ -193,15 +194,30 @@ pub enum HostError {
     },
 }
 
+/// Why a name cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NameProblem {
+    /// Not a Go identifier.
+    #[error(transparent)]
+    Go(#[from] ValidationError),
+    /// Not ASCII letters, digits and `_` (or starts with a digit).
+    #[error("must be ASCII letters, digits and `_`, not starting with a digit")]
+    NotAscii,
+    /// A Rust keyword (or `_`), which cannot name a Rust item.
+    #[error("is a Rust keyword")]
+    RustKeyword,
+}
+
 pub(crate) fn check_c_ident(what: &'static str, s: &str) -> Result<(), HostError> {
-    let bad = |why: String| HostError::BadName {
+    let bad = |why: NameProblem| HostError::BadName {
         what,
         value: s.to_string(),
         why,
     };
-    apisurface::validate::check_identifier(s).map_err(|e: ValidationError| bad(e.to_string()))?;
+    apisurface::validate::check_identifier(s).map_err(|e| bad(e.into()))?;
     if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(bad("must be ASCII letters, digits and `_`".into()));
+        return Err(bad(NameProblem::NotAscii));
     }
     Ok(())
 }

@@ -355,6 +355,8 @@ fn resolve_exports(
     let mut exports = Vec::new();
     for e in &file.exports {
         check_c_ident("export symbol", &e.symbol)?;
+        // The symbol is also the Rust function's name: `_` and Rust keywords cannot be.
+        crate::bind::check_rust_ident("export symbol", &e.symbol)?;
         names.declare(e.symbol.clone())?;
         let x = Export::new(e, &handle_names)?;
         exports.push(x);

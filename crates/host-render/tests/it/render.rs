@@ -280,6 +280,23 @@ fn refused_inputs_are_typed_errors() {
         render_rust_module(&f),
         Err(HostError::ModuleMismatch { .. })
     ));
+    // An export symbol is also a Rust fn name: `_` and Rust keywords are refused, typed.
+    for bad in ["_", "unsafe", "type", "self"] {
+        let mut f = file();
+        f.exports[0].symbol = bad.into();
+        match render_rust_module(&f) {
+            Err(HostError::BadName { why, .. }) => {
+                assert!(
+                    matches!(
+                        why,
+                        host_render::NameProblem::RustKeyword | host_render::NameProblem::Go(_)
+                    ),
+                    "{bad}: {why:?}"
+                )
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
     let mut f = file();
     f.exports[0].symbol = "mochi_fx_live".into();
     assert!(matches!(
