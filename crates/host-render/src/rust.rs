@@ -475,6 +475,7 @@ fn render_channels(chans: &[Chan<'_>]) -> Result<String, HostError> {
                 ],
             )?,
             Kind::Str => fill(CHAN_STRING, &[("chan_mod", &cm)])?,
+            // Inside its impls the element is `Self`, so a long name cannot widen a line.
             Kind::Handle => fill(
                 CHAN_HANDLE,
                 &[

@@ -5,8 +5,8 @@ pub struct @rust_elem_type@(GoValue);
 
 impl @rust_elem_type@ {
     /// Go's `nil`.
-    pub const fn nil() -> @rust_elem_type@ {
-        @rust_elem_type@(GoValue::nil())
+    pub const fn nil() -> Self {
+        Self(GoValue::nil())
     }
 
     /// True for `nil`.
@@ -22,14 +22,14 @@ impl GoHandle for @rust_elem_type@ {
 }
 
 impl ChanElem for @rust_elem_type@ {
-    type Arg<'a> = &'a @rust_elem_type@;
+    type Arg<'a> = &'a Self;
 
     fn raw_new(buffer: i64, out: &mut u64) -> RawStatus {
         // SAFETY: `out` is a live, writable u64.
         unsafe { @chan_mod@::new(buffer, out) }
     }
 
-    fn raw_send(id: u64, v: &@rust_elem_type@, try_: bool) -> RawStatus {
+    fn raw_send(id: u64, v: &Self, try_: bool) -> RawStatus {
         if try_ {
             @chan_mod@::try_send(id, v.0.id)
         } else {
@@ -37,7 +37,7 @@ impl ChanElem for @rust_elem_type@ {
         }
     }
 
-    fn raw_recv(id: u64, out: &mut Option<@rust_elem_type@>, try_: bool) -> RawStatus {
+    fn raw_recv(id: u64, out: &mut Option<Self>, try_: bool) -> RawStatus {
         let mut v: u64 = 0;
         // SAFETY: `v` is a live, writable u64.
         let st = unsafe {
@@ -48,7 +48,7 @@ impl ChanElem for @rust_elem_type@ {
             }
         };
         if st == OK {
-            *out = Some(@rust_elem_type@(GoValue::from_owned_id(v)));
+            *out = Some(Self(GoValue::from_owned_id(v)));
         }
         st
     }
@@ -61,11 +61,11 @@ impl ChanElem for @rust_elem_type@ {
         @chan_mod@::free(id)
     }
 
-    fn sel_put(v: &@rust_elem_type@, slot: &mut SelSlot) {
+    fn sel_put(v: &Self, slot: &mut SelSlot) {
         slot.put(v.0.id);
     }
 
-    fn sel_take(slot: &SelSlot) -> @rust_elem_type@ {
-        @rust_elem_type@(GoValue::from_owned_id(slot.get()))
+    fn sel_take(slot: &SelSlot) -> Self {
+        Self(GoValue::from_owned_id(slot.get()))
     }
 }

@@ -50,7 +50,7 @@ fn long_names() -> HostFile {
     shims.channels = vec![
         ChannelShim::new(m, GoType::name("int64")).base("a_long_channel_base_name"),
         ChannelShim::new(m, GoType::name("string")).base("another_long_string_base"),
-        ChannelShim::new(m, thing()).base("a_long_handle_channel_base"),
+        ChannelShim::new(m, thing()).base("a_long_handle_channel_base_name_that_goes_on_and_on"),
     ];
     let mut f = HostFile::new(shims);
     f.host_callbacks = vec![HostCallback::new(
