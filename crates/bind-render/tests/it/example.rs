@@ -279,3 +279,30 @@ fn example_go_is_gofmt_clean() {
     );
     assert!(out.stdout.is_empty(), "gofmt would change the file");
 }
+
+#[test]
+fn multi_line_types_stay_gofmt_clean() {
+    if std::process::Command::new("gofmt").arg("-h").output().is_err() {
+        println!("SKIP: gofmt not found");
+        return;
+    }
+    let s = surface(
+        r#"{"module":"example.com/m","packages":[{"import_path":"example.com/m","name":"m",
+        "funcs":[{"name":"F","params":[{"name":"s","type":"struct{A int64 \"json:\\\"a\\\"\"; B int64}"}],
+                  "results":[{"name":"","type":"interface{M(); N() int}"}]},
+                 {"name":"G","params":[{"name":"m","type":"map[string]struct{X int; Y int}"}]}],
+        "vars":[{"name":"V","type":"struct{P int; Q string}"}]}]}"#,
+    );
+    let o = opts();
+    let plan = plan_packages(&s, &[], &o);
+    assert!(plan[0].skipped.is_empty(), "{:?}", plan[0].skipped);
+    let go = render_bind_file(&plan, &s, &o).unwrap();
+    let dir = std::env::temp_dir().join(format!("bind-render-ml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mochi_bind.go");
+    std::fs::write(&file, &go).unwrap();
+    let out = std::process::Command::new("gofmt").arg("-l").arg(&file).output().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(out.status.success(), "{}\n{go}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "gofmt would change:\n{go}");
+}
