@@ -28,8 +28,8 @@ pub use crate::report::{
 };
 use apisurface::names::file;
 use apisurface::{
-    EmitContext, GoType, ImportSet, Package, ParamDecl, Signature, Surface, TypeName, Walk,
-    emit_type, parse_type, validate,
+    EmitContext, GoType, ImportSet, Package, ParamDecl, Signature, Surface, Walk, emit_type,
+    parse_type, validate,
 };
 use goroutine_render::{
     CallbackShim, ChannelShim, RuntimeOptions, ShimFile, crossing, render_runtime, render_shim_file,
@@ -582,54 +582,6 @@ fn is_major(e: &str) -> bool {
     e.len() > 1 && e.starts_with('v') && e[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Replaces the names of `home` (unqualified, not predeclared, not a type parameter) with
-/// qualified names, so a type can be emitted outside its package.
-fn qualify(ty: &mut GoType, home: &str, type_params: &[&str]) {
-    match ty {
-        GoType::Named(TypeName {
-            package,
-            name,
-            type_args,
-        }) => {
-            if package.is_none()
-                && !validate::is_predeclared_type(name)
-                && !type_params.contains(&name.as_str())
-            {
-                *package = Some(home.into());
-            }
-            type_args
-                .iter_mut()
-                .for_each(|a| qualify(a, home, type_params));
-        }
-        GoType::Untyped(_) => {}
-        GoType::Pointer(e) | GoType::Slice(e) | GoType::Variadic(e) => {
-            qualify(e, home, type_params)
-        }
-        GoType::Array { elem, .. } | GoType::Chan { elem, .. } => qualify(elem, home, type_params),
-        GoType::Map { key, value } => {
-            qualify(key, home, type_params);
-            qualify(value, home, type_params);
-        }
-        GoType::Func(sig) => qualify_sig(sig, home, type_params),
-        GoType::Struct(fields) => fields
-            .iter_mut()
-            .for_each(|f| qualify(&mut f.ty, home, type_params)),
-        GoType::Interface(elems) => elems.iter_mut().for_each(|e| match e {
-            apisurface::InterfaceElem::Method { sig, .. } => qualify_sig(sig, home, type_params),
-            apisurface::InterfaceElem::Embedded(t) => qualify(t, home, type_params),
-        }),
-        GoType::Union(terms) => terms
-            .iter_mut()
-            .for_each(|t| qualify(&mut t.ty, home, type_params)),
-    }
-}
-
-fn qualify_sig(sig: &mut Signature, home: &str, type_params: &[&str]) {
-    for p in sig.params.iter_mut().chain(sig.results.iter_mut()) {
-        qualify(&mut p.ty, home, type_params);
-    }
-}
-
 /// A symbol base from an emitted Go type: `*example.Event` → `ptr_example_event`.
 pub fn base_for(go_src: &str) -> String {
     let mut s = String::new();
@@ -765,7 +717,7 @@ impl<'a> Shims<'a> {
                     ));
                     continue;
                 };
-                qualify(&mut ty, &pkg.import_path, &tps);
+                ty.qualify(&pkg.import_path, &tps);
                 let mut found: Vec<GoType> = Vec::new();
                 ty.walk(&mut |t| {
                     if matches!(t, GoType::Chan { .. } | GoType::Func(_)) {
@@ -1065,7 +1017,7 @@ mod tests {
     #[test]
     fn qualify_rewrites_home_names_only() {
         let mut t = parse_type("map[Key]func(T, *Thing) error").unwrap();
-        qualify(&mut t, "example.com/lib", &["T"]);
+        t.qualify("example.com/lib", &["T"]);
         assert_eq!(
             t.to_string(),
             "map[example.com/lib.Key]func(T, *example.com/lib.Thing) error"

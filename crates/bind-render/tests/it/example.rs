@@ -282,7 +282,11 @@ fn example_go_is_gofmt_clean() {
 
 #[test]
 fn multi_line_types_stay_gofmt_clean() {
-    if std::process::Command::new("gofmt").arg("-h").output().is_err() {
+    if std::process::Command::new("gofmt")
+        .arg("-h")
+        .output()
+        .is_err()
+    {
         println!("SKIP: gofmt not found");
         return;
     }
@@ -301,8 +305,16 @@ fn multi_line_types_stay_gofmt_clean() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("mochi_bind.go");
     std::fs::write(&file, &go).unwrap();
-    let out = std::process::Command::new("gofmt").arg("-l").arg(&file).output().unwrap();
+    let out = std::process::Command::new("gofmt")
+        .arg("-l")
+        .arg(&file)
+        .output()
+        .unwrap();
     std::fs::remove_dir_all(&dir).ok();
-    assert!(out.status.success(), "{}\n{go}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}\n{go}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.is_empty(), "gofmt would change:\n{go}");
 }
