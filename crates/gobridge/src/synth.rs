@@ -855,18 +855,8 @@ fn linkname_specs(
         .into_iter()
         .map(|e| (e.symbol.clone(), e))
         .collect();
-    let methods = pkg.types.iter().flat_map(|t| {
-        t.methods.iter().map(move |m| {
-            let mut m = m.clone();
-            if m.receiver.is_empty() {
-                m.receiver = t.name.clone();
-            }
-            if m.type_params.is_empty() {
-                m.type_params = t.type_params.clone();
-            }
-            (format!("{}.{}", t.name, m.name), m)
-        })
-    });
+    let methods =
+        tinygo_render::package_methods(pkg).map(|m| (format!("{}.{}", m.receiver, m.name), m));
     let funcs = pkg.funcs.iter().map(|f| (f.name.clone(), f.clone()));
     for (symbol, f) in funcs.chain(methods) {
         let Some(e) = by_name.get(&symbol) else {

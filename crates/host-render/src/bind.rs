@@ -818,18 +818,7 @@ impl<'a> Func<'a> {
             "{pad}/// Go {kind} `{}`.\n",
             clean_doc(&f.go_symbol).replace('`', "'")
         ));
-        let ret = match self.results.len() {
-            0 => "()".to_string(),
-            1 => self.results[0].2.clone(),
-            _ => format!(
-                "({})",
-                self.results
-                    .iter()
-                    .map(|r| r.2.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let ret = crate::rust::result_type(self.results.iter().map(|r| r.2.as_str()));
         let sig = fn_sig(
             indent,
             &format!("pub fn {}", f.rust_name),

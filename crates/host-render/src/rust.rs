@@ -609,6 +609,17 @@ pub(crate) fn fn_sig(
     vertical(&pad, head, params, ret, end)
 }
 
+/// The Rust type of a call's results: `()`, the one type, or a tuple.
+pub(crate) fn result_type<'a>(types: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let one = types.len() == 1;
+    let list: Vec<&str> = types.collect();
+    if one {
+        list[0].to_string()
+    } else {
+        format!("({})", list.join(", "))
+    }
+}
+
 /// One parameter per line, `) -> R` on the last.
 fn vertical(pad: &str, head: &str, params: &[String], ret: Option<&str>, end: &str) -> String {
     let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
@@ -1009,18 +1020,7 @@ impl Export {
 
     fn render(&self) -> String {
         let sym = &self.ext.name;
-        let ret_ty = match self.results.len() {
-            0 => "()".to_string(),
-            1 => self.results[0].3.clone(),
-            _ => format!(
-                "({})",
-                self.results
-                    .iter()
-                    .map(|r| r.3.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let ret_ty = result_type(self.results.iter().map(|r| r.3.as_str()));
         let mut s = format!("/// {}\n", self.doc);
         s.push_str(&fn_sig(
             0,

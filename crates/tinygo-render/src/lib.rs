@@ -43,17 +43,13 @@ pub use render::{
 pub use spec::{LinknameSpec, Position, SpecError};
 pub use symbol::{Compiler, Receiver, SymbolError, TargetSymbol};
 
-use apisurface::Package;
+use apisurface::{Func, Package};
 
-/// Specs for every function and method of `pkg`'s surface, in surface order (functions, then
-/// each type's methods), plus the symbols that cannot be linked and why (generic ones).
-pub fn specs_for_package(
-    pkg: &Package,
-    compiler: Compiler,
-) -> (Vec<LinknameSpec>, Vec<(String, SpecError)>) {
-    let mut specs = Vec::new();
-    let mut refused = Vec::new();
-    let methods = pkg.types.iter().flat_map(|t| {
+/// Every method of `pkg`'s types as a func the spec builders take: the receiver set to the
+/// type's name when the surface left it empty, and the type's type parameters (a method of a
+/// generic type is generic).
+pub fn package_methods(pkg: &Package) -> impl Iterator<Item = Func> + '_ {
+    pkg.types.iter().flat_map(|t| {
         t.methods.iter().map(move |m| {
             let mut m = m.clone();
             if m.receiver.is_empty() {
@@ -64,8 +60,18 @@ pub fn specs_for_package(
             }
             m
         })
-    });
-    for f in pkg.funcs.iter().cloned().chain(methods) {
+    })
+}
+
+/// Specs for every function and method of `pkg`'s surface, in surface order (functions, then
+/// each type's methods), plus the symbols that cannot be linked and why (generic ones).
+pub fn specs_for_package(
+    pkg: &Package,
+    compiler: Compiler,
+) -> (Vec<LinknameSpec>, Vec<(String, SpecError)>) {
+    let mut specs = Vec::new();
+    let mut refused = Vec::new();
+    for f in pkg.funcs.iter().cloned().chain(package_methods(pkg)) {
         match LinknameSpec::from_func(pkg, &f, compiler) {
             Ok(s) => specs.push(s),
             Err(e) => {
