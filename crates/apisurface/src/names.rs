@@ -106,6 +106,12 @@ pub mod go {
     pub fn helper(module: &str, what: &str) -> String {
         super::module_symbol(module, what)
     }
+
+    /// The prefix of module `module`'s Go helpers (`mochi_<module>`), for Go text that names
+    /// several of them: `format!("{prefix}_guard(&st, msg)")`.
+    pub fn helper_prefix(module: &str) -> String {
+        format!("{}_{module}", super::PREFIX)
+    }
 }
 
 /// The status every shim and wrapper returns: the C enum `mochi_status` of the boundary.

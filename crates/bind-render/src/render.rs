@@ -151,8 +151,8 @@ impl Wrapper<'_, '_> {
         let sig = self.signature();
         w.line(format!("func {}({sig}) (st C.mochi_status) {{", f.c_symbol));
         w.indent();
-        let m = &self.opts.module;
-        w.line(format!("defer mochi_{m}_guard(&st, msg)"));
+        let hp = names::go::helper_prefix(&self.opts.module);
+        w.line(format!("defer {hp}_guard(&st, msg)"));
         self.check_out_pointers(w);
         if let Some(r) = &f.receiver {
             self.convert_in(w, r)?;
@@ -224,22 +224,23 @@ impl Wrapper<'_, '_> {
     /// `x_<name>` from the C parameter(s) `p_<name>`.
     fn convert_in(&mut self, w: &mut GoWriter, v: &Value) -> Result<(), BindError> {
         let m = self.opts.module.clone();
+        let hp = names::go::helper_prefix(&self.opts.module);
         let n = &v.name;
         let t = self.go_type(v)?;
         let check = "if st != C.MOCHI_OK {\n\treturn st\n}";
         match &v.class {
             Class::Scalar { .. } => w.line(format!("x_{n} := {t}(p_{n})")),
             Class::String { .. } => w.line(format!(
-                "s_{n}, st := mochi_{m}_goString(p_{n}, p_{n}Len)\n{check}\nx_{n} := {t}(s_{n})"
+                "s_{n}, st := {hp}_goString(p_{n}, p_{n}Len)\n{check}\nx_{n} := {t}(s_{n})"
             )),
             Class::Bytes | Class::ScalarSlice { .. } => {
                 let elem = slice_elem(&t);
                 w.line(format!(
-                    "x_{n}, st := mochi_{m}_goSlice[{elem}](unsafe.Pointer(p_{n}), p_{n}Len)\n{check}"
+                    "x_{n}, st := {hp}_goSlice[{elem}](unsafe.Pointer(p_{n}), p_{n}Len)\n{check}"
                 ))
             }
             Class::StringSlice => w.line(format!(
-                "x_{n}, st := mochi_{m}_goStrings(p_{n}, p_{n}Len)\n{check}"
+                "x_{n}, st := {hp}_goStrings(p_{n}, p_{n}Len)\n{check}"
             )),
             Class::Handle {
                 by_pointer: true, ..
@@ -250,7 +251,7 @@ impl Wrapper<'_, '_> {
                     format!("*{t}")
                 };
                 w.line(format!(
-                    "h_{n}, st := mochi_{m}_fromHandle[{ptr}](p_{n})\n{check}"
+                    "h_{n}, st := {hp}_fromHandle[{ptr}](p_{n})\n{check}"
                 ));
                 if t.starts_with('*') || v.name == "recv" {
                     w.line(format!("x_{n} := h_{n}"))
@@ -260,9 +261,9 @@ impl Wrapper<'_, '_> {
                     ))
                 }
             }
-            Class::Handle { .. } | Class::Func { .. } => w.line(format!(
-                "x_{n}, st := mochi_{m}_fromHandle[{t}](p_{n})\n{check}"
-            )),
+            Class::Handle { .. } | Class::Func { .. } => {
+                w.line(format!("x_{n}, st := {hp}_fromHandle[{t}](p_{n})\n{check}"))
+            }
             Class::Chan { base, .. } => {
                 let shim = names::chan_prefix(&m, base);
                 w.line(format!(
@@ -329,9 +330,9 @@ impl Wrapper<'_, '_> {
             w.line(format!("{} := {expr}", lhs.join(", ")));
         }
         if f.returns_error {
-            let m = &self.opts.module;
+            let hp = names::go::helper_prefix(&self.opts.module);
             w.block("if err != nil", |w| {
-                w.line(format!("return mochi_{m}_errorStatus(err, msg)"));
+                w.line(format!("return {hp}_errorStatus(err, msg)"));
             });
         }
         Ok(())
@@ -382,7 +383,7 @@ impl Wrapper<'_, '_> {
             for v in &handles {
                 self.handle_out(w, v)?;
             }
-            let m = &self.opts.module;
+            let hp = names::go::helper_prefix(&self.opts.module);
             let list = |p: &str| {
                 handles
                     .iter()
@@ -392,7 +393,7 @@ impl Wrapper<'_, '_> {
             };
             w.block(
                 format!(
-                    "if st = mochi_{m}_handlesOK([]C.mochi_status{{{}}}, []C.uint64_t{{{}}}); st != C.MOCHI_OK",
+                    "if st = {hp}_handlesOK([]C.mochi_status{{{}}}, []C.uint64_t{{{}}}); st != C.MOCHI_OK",
                     list("s"),
                     list("h")
                 ),
@@ -413,6 +414,7 @@ impl Wrapper<'_, '_> {
     /// `h_<name>, s_<name> :=` the result's new handle ID and status.
     fn handle_out(&mut self, w: &mut GoWriter, v: &Value) -> Result<(), BindError> {
         let m = self.opts.module.clone();
+        let hp = names::go::helper_prefix(&self.opts.module);
         let n = &v.name;
         let by_value_struct = matches!(
             v.class,
@@ -433,33 +435,33 @@ impl Wrapper<'_, '_> {
                     _ => "sendHandle",
                 };
                 format!(
-                    "mochi_{m}_{helper}(x_{n}, func(ch chan {elem_t}) any {{ return &{shim}{{ch: ch}} }})"
+                    "{hp}_{helper}(x_{n}, func(ch chan {elem_t}) any {{ return &{shim}{{ch: ch}} }})"
                 )
             }
-            _ if by_value_struct => format!("mochi_{m}_toHandle(&x_{n})"),
-            _ => format!("mochi_{m}_toHandle(x_{n})"),
+            _ if by_value_struct => format!("{hp}_toHandle(&x_{n})"),
+            _ => format!("{hp}_toHandle(x_{n})"),
         };
         w.line(format!("h_{n}, s_{n} := {expr}"));
         Ok(())
     }
 
     fn copy_out(&mut self, w: &mut GoWriter, v: &Value) -> Result<(), BindError> {
-        let m = &self.opts.module;
+        let hp = names::go::helper_prefix(&self.opts.module);
         let n = &v.name;
         match &v.class {
             Class::Scalar { scalar, .. } => w.line(format!("*p_{n} = C.{}(x_{n})", scalar.c)),
             Class::String { .. } => w.line(format!(
-                "*p_{n} = mochi_{m}_cString(string(x_{n}))\n*p_{n}Len = C.size_t(len(x_{n}))"
+                "*p_{n} = {hp}_cString(string(x_{n}))\n*p_{n}Len = C.size_t(len(x_{n}))"
             )),
             Class::Bytes => w.line(format!(
-                "d_{n}, l_{n} := mochi_{m}_cSlice(x_{n})\n*p_{n} = (*C.uint8_t)(d_{n})\n*p_{n}Len = l_{n}"
+                "d_{n}, l_{n} := {hp}_cSlice(x_{n})\n*p_{n} = (*C.uint8_t)(d_{n})\n*p_{n}Len = l_{n}"
             )),
             Class::ScalarSlice { scalar } => w.line(format!(
-                "d_{n}, l_{n} := mochi_{m}_cSlice(x_{n})\n*p_{n} = (*C.{})(d_{n})\n*p_{n}Len = l_{n}",
+                "d_{n}, l_{n} := {hp}_cSlice(x_{n})\n*p_{n} = (*C.{})(d_{n})\n*p_{n}Len = l_{n}",
                 scalar.c
             )),
             Class::StringSlice => w.line(format!(
-                "*p_{n}, *p_{n}Len = mochi_{m}_cStrings(x_{n})"
+                "*p_{n}, *p_{n}Len = {hp}_cStrings(x_{n})"
             )),
             _ => w,
         };
