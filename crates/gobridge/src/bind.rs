@@ -186,6 +186,29 @@ pub fn report_entries(
     (bound, skipped)
 }
 
+/// Every Rust name the planner changed to avoid a collision, and every package whose Rust
+/// module name is not its Go name.
+pub fn renames(plan: &[BoundPackage]) -> Vec<crate::report::Renamed> {
+    let mut out = Vec::new();
+    for p in plan {
+        if p.rust_mod != p.go_name {
+            out.push(crate::report::Renamed {
+                package: p.import_path.clone(),
+                go_symbol: p.import_path.clone(),
+                wanted: p.go_name.clone(),
+                used: p.rust_mod.clone(),
+            });
+        }
+        out.extend(p.renames.iter().map(|r| crate::report::Renamed {
+            package: p.import_path.clone(),
+            go_symbol: r.go_symbol.clone(),
+            wanted: r.wanted.clone(),
+            used: r.used.clone(),
+        }));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::report_symbol;

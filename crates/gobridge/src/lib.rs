@@ -32,5 +32,5 @@ pub mod tidy;
 
 pub use config::{Config, ConfigError, ProfileName, Target};
 pub use lock::{Drift, LockError, Lockfile};
-pub use report::{Bound, Coverage, Report, SkipReason, Skipped, SymbolKind};
+pub use report::{Bound, Coverage, Renamed, Report, SkipReason, Skipped, SymbolKind};
 pub use synth::{Generated, Options, SynthError, synthesize};

@@ -32,12 +32,28 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Bound / skipped counts per package and in total.
     pub coverage: Coverage,
+    /// Rust names that differ from the plain conversion of their Go names (a collision, or a
+    /// second package with the same Go name).
+    pub renames: Vec<Renamed>,
     /// The lockfile written, once the output is on disk ([`Report::locate`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lockfile: Option<String>,
     /// How to build the cgo output, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub build: Option<BuildCommand>,
+}
+
+/// A Rust name chosen to avoid a collision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Renamed {
+    /// Import path of the symbol's package.
+    pub package: String,
+    /// The Go symbol (or the package itself for a Rust module name).
+    pub go_symbol: String,
+    /// The name the plain rules gave.
+    pub wanted: String,
+    /// The name used.
+    pub used: String,
 }
 
 /// One source package in the report.
@@ -427,6 +443,12 @@ impl Report {
         }
         for k in &self.skipped {
             s.push_str(&format!("  skipped  {}\n", k.text()));
+        }
+        for r in &self.renames {
+            s.push_str(&format!(
+                "  renamed  {} in Rust: {} (not {})\n",
+                r.go_symbol, r.used, r.wanted
+            ));
         }
         let c = &self.coverage;
         s.push_str(&format!(

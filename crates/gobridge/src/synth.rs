@@ -378,6 +378,7 @@ fn bind_packages(
     let (bound, skipped) = crate::bind::report_entries(&bindings);
     out.report.bound.extend(bound);
     out.report.skipped.extend(skipped);
+    out.report.renames = crate::bind::renames(&bindings);
     out.bindings = bindings;
     Ok(true)
 }

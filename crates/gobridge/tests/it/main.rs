@@ -890,3 +890,36 @@ fn cli_proxy_module_gets_a_go_sum_and_builds_with_the_printed_command() {
     assert!(b.status.success(), "{cmd}: {}", text(&b.stderr));
     assert!(out.join("cgo/libsync.a").exists());
 }
+
+#[test]
+fn renamings_are_reported() {
+    let s: apisurface::Surface = serde_json::from_str(
+        r#"{"module":"example.com/m","packages":[
+        {"import_path":"example.com/m/a/util","name":"util","funcs":[{"name":"F"}],
+         "types":[{"name":"T","kind":"struct","underlying":"struct{}",
+                   "methods":[{"name":"Zero","receiver":"T","receiver_pointer":true}]}]},
+        {"import_path":"example.com/m/b/util","name":"util","funcs":[{"name":"F"}]}]}"#,
+    )
+    .unwrap();
+    let g = synthesize(&s, &Config::default(), &Options::default()).unwrap();
+    let r = &g.report.renames;
+    assert!(
+        r.iter().any(|x| x.package == "example.com/m/b/util"
+            && x.wanted == "util"
+            && x.used == "util_example_com_m_b_util"),
+        "{r:?}"
+    );
+    assert!(r.iter().any(|x| x.used == "zero_2"), "{r:?}");
+    assert!(
+        g.report
+            .summary()
+            .contains("renamed  example.com/m/b/util in Rust")
+    );
+    // The second package's functions are reachable under the suffixed module.
+    assert!(
+        g.report
+            .bound
+            .iter()
+            .any(|b| b.rust_name.as_deref() == Some("util_example_com_m_b_util::f"))
+    );
+}
