@@ -90,11 +90,13 @@ pub fn render_rust_module(file: &HostFile) -> Result<String, HostError> {
     ext.extend(channel_externs(m, &chans));
     ext.extend(callback_externs(&cbs));
     let exports = resolve_exports(file, &chans, &cbs, &mut names)?;
-    check_unique_links(&ext, &exports)?;
+    let go_funcs = resolve_go_funcs(file, &chans, &cbs);
+    check_unique_links(&ext, exports.iter().chain(&go_funcs))?;
     let mut out = render_prelude(m, &ext, &chans, &cbs)?;
     out.push_str(&render_channels(&chans)?);
     out.push_str(&render_callbacks(&cbs)?);
     out.push_str(&render_exports(&exports));
+    out.push_str(&render_go_funcs(&go_funcs));
     out.push_str(&crate::bind::render_bound(
         m,
         &file.bound,
@@ -358,16 +360,19 @@ fn resolve_exports(
         // The symbol is also the Rust function's name: `_` and Rust keywords cannot be.
         crate::bind::check_rust_ident("export symbol", &e.symbol)?;
         names.declare(e.symbol.clone())?;
-        let x = Export::new(e, &handle_names)?;
+        let x = Export::new(e, &handle_names, "exports")?;
         exports.push(x);
     }
     Ok(exports)
 }
 
 /// No two declarations link the same C symbol.
-fn check_unique_links(ext: &[Extern], exports: &[Export]) -> Result<(), HostError> {
+fn check_unique_links<'a>(
+    ext: &[Extern],
+    exports: impl Iterator<Item = &'a Export>,
+) -> Result<(), HostError> {
     let mut seen = BTreeSet::new();
-    for e in ext.iter().chain(exports.iter().map(|x| &x.ext)) {
+    for e in ext.iter().chain(exports.map(|x| &x.ext)) {
         if !seen.insert(e.link.clone()) {
             return Err(HostError::Duplicate {
                 name: e.link.clone(),
@@ -515,6 +520,64 @@ fn render_callbacks(cbs: &[Cb<'_>]) -> Result<String, HostError> {
         out.push_str("\n}\n");
     }
     Ok(out)
+}
+
+/// Go func values Rust can call: every callback shim whose signature the export machinery
+/// carries becomes `GoValue::call_<base>` over its `cb_call` (the value's own func, resolved and
+/// type-checked by Go: another func type is `GoError::WrongKind`). Others stay opaque values.
+fn resolve_go_funcs(file: &HostFile, chans: &[Chan<'_>], cbs: &[Cb<'_>]) -> Vec<Export> {
+    let handle_names = HandleNames { chans, cbs };
+    file.shims
+        .callbacks
+        .iter()
+        .filter_map(|c| {
+            let mut sig = c.sig.clone();
+            sig.params.insert(
+                0,
+                apisurface::ParamDecl {
+                    name: None,
+                    ty: GoType::name("any"),
+                },
+            );
+            let e = GoExport {
+                symbol: apisurface::names::cb_symbol(&c.module, &c.base, "call"),
+                sig,
+                doc: format!(
+                    "Calls the Go func value (Go type `{}`).",
+                    GoType::Func(c.sig.clone())
+                ),
+            };
+            let mut x = Export::new(&e, &handle_names, "go_funcs").ok()?;
+            x.method = Some(format!("call_{}", c.base));
+            Some(x)
+        })
+        .collect()
+}
+
+/// `GoValue::call_<base>` methods over the callback shims' `cb_call`.
+fn render_go_funcs(go_funcs: &[Export]) -> String {
+    if go_funcs.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n");
+    out.push_str(&extern_module(
+        "go_funcs",
+        "The callback shims that call Go func values.",
+        go_funcs.iter().map(|x| &x.ext),
+    ));
+    for x in go_funcs {
+        out.push('\n');
+        out.push_str(&x.render());
+    }
+    out.push_str("\nimpl GoValue {\n");
+    for (i, x) in go_funcs.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&x.render_method());
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// The safe functions over the wrapper's own exports.
@@ -909,6 +972,9 @@ impl HandleNames<'_> {
 /// A bound export.
 struct Export {
     ext: Extern,
+    /// Rendered as this `GoValue` method (the first parameter is `self`) instead of a free
+    /// function.
+    method: Option<String>,
     doc: String,
     params: Vec<String>,
     args: Vec<String>,
@@ -917,7 +983,7 @@ struct Export {
 }
 
 impl Export {
-    fn new(e: &GoExport, names: &HandleNames<'_>) -> Result<Export, HostError> {
+    fn new(e: &GoExport, names: &HandleNames<'_>, group: &str) -> Result<Export, HostError> {
         let sym = &e.symbol;
         if !e.sig.type_params.is_empty() || e.sig.is_variadic() {
             return Err(HostError::Unsupported {
@@ -1003,9 +1069,10 @@ impl Export {
             e.doc.lines().next().unwrap_or_default().trim().to_string()
         };
         Ok(Export {
+            method: None,
             ext: Extern {
                 safe: false,
-                group: "exports".into(),
+                group: group.into(),
                 link: sym.clone(),
                 name: sym.clone(),
                 params: c_params,
@@ -1018,13 +1085,53 @@ impl Export {
         })
     }
 
+    /// `pub fn call_<base>(&self, ...)` in `impl GoValue`, over the private function.
+    fn render_method(&self) -> String {
+        let name = self.method.as_deref().unwrap_or_default();
+        let sym = &self.ext.name;
+        let ret_ty = result_type(self.results.iter().map(|r| r.3.as_str()));
+        let mut params = vec!["&self".to_string()];
+        params.extend(self.params.iter().skip(1).cloned());
+        let mut s = format!("    /// {}\n", self.doc);
+        s.push_str(&fn_sig(
+            4,
+            &format!("pub fn {name}"),
+            &params,
+            Some(&format!("Result<{ret_ty}, GoError>")),
+            " {",
+        ));
+        let mut args = vec!["self".to_string()];
+        args.extend(
+            self.params
+                .iter()
+                .skip(1)
+                .map(|p| p.split(':').next().unwrap_or_default().to_string()),
+        );
+        let joined = args.join(", ");
+        let line = format!("        {sym}({joined})");
+        if line.len() <= WIDTH && joined.len() <= CALL_WIDTH {
+            s.push_str(&line);
+            s.push('\n');
+        } else {
+            s.push_str(&format!("        {sym}(\n"));
+            for a in &args {
+                s.push_str(&format!("            {a},\n"));
+            }
+            s.push_str("        )\n");
+        }
+        s.push_str("    }\n");
+        s
+    }
+
     fn render(&self) -> String {
         let sym = &self.ext.name;
         let ret_ty = result_type(self.results.iter().map(|r| r.3.as_str()));
         let mut s = format!("/// {}\n", self.doc);
+        // A Go func value's call is private: `GoValue::call_<base>` is its public form.
+        let vis = if self.method.is_some() { "" } else { "pub " };
         s.push_str(&fn_sig(
             0,
-            &format!("pub fn {sym}"),
+            &format!("{vis}fn {sym}"),
             &self.params,
             Some(&format!("Result<{ret_ty}, GoError>")),
             " {",
@@ -1038,7 +1145,7 @@ impl Export {
             args.extend(r.1.iter().cloned());
         }
         args.push("&mut msg".into());
-        let call = format!("exports::{sym}({})", args.join(", "));
+        let call = format!("{}::{sym}({})", self.ext.group, args.join(", "));
         if self.ext.safe {
             push_let_st(&mut s, 4, &call, false);
         } else {

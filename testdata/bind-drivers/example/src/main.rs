@@ -131,6 +131,19 @@ fn callbacks() {
     // A Go func handed out by a bound function is a Go value the host owns (released on drop).
     let add5 = example::adder(5).expect("adder");
     check(!add5.is_nil(), "adder gives a func handle");
+    check_eq(add5.call_adder(37).ok(), Some(42), "Go func value called from Rust");
+    check_eq(add5.call_adder(-5).ok(), Some(0), "Go func value called again");
+    // The value is a func(int64) int64: calling it as another func type is refused, typed.
+    check(
+        matches!(
+            add5.call_countif_keep(1),
+            Err(GoError::Status {
+                status: Status::WrongKind,
+                ..
+            })
+        ),
+        "wrong func type",
+    );
     drop(add5);
 }
 
