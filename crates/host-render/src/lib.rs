@@ -55,9 +55,10 @@
 //!   ([`HostError::Unsupported`]). A closure cannot return a Go `error`, take or return handles,
 //!   or several results; a Go func parameter of such a signature takes a `&GoValue` (a Go func
 //!   value) instead, and gobridge reports the callback shim as having no Rust closure form.
-//! * A Go func value handed out by a bound function is a `GoValue`: Rust can keep it, pass it
-//!   back to Go and release it, but not call it (C callers call it through the callback shim's
-//!   `cb_call`).
+//! * A Go func value handed out by a bound function is a `GoValue`: Rust calls it with
+//!   `GoValue::call_<base>(...)` when a callback shim of its signature exists and carries only
+//!   scalars, strings and handles (another func type is `Status::WrongKind`); otherwise Rust can
+//!   keep it, pass it back to Go and release it.
 //! * By the contract only a nil *interface* crosses as ID 0: a typed nil pointer received from Go
 //!   is a (non-nil) handle to Go's nil pointer.
 //! * Messages are per call: an export takes a trailing `mochi_bytes *msg` slot that Go fills on
