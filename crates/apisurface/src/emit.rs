@@ -865,6 +865,19 @@ mod tests {
     }
 
     #[test]
+    fn a_package_named_init_is_imported_under_another_name() {
+        // Go: "cannot import package as init".
+        let mut im = ImportSet::new();
+        let t = q("example.com/init", "T");
+        let names = BTreeMap::from([("example.com/init".to_string(), "init".to_string())]);
+        let ctx = EmitContext::new().package_names(&names);
+        assert_eq!(emit_type(&t, &ctx, &mut im).unwrap(), "init2.T");
+        let mut w = GoWriter::new();
+        im.write_decl(&mut w);
+        assert_eq!(w.finish(), "import init2 \"example.com/init\"\n");
+    }
+
+    #[test]
     fn collisions_get_stable_suffixes() {
         let mut im = ImportSet::new();
         im.reserve("mochiAcquireHandle");
