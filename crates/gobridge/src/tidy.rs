@@ -75,8 +75,13 @@ struct ModJson {
     go: String,
     #[serde(default)]
     toolchain: String,
-    #[serde(default)]
+    /// `go mod edit -json` writes `null` when nothing is required (a std-only module).
+    #[serde(default, deserialize_with = "null_as_empty")]
     require: Vec<ModRequire>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ModRequire>, D::Error> {
+    Ok(Option::<Vec<ModRequire>>::deserialize(d)?.unwrap_or_default())
 }
 
 #[derive(Deserialize)]
@@ -181,4 +186,20 @@ fn go_in(go: &Path, dir: &Path, args: &[&str]) -> Result<Vec<u8>, TidyError> {
         });
     }
     Ok(out.stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ModJson;
+
+    #[test]
+    fn a_module_that_requires_nothing_parses() {
+        // `go mod edit -json` of a std-only module.
+        let m: ModJson = serde_json::from_str(
+            r#"{"Module":{"Path":"gobridge.local/std"},"Go":"1.21","Require":null,"Exclude":null}"#,
+        )
+        .unwrap();
+        assert!(m.require.is_empty());
+        assert_eq!(m.go, "1.21");
+    }
 }
