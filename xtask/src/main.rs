@@ -5,6 +5,8 @@
 //! * `cargo xtask sentinel [--allow-missing-go] [--only STEP]` — proves generated Go with the real
 //!   Go toolchain (gofmt, vet, build, link, run).
 //! * `cargo xtask bench [types|pool|bridge|ingest|synth]` — benchmarks printed as ratios.
+//! * `cargo xtask examples` — the `build.rs` examples (clippy, tests, run) and their rebuild
+//!   rules (also the last step of `ci`).
 //! * `cargo xtask corpus` — regenerates `testdata/types/` from the installed Go.
 
 mod bench;
@@ -27,13 +29,14 @@ fn main() {
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((cmd, rest)) = args.split_first() else {
-        bail!("usage: cargo xtask <ci|sentinel|bench|corpus> [args]");
+        bail!("usage: cargo xtask <ci|sentinel|bench|corpus|examples> [args]");
     };
     match cmd.as_str() {
         "ci" => ci::run(rest),
+        "examples" => ci::examples(),
         "sentinel" => sentinel::run(rest),
         "bench" => bench::run(rest),
         "corpus" => corpus::run(rest),
-        other => bail!("unknown task `{other}`; expected ci, sentinel, bench or corpus"),
+        other => bail!("unknown task `{other}`; expected ci, sentinel, bench, corpus or examples"),
     }
 }
