@@ -80,7 +80,7 @@ pub enum Error {
     Target(#[from] TargetError),
     /// `go` was not found.
     #[error("the Go toolchain was not found (install Go, or set GOBRIDGE_GO to the go binary)")]
-    GoMissing(#[source] go_ingest::IngestError),
+    GoMissing(#[source] Box<go_ingest::IngestError>),
     /// Reading the Go packages failed (Go's own message is in the source).
     #[error("reading the Go packages {patterns:?}")]
     Ingest {
@@ -88,17 +88,17 @@ pub enum Error {
         patterns: Vec<String>,
         /// go-ingest's error.
         #[source]
-        source: go_ingest::IngestError,
+        source: Box<go_ingest::IngestError>,
     },
     /// The config file could not be read.
     #[error("reading the gobridge config")]
-    Config(#[source] gobridge::ConfigError),
+    Config(#[source] Box<gobridge::ConfigError>),
     /// Synthesis refused the packages (subset violations, bad names, ...).
     #[error("generating the bindings")]
-    Synth(#[source] gobridge::SynthError),
+    Synth(#[source] Box<gobridge::SynthError>),
     /// `go mod tidy` of the generated module failed.
     #[error("resolving the generated Go module")]
-    Tidy(#[source] gobridge::tidy::TidyError),
+    Tidy(#[source] Box<gobridge::tidy::TidyError>),
     /// Writing the generated files failed.
     #[error("writing the generated files into {dir}")]
     Write {
@@ -106,7 +106,7 @@ pub enum Error {
         dir: PathBuf,
         /// Why.
         #[source]
-        source: gobridge::LockError,
+        source: Box<gobridge::LockError>,
     },
     /// The packages produced no Rust module (nothing bound for cgo).
     #[error("nothing was bound for cgo (check the profiles and targets in gobridge.toml)")]
@@ -220,7 +220,8 @@ impl Builder {
             return Err(Error::NoPackages);
         }
         let target = go_target(&env.target_os, &env.target_arch)?;
-        let go = go_ingest::find_go(self.go.as_deref()).map_err(Error::GoMissing)?;
+        let go =
+            go_ingest::find_go(self.go.as_deref()).map_err(|e| Error::GoMissing(Box::new(e)))?;
         let module = self.module(&env)?;
         watch_inputs(&module, self.config_path(&env).as_deref(), &env.target);
         progress("reading the Go packages");
@@ -231,7 +232,7 @@ impl Builder {
         .and_then(go_ingest::Ingested::into_surface)
         .map_err(|source| Error::Ingest {
             patterns: self.packages.clone(),
-            source,
+            source: Box::new(source),
         })?;
         let config = self.load_config(&env)?;
         let gen_dir = env.out_dir.join("gobridge-go");
@@ -258,7 +259,7 @@ impl Builder {
 
     fn load_config(&self, env: &BuildEnv) -> Result<gobridge::Config, Error> {
         let mut config = match self.config_path(env) {
-            Some(p) => gobridge::Config::load(&p).map_err(Error::Config)?,
+            Some(p) => gobridge::Config::load(&p).map_err(|e| Error::Config(Box::new(e)))?,
             None => gobridge::Config::default(),
         };
         if let Some(max) = self.max_handles {
@@ -380,9 +381,10 @@ fn generate(
         wrapper_module: None,
         source_replace: local.then(|| gobridge::paths::relative(gen_dir, module)),
     };
-    let mut generated = gobridge::synthesize(surface, config, &options).map_err(Error::Synth)?;
+    let mut generated =
+        gobridge::synthesize(surface, config, &options).map_err(|e| Error::Synth(Box::new(e)))?;
     gobridge::tidy::complete_module(&mut generated, local.then_some(module), go)
-        .map_err(Error::Tidy)?;
+        .map_err(|e| Error::Tidy(Box::new(e)))?;
     let surface_json = serde_json::to_string(surface).unwrap_or_default();
     let lock = gobridge::Lockfile::new(
         &surface.go_version,
@@ -393,7 +395,7 @@ fn generate(
     gobridge::lock::write_output(gen_dir, &generated.files, &lock).map_err(|source| {
         Error::Write {
             dir: gen_dir.to_path_buf(),
-            source,
+            source: Box::new(source),
         }
     })?;
     Ok(generated)
