@@ -223,7 +223,9 @@ impl Builder {
         let go =
             go_ingest::find_go(self.go.as_deref()).map_err(|e| Error::GoMissing(Box::new(e)))?;
         let module = self.module(&env)?;
-        watch_inputs(&module, self.config_path(&env).as_deref(), &env.target);
+        // The scratch module of std-only builds is the builder's own: not an input.
+        let watched = self.module_dir.as_ref().map(|_| module.as_path());
+        watch_inputs(watched, self.config_path(&env).as_deref(), &env.target);
         progress("reading the Go packages");
         let surface = go_ingest::ingest(
             &self.packages,
@@ -281,8 +283,10 @@ impl Builder {
         };
         std::fs::create_dir_all(&dir).map_err(io("creating", &dir))?;
         let gomod = dir.join("go.mod");
-        std::fs::write(&gomod, "module gobridge.local/std\n\ngo 1.21\n")
-            .map_err(io("writing", &gomod))?;
+        let text = "module gobridge.local/std\n\ngo 1.21\n";
+        if std::fs::read_to_string(&gomod).ok().as_deref() != Some(text) {
+            std::fs::write(&gomod, text).map_err(io("writing", &gomod))?;
+        }
         Ok(dir)
     }
 }
@@ -323,18 +327,23 @@ fn progress(what: &str) {
 
 /// `rerun-if-changed` for `go.mod`, `go.sum`, every `.go` file of the module and the config;
 /// `rerun-if-env-changed` for every variable that changes what Go builds.
-fn watch_inputs(module: &Path, config: Option<&Path>, target: &str) {
-    for f in ["go.mod", "go.sum", "go.work"] {
-        let p = module.join(f);
-        if p.is_file() {
-            println!("cargo:rerun-if-changed={}", p.display());
+/// Without any `rerun-if-changed`, cargo would rerun the script on every change in the package,
+/// so a std-only build (no module of the crate's) watches `build.rs` alone.
+fn watch_inputs(module: Option<&Path>, config: Option<&Path>, target: &str) {
+    println!("cargo:rerun-if-changed=build.rs");
+    if let Some(module) = module {
+        for f in ["go.mod", "go.sum", "go.work"] {
+            let p = module.join(f);
+            if p.is_file() {
+                println!("cargo:rerun-if-changed={}", p.display());
+            }
         }
-    }
-    let mut go_files = Vec::new();
-    collect_go_files(module, &mut go_files);
-    go_files.sort();
-    for f in go_files {
-        println!("cargo:rerun-if-changed={}", f.display());
+        let mut go_files = Vec::new();
+        collect_go_files(module, &mut go_files);
+        go_files.sort();
+        for f in go_files {
+            println!("cargo:rerun-if-changed={}", f.display());
+        }
     }
     if let Some(c) = config {
         println!("cargo:rerun-if-changed={}", c.display());

@@ -1,6 +1,7 @@
 //! `cargo xtask bench [NAME]`: benchmarks that print side-by-side ratios from one run.
 
 mod bridge;
+mod build;
 mod host;
 mod ingest;
 mod pool;
@@ -14,6 +15,7 @@ type Bench = (&'static str, fn(&[String]) -> Result<()>);
 /// Every benchmark, by name.
 const BENCHES: &[Bench] = &[
     ("bridge", bridge::run),
+    ("build", build::run),
     ("host", host::run),
     ("ingest", ingest::run),
     ("pool", pool::run),
