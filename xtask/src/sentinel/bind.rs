@@ -117,36 +117,66 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             _ => bail!("bind driver did not end with PASS:\n{text}"),
         }
     }
-    std_leg(ctx)
+    std_leg(&ctx.go, "go")?;
+    match super::bridge::older_go() {
+        Ok(old) => std_leg(&old, "go1.21"),
+        Err(why) => {
+            println!("SKIP: older go: {why:#}");
+            Ok(())
+        }
+    }
 }
 
-/// The std packages the second leg binds.
-const STD: [&str; 2] = ["strings", "strconv"];
+/// The std packages the second leg binds into one archive.
+const STD: [&str; 9] = [
+    "strings",
+    "strconv",
+    "regexp",
+    "bytes",
+    "time",
+    "net/url",
+    "encoding/json",
+    "errors",
+    "slices",
+];
+/// Generic functions the std leg instantiates: function, suffix, type arguments.
+const STD_INSTANTIATE: [(&str, &str, [&str; 2]); 2] = [
+    ("slices.Index", "int64", ["[]int64", "int64"]),
+    ("slices.Contains", "string", ["[]string", "string"]),
+];
 /// Their module flat name.
 const STD_MODULE: &str = "gostd";
 
 /// Binds `strings` and `strconv` from the Go standard library (go-ingest surface → plan →
 /// wrappers, runtime, shims, host callbacks → c-archive) and runs `testdata/bind-drivers/std`.
-fn std_leg(ctx: &Ctx) -> Result<()> {
-    let dir = scratch("bind-std")?;
-    let opts = go_ingest::Options::default().go(&ctx.go).dir(&dir);
+fn std_leg(go: &Path, label: &str) -> Result<()> {
+    let dir = scratch(&format!("bind-std-{label}"))?;
+    let opts = go_ingest::Options::default().go(go).dir(&dir);
     let surface = go_ingest::ingest(&STD, &opts)
-        .context("ingesting strings and strconv")?
+        .context("ingesting the std packages")?
         .into_surface()
         .context("reading the std surface")?;
     let target = "example.com/gobridge/bindstd";
     let mut shims = ShimFile::new(STD_MODULE);
     shims.package = "main".into();
-    let popts = PlanOptions {
+    let mut popts = PlanOptions {
         module: STD_MODULE.into(),
         target: target.into(),
         ..Default::default()
     };
+    for (func, suffix, args) in STD_INSTANTIATE {
+        popts
+            .instantiate
+            .entry(func.to_string())
+            .or_default()
+            .insert(suffix.into(), args.iter().map(|a| a.to_string()).collect());
+    }
     let plan = plan_packages(&surface, &STD, &popts);
     let bound: usize = plan.iter().map(|p| p.funcs.len()).sum();
     let skipped: usize = plan.iter().map(|p| p.skipped.len()).sum();
     println!(
-        "bind: std: {bound} wrappers planned for strings and strconv, {skipped} symbols skipped"
+        "bind: std ({label}): {bound} wrappers planned for {}, {skipped} symbols skipped",
+        STD.join(" ")
     );
     let bind_go = render_bind_file(&plan, &surface, &popts)?;
     // Rust closures for the func parameters host callbacks can carry (`func(rune) bool`, ...).
@@ -161,11 +191,21 @@ fn std_leg(ctx: &Ctx) -> Result<()> {
             }
         }
     }
+    // One callback per signature up to parameter names (`func(r rune) bool` is `func(rune) bool`).
+    let mut seen: Vec<apisurface::Signature> = Vec::new();
     for (i, sig) in sigs.iter().enumerate() {
         let Ok(GoType::Func(s)) = apisurface::parse_type(sig) else {
             continue;
         };
-        let base = match sig.as_str() {
+        let mut unnamed = s.clone();
+        for p in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
+            p.name = None;
+        }
+        if seen.contains(&unnamed) {
+            continue;
+        }
+        seen.push(unnamed.clone());
+        let base = match GoType::Func(unnamed.clone()).to_string().as_str() {
             "func(rune) bool" => "rune_pred".to_string(),
             "func(rune) rune" => "rune_map".to_string(),
             _ => format!("f{i}"),
@@ -202,8 +242,8 @@ fn std_leg(ctx: &Ctx) -> Result<()> {
         &cgo.join("main.go"),
         "//go:build mochi_wrap\n\npackage main\n\nfunc main() {}\n",
     )?;
-    util::gofmt_check(&ctx.go, &cgo)?;
-    util::run(util::go_cmd(&ctx.go, &cgo).args(["vet", "-tags", "mochi_wrap", "."]))?;
+    util::gofmt_check(go, &cgo)?;
+    util::run(util::go_cmd(go, &cgo).args(["vet", "-tags", "mochi_wrap", "."]))?;
     let bindings = dir.join("bindings.rs");
     write(&bindings, &rust)?;
     if let Ok(rustfmt) = which::which("rustfmt") {
@@ -218,7 +258,7 @@ fn std_leg(ctx: &Ctx) -> Result<()> {
         let lib = dir.join(format!("lib-{name}"));
         std::fs::create_dir_all(&lib)?;
         build_c_archive(
-            &ctx.go,
+            go,
             &cgo,
             ".",
             &lib.join(format!("lib{STD_MODULE}.a")),
@@ -241,14 +281,16 @@ fn std_leg(ctx: &Ctx) -> Result<()> {
                 }
             }
         }
-        if name == "default" {
+        if name == "default" && label == "go" {
             clippy_driver("std", &lib, &bindings, STD_MODULE)?;
         }
         let exe = build_crate("std", &lib, &bindings, STD_MODULE)?;
         let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
         let text = String::from_utf8_lossy(&o.stdout);
         match text.lines().rev().find(|l| !l.trim().is_empty()) {
-            Some(l) if l.starts_with("PASS") => println!("bind: std archive ({name}): {l}"),
+            Some(l) if l.starts_with("PASS") => {
+                println!("bind: std archive ({label}, {name}): {l}")
+            }
             _ => bail!("std bind driver did not end with PASS:\n{text}"),
         }
     }
