@@ -117,9 +117,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             _ => bail!("bind driver did not end with PASS:\n{text}"),
         }
     }
-    std_leg(&ctx.go, "go")?;
+    std_leg(&ctx.go, &ctx.go, "go")?;
     match super::bridge::older_go() {
-        Ok(old) => std_leg(&old, "go1.21"),
+        Ok(old) => std_leg(&ctx.go, &old, "go1.21"),
         Err(why) => {
             println!("SKIP: older go: {why:#}");
             Ok(())
@@ -149,9 +149,13 @@ const STD_MODULE: &str = "gostd";
 
 /// Binds `strings` and `strconv` from the Go standard library (go-ingest surface → plan →
 /// wrappers, runtime, shims, host callbacks → c-archive) and runs `testdata/bind-drivers/std`.
-fn std_leg(go: &Path, label: &str) -> Result<()> {
+///
+/// `ingest_go` reads the surface (go-ingest's helper needs a recent Go); `go` builds. When
+/// they differ, the symbols the builder's release does not have yet (listed in `ingest_go`'s
+/// `$GOROOT/api/go1.N.txt` for N above the builder's minor) are left out of the plan.
+fn std_leg(ingest_go: &Path, go: &Path, label: &str) -> Result<()> {
     let dir = scratch(&format!("bind-std-{label}"))?;
-    let opts = go_ingest::Options::default().go(go).dir(&dir);
+    let opts = go_ingest::Options::default().go(ingest_go).dir(&dir);
     let surface = go_ingest::ingest(&STD, &opts)
         .context("ingesting the std packages")?
         .into_surface()
@@ -171,7 +175,18 @@ fn std_leg(go: &Path, label: &str) -> Result<()> {
             .or_default()
             .insert(suffix.into(), args.iter().map(|a| a.to_string()).collect());
     }
-    let plan = plan_packages(&surface, &STD, &popts);
+    let mut plan = plan_packages(&surface, &STD, &popts);
+    if ingest_go != go {
+        let newer = newer_api(ingest_go, go)?;
+        let mut dropped = 0;
+        for p in &mut plan {
+            let before = p.funcs.len() + p.consts.len();
+            p.funcs.retain(|f| !newer.contains(&api_key(&f.go_symbol)));
+            p.consts.retain(|c| !newer.contains(&api_key(&c.go_symbol)));
+            dropped += before - p.funcs.len() - p.consts.len();
+        }
+        println!("bind: std ({label}): {dropped} wrappers and consts newer than {label} left out");
+    }
     let bound: usize = plan.iter().map(|p| p.funcs.len()).sum();
     let skipped: usize = plan.iter().map(|p| p.skipped.len()).sum();
     println!(
@@ -350,4 +365,66 @@ fn clippy_driver(name: &str, lib: &Path, bindings: &Path, lib_name: &str) -> Res
     .context("clippy finds problems in the bind driver or the generated module")?;
     println!("bind: {name} driver and generated module are clippy-clean (-D warnings)");
     Ok(())
+}
+
+/// `strings.ToUpper`, `(*bytes.Buffer).Len`, `net/url.URL.Host` → `strings.ToUpper`,
+/// `bytes.Buffer.Len`, `net/url.URL.Host` (import path, type, member).
+fn api_key(go_symbol: &str) -> String {
+    go_symbol.replace(['(', ')', '*'], "")
+}
+
+/// The exported std symbols (as [`api_key`]s) that `new_go`'s API files list for releases
+/// after `old_go`'s.
+fn newer_api(new_go: &Path, old_go: &Path) -> Result<std::collections::BTreeSet<String>> {
+    let minor = |go: &Path| -> Result<u32> {
+        let o = util::run(Command::new(go).args(["env", "GOVERSION"]))?;
+        let v = String::from_utf8_lossy(&o.stdout);
+        v.trim()
+            .strip_prefix("go1.")
+            .and_then(|r| r.split(['.', '-', ' ']).next())
+            .and_then(|m| m.parse().ok())
+            .with_context(|| format!("unrecognised Go version {v:?}"))
+    };
+    let (old, new) = (minor(old_go)?, minor(new_go)?);
+    let o = util::run(Command::new(new_go).args(["env", "GOROOT"]))?;
+    let api = Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("api");
+    let mut out = std::collections::BTreeSet::new();
+    for m in old + 1..=new {
+        let file = api.join(format!("go1.{m}.txt"));
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        for line in text.lines() {
+            let Some((pkg, decl)) = line.strip_prefix("pkg ").and_then(|l| l.split_once(", "))
+            else {
+                continue;
+            };
+            // `pkg net/url, method (*URL) JoinPath(...)`, `pkg os (linux-amd64), ...`.
+            let base = pkg.split(' ').next().unwrap_or(pkg);
+            let name = |s: &str| -> String {
+                s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let key = if let Some(r) = decl.strip_prefix("func ") {
+                format!("{base}.{}", name(r))
+            } else if let Some(r) = decl.strip_prefix("method (") {
+                let (recv, rest) = r.split_once(") ").unwrap_or((r, ""));
+                let recv = recv.trim_start_matches('*');
+                format!("{base}.{}.{}", name(recv), name(rest))
+            } else if let Some(r) = decl.strip_prefix("const ").or(decl.strip_prefix("var ")) {
+                format!("{base}.{}", name(r))
+            } else if let Some(r) = decl.strip_prefix("type ") {
+                // `type URL struct, OmitHost bool`: a field (getter and setter).
+                match r.split_once(" struct, ") {
+                    Some((t, field)) => format!("{base}.{}.{}", name(t), name(field)),
+                    None => format!("{base}.{}", name(r)),
+                }
+            } else {
+                continue;
+            };
+            out.insert(key);
+        }
+    }
+    Ok(out)
 }
