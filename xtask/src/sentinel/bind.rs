@@ -138,6 +138,120 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     if let Ok(old) = &old {
         std_leg(&ctx.go, old, "go1.21")?;
     }
+    third_party_leg(ctx, &bin, old.as_ref().ok())
+}
+
+/// Third-party modules the third leg fetches through the Go module proxy and binds.
+const THIRD_PARTY: [(&str, &str, &str); 2] = [
+    ("golang.org/x/mod", "v0.17.0", "golang.org/x/mod/semver"),
+    ("github.com/google/uuid", "v1.6.0", "github.com/google/uuid"),
+];
+
+/// Binds `golang.org/x/mod/semver` and `github.com/google/uuid` with `gobridge generate` over
+/// a scratch module that requires them (go.sum by `go mod tidy`) and runs
+/// `testdata/bind-drivers/thirdparty` against the archive built by each Go and cgocheck mode.
+fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> Result<()> {
+    let dir = scratch("bind-thirdparty")?;
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src)?;
+    write(
+        &src.join("go.mod"),
+        "module example.com/gobridge/thirdparty\n\ngo 1.21\n",
+    )?;
+    let imports: Vec<String> = THIRD_PARTY
+        .iter()
+        .map(|(_, _, p)| format!("\t_ \"{p}\"\n"))
+        .collect();
+    write(
+        &src.join("use.go"),
+        format!("package thirdparty\n\nimport (\n{})\n", imports.concat()),
+    )?;
+    let mut get = util::go_cmd(&ctx.go, &src);
+    get.arg("get");
+    for (m, v, _) in THIRD_PARTY {
+        get.arg(format!("{m}@{v}"));
+    }
+    if let Err(e) = util::run(&mut get) {
+        println!("SKIP: bind third-party leg: module proxy unreachable: {e:#}");
+        return Ok(());
+    }
+    let out = dir.join("out");
+    let mut generate = gobridge(bin, ctx);
+    generate.arg("generate");
+    for (_, _, p) in THIRD_PARTY {
+        generate.arg(p);
+    }
+    util::run(generate.arg("--dir").arg(&src).arg("--out").arg(&out))?;
+    // The module flat name gobridge chose: the one Rust module it wrote.
+    let rust_dir = out.join("rust");
+    let module = std::fs::read_dir(&rust_dir)?
+        .flatten()
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .next()
+        .context("gobridge generate wrote no Rust module")?;
+    let bindings = rust_dir.join(format!("{module}.rs"));
+    let rust = std::fs::read_to_string(&bindings)?;
+    for (_, _, p) in THIRD_PARTY {
+        let m = p.rsplit('/').next().unwrap_or(p);
+        if !rust.contains(&format!("pub mod {m} {{")) {
+            bail!("the generated Rust module has no `pub mod {m}`");
+        }
+    }
+    let gomod = std::fs::read_to_string(out.join("go.mod"))?;
+    let cgo = out.join("cgo");
+    let mut gos = vec![("go", ctx.go.clone())];
+    if let Some(old) = old {
+        // `go mod tidy` by the machine's Go may raise the go line past what go1.21 builds.
+        match gomod.lines().find_map(|l| l.strip_prefix("go ")) {
+            Some(v) if v.starts_with("1.21") || v.starts_with("1.20") => {
+                gos.push(("go1.21", old.clone()))
+            }
+            v => println!(
+                "SKIP: bind third-party leg with go1.21: the generated go.mod says `go {}`",
+                v.unwrap_or("?")
+            ),
+        }
+    }
+    let archives = gos.iter().flat_map(|(label, go)| {
+        [("default", None), ("cgocheck2", Some("cgocheck2"))]
+            .map(|(name, x)| (*label, go.clone(), name, x))
+    });
+    for (label, go, name, experiment) in archives {
+        let lib = dir.join(format!("lib-{label}-{name}"));
+        std::fs::create_dir_all(&lib)?;
+        build_c_archive(
+            &go,
+            &cgo,
+            ".",
+            &lib.join(format!("lib{module}.a")),
+            experiment,
+        )?;
+        if name == "default" && label == "go" {
+            let header = std::fs::read_to_string(lib.join(format!("lib{module}.h")))?;
+            let prefix = format!("mochi_{module}_");
+            if let Err(errs) = check_prototypes(&header, &rust, &[&prefix]) {
+                let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+                bail!(
+                    "the third-party Rust declarations and lib{module}.h disagree:\n{}",
+                    list.join("\n")
+                );
+            }
+            clippy_driver("thirdparty", &lib, &bindings, &module)?;
+        }
+        let exe = build_crate("thirdparty", &lib, &bindings, &module)?;
+        let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
+        let text = String::from_utf8_lossy(&o.stdout);
+        match text.lines().rev().find(|l| !l.trim().is_empty()) {
+            Some(l) if l.starts_with("PASS") => {
+                println!("bind: third-party archive ({label}, {name}): {l}")
+            }
+            _ => bail!("third-party bind driver did not end with PASS:\n{text}"),
+        }
+    }
     Ok(())
 }
 
