@@ -32,8 +32,9 @@ fn run() -> Result<()> {
     match cmd.as_str() {
         "ci" => ci::run(rest),
         "sentinel" => sentinel::run(rest),
+        "bind-std" => sentinel::bind::std_wide(rest),
         "bench" => bench::run(rest),
         "corpus" => corpus::run(rest),
-        other => bail!("unknown task `{other}`; expected ci, sentinel, bench or corpus"),
+        other => bail!("unknown task `{other}`; expected ci, sentinel, bench, corpus or bind-std"),
     }
 }

@@ -321,74 +321,9 @@ fn std_leg(ingest_go: &Path, go: &Path, label: &str) -> Result<()> {
         "bind: std ({label}): {bound} wrappers planned for {}, {skipped} symbols skipped",
         STD.join(" ")
     );
-    let bind_go = render_bind_file(&plan, &surface, &popts)?;
-    // Rust closures for the func parameters host callbacks can carry (`func(rune) bool`, ...).
-    let mut host = HostFile::new(shims.clone());
-    let mut sigs: Vec<String> = Vec::new();
-    for f in plan.iter().flat_map(|p| &p.funcs) {
-        for v in &f.params {
-            if let bind_render::Class::Func { signature } = &v.class {
-                if !sigs.contains(signature) {
-                    sigs.push(signature.clone());
-                }
-            }
-        }
-    }
-    // One callback per signature up to parameter names (`func(r rune) bool` is `func(rune) bool`).
-    let mut seen: Vec<apisurface::Signature> = Vec::new();
-    for (i, sig) in sigs.iter().enumerate() {
-        let Ok(GoType::Func(s)) = apisurface::parse_type(sig) else {
-            continue;
-        };
-        let mut unnamed = s.clone();
-        for p in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
-            p.name = None;
-        }
-        if seen.contains(&unnamed) {
-            continue;
-        }
-        seen.push(unnamed.clone());
-        let base = match GoType::Func(unnamed.clone()).to_string().as_str() {
-            "func(rune) bool" => "rune_pred".to_string(),
-            "func(rune) rune" => "rune_map".to_string(),
-            _ => format!("f{i}"),
-        };
-        let h = HostCallback::new(STD_MODULE, base, s);
-        let mut one = HostFile::new(shims.clone());
-        one.host_callbacks = vec![h.clone()];
-        if render_host_go(&one, &EmitContext::new()).is_ok() {
-            host.host_callbacks.push(h);
-        }
-    }
-    host.bound = plan;
-    let rust = render_rust_module(&host)?;
-    let cgo = dir.join("cgo");
-    std::fs::create_dir_all(&cgo)?;
-    write(&cgo.join("go.mod"), format!("module {target}\n\ngo 1.21\n"))?;
-    write(
-        &cgo.join("mochi_rt.go"),
-        render_runtime(&RuntimeOptions {
-            package: "main".into(),
-            ..RuntimeOptions::default()
-        })?,
-    )?;
-    write(
-        &cgo.join("mochi_shims.go"),
-        render_shim_file(&shims, &EmitContext::new())?,
-    )?;
-    write(&cgo.join("mochi_bind.go"), &bind_go)?;
-    write(
-        &cgo.join("mochi_host.go"),
-        render_host_go(&host, &EmitContext::new())?,
-    )?;
-    write(
-        &cgo.join("main.go"),
-        "//go:build mochi_wrap\n\npackage main\n\nfunc main() {}\n",
-    )?;
-    util::gofmt_check(go, &cgo)?;
-    util::run(util::go_cmd(go, &cgo).args(["vet", "-tags", "mochi_wrap", "."]))?;
     let bindings = dir.join("bindings.rs");
-    write(&bindings, &rust)?;
+    let rust = render_cgo(plan, &surface, &popts, &shims, &dir, go, true)?;
+    let cgo = dir.join("cgo");
     if let Ok(rustfmt) = which::which("rustfmt") {
         util::run(
             Command::new(rustfmt)
@@ -438,6 +373,215 @@ fn std_leg(ingest_go: &Path, go: &Path, label: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `cargo xtask bind-std [--no-build]`: ingests every std package, plans them all into one
+/// module, prints per package and in total the non-generic exported functions and methods
+/// bound and skipped (coverage), writes every skip with its reason to
+/// `target/xtask/bind-std-all/skips.txt`, then renders the cgo package (gofmt-checked) and
+/// builds it as one c-archive (minutes on a small machine: not part of `cargo xtask ci`).
+pub fn std_wide(args: &[String]) -> Result<()> {
+    let build = !args.iter().any(|a| a == "--no-build");
+    if let Some(a) = args.iter().find(|a| *a != "--no-build") {
+        bail!("bind-std: unknown argument `{a}` (usage: cargo xtask bind-std [--no-build])");
+    }
+    let go = util::find_go().context("bind-std needs a `go` binary")?;
+    let dir = scratch("bind-std-all")?;
+    let opts = go_ingest::Options::default().go(&go).dir(&dir);
+    let surface = go_ingest::ingest(&["std"], &opts)
+        .context("ingesting std")?
+        .into_surface()
+        .context("reading the std surface")?;
+    let packages: Vec<&str> = surface
+        .packages
+        .iter()
+        .map(|p| p.import_path.as_str())
+        .collect();
+    let module = "gostdall";
+    let mut shims = ShimFile::new(module);
+    shims.package = "main".into();
+    let popts = PlanOptions {
+        module: module.into(),
+        target: "example.com/gobridge/bindstdall".into(),
+        ..Default::default()
+    };
+    let plan = plan_packages(&surface, &packages, &popts);
+    let exported = |n: &str| n.chars().next().is_some_and(char::is_uppercase);
+    let (mut total, mut total_bound) = (0usize, 0usize);
+    let mut skips = String::new();
+    println!(
+        "{:<28} {:>6} {:>6} {:>8}",
+        "package", "bound", "skip", "coverage"
+    );
+    for p in &plan {
+        let Some(sp) = surface
+            .packages
+            .iter()
+            .find(|s| s.import_path == p.import_path)
+        else {
+            continue;
+        };
+        let funcs = sp
+            .funcs
+            .iter()
+            .filter(|f| exported(&f.name) && f.type_params.is_empty())
+            .count();
+        let methods: usize = sp
+            .types
+            .iter()
+            .filter(|t| exported(&t.name) && t.type_params.is_empty() && t.alias_of.is_empty())
+            .map(|t| t.methods.iter().filter(|m| exported(&m.name)).count())
+            .sum();
+        let want = funcs + methods;
+        let bound = p
+            .funcs
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    bind_render::FuncKind::Func | bind_render::FuncKind::Method
+                )
+            })
+            .count();
+        for sk in &p.skipped {
+            skips.push_str(&format!("{}\t{:?}\t{}\n", sk.go_symbol, sk.kind, sk.reason));
+        }
+        if want == 0 && p.skipped.is_empty() {
+            continue;
+        }
+        total += want;
+        total_bound += bound.min(want);
+        let pct = if want == 0 {
+            100.0
+        } else {
+            100.0 * bound.min(want) as f64 / want as f64
+        };
+        println!(
+            "{:<28} {:>6} {:>6} {:>7.1}%",
+            p.import_path,
+            bound,
+            want.saturating_sub(bound),
+            pct
+        );
+    }
+    let skipped_all: usize = plan.iter().map(|p| p.skipped.len()).sum();
+    write(&dir.join("skips.txt"), &skips)?;
+    println!(
+        "bind-std: {} packages; functions and methods: {total_bound} of {total} bound ({:.1}%), {} skipped; {skipped_all} symbols skipped in all, each with its reason in {}",
+        plan.len(),
+        100.0 * total_bound as f64 / total.max(1) as f64,
+        total - total_bound,
+        dir.join("skips.txt").display()
+    );
+    if 100 * total_bound < 95 * total {
+        bail!("bind-std: coverage below 95%");
+    }
+    if !build {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    render_cgo(plan, &surface, &popts, &shims, &dir, &go, false)?;
+    let lib = dir.join("lib");
+    std::fs::create_dir_all(&lib)?;
+    build_c_archive(
+        &go,
+        &dir.join("cgo"),
+        ".",
+        &lib.join(format!("lib{module}.a")),
+        None,
+    )?;
+    println!(
+        "bind-std: one c-archive of every bound std package built in {:.0?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Renders the cgo package of `plan` into `dir/cgo` (bindings, runtime, shims, host callbacks
+/// for every func parameter signature host-render can carry, main), checks it with gofmt (and
+/// `go vet` when `vet`), writes `dir/bindings.rs` and returns the Rust module.
+fn render_cgo(
+    plan: Vec<bind_render::BoundPackage>,
+    surface: &apisurface::Surface,
+    popts: &PlanOptions,
+    shims: &ShimFile,
+    dir: &Path,
+    go: &Path,
+    vet: bool,
+) -> Result<String> {
+    let bind_go = render_bind_file(&plan, surface, popts)?;
+    // Rust closures for the func parameters host callbacks can carry (`func(rune) bool`, ...).
+    let mut host = HostFile::new(shims.clone());
+    let mut sigs: Vec<String> = Vec::new();
+    for f in plan.iter().flat_map(|p| &p.funcs) {
+        for v in &f.params {
+            if let bind_render::Class::Func { signature } = &v.class {
+                if !sigs.contains(signature) {
+                    sigs.push(signature.clone());
+                }
+            }
+        }
+    }
+    // One callback per signature up to parameter names (`func(r rune) bool` is `func(rune) bool`).
+    let mut seen: Vec<apisurface::Signature> = Vec::new();
+    for (i, sig) in sigs.iter().enumerate() {
+        let Ok(GoType::Func(s)) = apisurface::parse_type(sig) else {
+            continue;
+        };
+        let mut unnamed = s.clone();
+        for p in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
+            p.name = None;
+        }
+        if seen.contains(&unnamed) {
+            continue;
+        }
+        seen.push(unnamed.clone());
+        let base = match GoType::Func(unnamed.clone()).to_string().as_str() {
+            "func(rune) bool" => "rune_pred".to_string(),
+            "func(rune) rune" => "rune_map".to_string(),
+            _ => format!("f{i}"),
+        };
+        let h = HostCallback::new(popts.module.clone(), base, s);
+        let mut one = HostFile::new(shims.clone());
+        one.host_callbacks = vec![h.clone()];
+        if render_host_go(&one, &EmitContext::new()).is_ok() {
+            host.host_callbacks.push(h);
+        }
+    }
+    host.bound = plan;
+    let rust = render_rust_module(&host)?;
+    let cgo = dir.join("cgo");
+    std::fs::create_dir_all(&cgo)?;
+    write(
+        &cgo.join("go.mod"),
+        format!("module {}\n\ngo 1.21\n", popts.target),
+    )?;
+    write(
+        &cgo.join("mochi_rt.go"),
+        render_runtime(&RuntimeOptions {
+            package: "main".into(),
+            ..RuntimeOptions::default()
+        })?,
+    )?;
+    write(
+        &cgo.join("mochi_shims.go"),
+        render_shim_file(shims, &EmitContext::new())?,
+    )?;
+    write(&cgo.join("mochi_bind.go"), &bind_go)?;
+    write(
+        &cgo.join("mochi_host.go"),
+        render_host_go(&host, &EmitContext::new())?,
+    )?;
+    write(
+        &cgo.join("main.go"),
+        "//go:build mochi_wrap\n\npackage main\n\nfunc main() {}\n",
+    )?;
+    util::gofmt_check(go, &cgo)?;
+    if vet {
+        util::run(util::go_cmd(go, &cgo).args(["vet", "-tags", "mochi_wrap", "."]))?;
+    }
+    write(&dir.join("bindings.rs"), &rust)?;
+    Ok(rust)
 }
 
 /// Builds the driver crate `testdata/bind-drivers/<name>` against `lib<lib_name>.a` in `lib`.
