@@ -1,5 +1,6 @@
 //! `cargo xtask bench [NAME]`: benchmarks that print side-by-side ratios from one run.
 
+mod bind;
 mod bridge;
 mod host;
 mod ingest;
@@ -13,6 +14,7 @@ type Bench = (&'static str, fn(&[String]) -> Result<()>);
 
 /// Every benchmark, by name.
 const BENCHES: &[Bench] = &[
+    ("bind", bind::run),
     ("bridge", bridge::run),
     ("host", host::run),
     ("ingest", ingest::run),
