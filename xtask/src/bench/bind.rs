@@ -1,6 +1,7 @@
 //! `cargo xtask bench bind [--iters N]`: the generated safe Rust API of a bound package
 //! against bare hand-written `//export` functions of the same Go code, side by side from one
-//! run: `example::double` (`func(int64) int64`) and a method on a handle (`Counter::add`).
+//! run: `example::double` (`func(int64) int64`), a method on a handle (`Counter::add`), and
+//! `strings::to_upper` on 16 and 4096 bytes against hand-written cgo (`C.GoStringN`/`C.CString`).
 //! The bare exports live in one extra file of the generated cgo package, so both sides link
 //! into one archive and run in one process (`testdata/bind-drivers/bench`, release build).
 
@@ -95,6 +96,83 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     if rows != 2 {
         bail!("bench bind driver printed {rows} rows:\n{text}");
+    }
+    std_bench(&ctx.go, iters)
+}
+
+/// The hand-written cgo `strings.ToUpper`: `C.GoStringN` in, `C.CString` out.
+const BARE_STD: &str = r#"//go:build mochi_wrap
+
+package main
+
+/*
+#include <stddef.h>
+*/
+import "C"
+
+import "strings"
+
+//export bench_bare_to_upper
+func bench_bare_to_upper(p *C.char, n C.size_t) *C.char {
+	return C.CString(strings.ToUpper(C.GoStringN(p, C.int(n))))
+}
+"#;
+
+/// `strings.ToUpper` on 16 and 4096 bytes: generated API against [`BARE_STD`].
+fn std_bench(go: &std::path::Path, iters: u64) -> Result<()> {
+    let dir = scratch("bench-bind-std")?;
+    let opts = go_ingest::Options::default().go(go).dir(&dir);
+    let surface = go_ingest::ingest(&["strings"], &opts)?.into_surface()?;
+    let module = "benchstd";
+    let mut shims = goroutine_render::ShimFile::new(module);
+    shims.package = "main".into();
+    let popts = bind_render::PlanOptions {
+        module: module.into(),
+        target: "example.com/gobridge/benchstd".into(),
+        ..Default::default()
+    };
+    let plan = bind_render::plan_packages(&surface, &["strings"], &popts);
+    crate::sentinel::bind::render_cgo(plan, &surface, &popts, &shims, &dir, go, false)?;
+    write(&dir.join("cgo").join("bench_bare.go"), BARE_STD)?;
+    let lib = dir.join("lib");
+    std::fs::create_dir_all(&lib)?;
+    build_c_archive(
+        go,
+        &dir.join("cgo"),
+        ".",
+        &lib.join(format!("lib{module}.a")),
+        None,
+    )?;
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let target = root()
+        .join("target")
+        .join("xtask")
+        .join("bench-bind-std-driver");
+    util::run(
+        Command::new(&cargo)
+            .args(["build", "--quiet", "--release", "--manifest-path"])
+            .arg(root().join("testdata/bind-drivers/bench-std/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target)
+            .env("MOCHI_BIND_LIB_DIR", &lib)
+            .env("MOCHI_BIND_BINDINGS", dir.join("bindings.rs"))
+            .env("MOCHI_BIND_LIB", module),
+    )?;
+    let o = util::run(
+        Command::new(target.join("release").join("bind-driver"))
+            .arg(iters.to_string())
+            .env_remove("GODEBUG"),
+    )?;
+    let text = String::from_utf8_lossy(&o.stdout);
+    let mut rows = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let [name, g, b, r] = f[..] else { continue };
+        println!("{name:<16} {g:>14} {b:>10} {r:>6}x {:>5}x", "1.20");
+        rows += 1;
+    }
+    if rows != 2 {
+        bail!("bench bind std driver printed {rows} rows:\n{text}");
     }
     Ok(())
 }

@@ -500,7 +500,7 @@ pub fn std_wide(args: &[String]) -> Result<()> {
 /// Renders the cgo package of `plan` into `dir/cgo` (bindings, runtime, shims, host callbacks
 /// for every func parameter signature host-render can carry, main), checks it with gofmt (and
 /// `go vet` when `vet`), writes `dir/bindings.rs` and returns the Rust module.
-fn render_cgo(
+pub(crate) fn render_cgo(
     plan: Vec<bind_render::BoundPackage>,
     surface: &apisurface::Surface,
     popts: &PlanOptions,
