@@ -29,14 +29,17 @@ fn main() {
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((cmd, rest)) = args.split_first() else {
-        bail!("usage: cargo xtask <ci|sentinel|bench|corpus|examples> [args]");
+        bail!("usage: cargo xtask <ci|sentinel|bench|corpus|examples|bind-std> [args]");
     };
     match cmd.as_str() {
         "ci" => ci::run(rest),
         "examples" => ci::examples(),
         "sentinel" => sentinel::run(rest),
+        "bind-std" => sentinel::bind::std_wide(rest),
         "bench" => bench::run(rest),
         "corpus" => corpus::run(rest),
-        other => bail!("unknown task `{other}`; expected ci, sentinel, bench, corpus or examples"),
+        other => bail!(
+            "unknown task `{other}`; expected ci, sentinel, bench, corpus, examples or bind-std"
+        ),
     }
 }

@@ -388,11 +388,8 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
         check_rust_ident("Rust constant name", &c.rust_name)?;
         sep(&mut s);
         s.push_str(&doc_lines(4, &c.doc, &format!("Go `{}`.", c.go_symbol)));
-        let ty = if c.rust_type == "&str" {
-            "&'static str"
-        } else {
-            c.rust_type
-        };
+        // `&str` in a const is `'static` already (clippy: redundant_static_lifetimes).
+        let ty = c.rust_type;
         let one = format!("    pub const {}: {ty} = {};\n", c.rust_name, c.literal);
         if one.len() <= WIDTH + 1 {
             s.push_str(&one);
@@ -447,6 +444,12 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
 
 fn bound_type(t: &BoundType, import_path: &str, known: &Known) -> String {
     let n = &t.rust.rust_name;
+    // A Go name that is an acronym (`URL`) stays as Go spells it.
+    let acr = if n.len() > 1 && !n.bytes().any(|b| b.is_ascii_lowercase()) {
+        "    #[allow(clippy::upper_case_acronyms)]\n"
+    } else {
+        ""
+    };
     let mut s = doc_lines(4, &t.doc, &format!("Go type `{}`.", t.go_name));
     match &t.kind {
         TypeKind::Scalar { scalar } => {
@@ -456,18 +459,18 @@ fn bound_type(t: &BoundType, import_path: &str, known: &Known) -> String {
                 "Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash"
             };
             s.push_str(&format!(
-                "    #[derive({derives})]\n    pub struct {n}(pub {});\n",
+                "{acr}    #[derive({derives})]\n    pub struct {n}(pub {});\n",
                 scalar.rust
             ));
         }
         TypeKind::String => {
             s.push_str(&format!(
-                "    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]\n    pub struct {n}(pub ::std::string::String);\n"
+                "{acr}    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]\n    pub struct {n}(pub ::std::string::String);\n"
             ));
         }
         _ => {
             s.push_str(&format!(
-                "    #[derive(Clone, Debug)]\n    pub struct {n}(pub(super) super::BoundHandle);\n"
+                "{acr}    #[derive(Clone, Debug)]\n    pub struct {n}(pub(super) super::BoundHandle);\n"
             ));
             s.push_str(&format!(
                 "\n    impl ::core::convert::From<{n}> for super::GoValue {{\n        fn from(v: {n}) -> super::GoValue {{\n            v.0.into_value()\n        }}\n    }}\n"

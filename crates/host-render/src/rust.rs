@@ -905,9 +905,14 @@ impl<'a> Cb<'a> {
             }
         }
         s.push_str(&format!("    let f: &{alias} = &**f;\n"));
+        // Without arguments the closure is `f` itself (clippy: redundant_closure).
+        let call = if args.is_empty() {
+            "f".to_string()
+        } else {
+            format!("|| f({})", args.join(", "))
+        };
         s.push_str(&format!(
-            "    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f({}))) {{\n",
-            args.join(", ")
+            "    match std::panic::catch_unwind(std::panic::AssertUnwindSafe({call})) {{\n"
         ));
         if self.result == Some("String") {
             s.push_str("        Ok(y) => host_string_out(y, r0, r0_len),\n");
@@ -1196,11 +1201,41 @@ impl Export {
     }
 }
 
-/// An argument rustfmt counts as simple (a name, possibly borrowed): only lists of those are
-/// put on one line of their own when a call breaks.
+/// An argument rustfmt counts as simple (a name or a field of one, possibly borrowed): only
+/// lists of those are put on one line of their own when a call breaks.
 fn simple_arg(a: &str) -> bool {
-    let a = a.strip_prefix("&mut ").unwrap_or(a);
-    !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    let a = a
+        .strip_prefix("&mut ")
+        .or_else(|| a.strip_prefix('&'))
+        .unwrap_or(a);
+    !a.is_empty()
+        && a.split('.').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+/// rustfmt's `short_array_element_width_threshold`: a broken call whose arguments are all
+/// simple and at most this wide packs them into lines ("mixed" layout).
+const SHORT_ITEM: usize = 10;
+
+/// Arguments packed into lines of at most `WIDTH` columns at `at` + 4, each ending in `,`.
+fn push_mixed(s: &mut String, at: &str, args: &[&str]) {
+    let indent = at.len() + 4;
+    let mut line = String::new();
+    for a in args {
+        let next = if line.is_empty() {
+            a.to_string()
+        } else {
+            format!("{line}, {a}")
+        };
+        if !line.is_empty() && indent + next.len() + 1 > WIDTH {
+            s.push_str(&format!("{at}    {line},\n"));
+            line = a.to_string();
+        } else {
+            line = next;
+        }
+    }
+    s.push_str(&format!("{at}    {line},\n"));
 }
 
 /// `let st = [unsafe { ]call[ }];` at `indent`, laid out as rustfmt does (default
@@ -1231,8 +1266,11 @@ pub(crate) fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bo
     let broken = |s: &mut String, at: &str| {
         s.push_str(head);
         s.push_str("(\n");
-        if narrow && inner.split(", ").all(simple_arg) {
+        let args: Vec<&str> = inner.split(", ").collect();
+        if narrow && args.iter().all(|a| simple_arg(a)) {
             s.push_str(&format!("{at}    {inner},\n"));
+        } else if args.iter().all(|a| simple_arg(a) && a.len() <= SHORT_ITEM) {
+            push_mixed(s, at, &args);
         } else {
             for a in inner.split(", ") {
                 s.push_str(&format!("{at}    {a},\n"));
@@ -1258,6 +1296,24 @@ pub(crate) fn push_let_st(s: &mut String, indent: usize, call: &str, unsafe_: bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broken_calls_of_short_simple_arguments_pack_like_rustfmt() {
+        let args = "year, month.0, day, hour, a4, sec, nsec, loc.0.id, &mut o_r0, &mut msg";
+        let mut s = String::new();
+        push_let_st(&mut s, 8, &format!("ffi::w67({args})"), true);
+        assert_eq!(
+            s,
+            format!(
+                "        let st = unsafe {{\n            ffi::w67(\n                {args},\n            )\n        }};\n"
+            )
+        );
+        // One argument wider than 10 columns: one per line.
+        let mut s = String::new();
+        let long = format!("{args}, long_argument");
+        push_let_st(&mut s, 8, &format!("ffi::w67({long})"), true);
+        assert!(s.contains("\n                year,\n                month.0,\n"));
+    }
 
     #[test]
     fn signatures_fit_or_break_one_parameter_per_line() {

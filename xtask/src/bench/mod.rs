@@ -1,5 +1,6 @@
 //! `cargo xtask bench [NAME]`: benchmarks that print side-by-side ratios from one run.
 
+mod bind;
 mod bridge;
 mod build;
 mod host;
@@ -14,6 +15,7 @@ type Bench = (&'static str, fn(&[String]) -> Result<()>);
 
 /// Every benchmark, by name.
 const BENCHES: &[Bench] = &[
+    ("bind", bind::run),
     ("bridge", bridge::run),
     ("build", build::run),
     ("host", host::run),

