@@ -18,13 +18,17 @@ pub fn run(_args: &[String]) -> Result<()> {
     let target = scratch("bench-build")?;
     // Dependencies (gobridge-build itself, handlepool) are built once first: the bench measures
     // the example crate and its build script, not the crates.io graph.
-    util::run(
-        Command::new(&cargo)
-            .args(["build", "-q", "--manifest-path"])
-            .arg(&manifest)
-            .arg("--target-dir")
-            .arg(&target),
-    )?;
+    let build = || -> Result<()> {
+        util::run(
+            Command::new(&cargo)
+                .args(["build", "-q", "--manifest-path"])
+                .arg(&manifest)
+                .arg("--target-dir")
+                .arg(&target),
+        )
+        .map(|_| ())
+    };
+    build()?;
     let clean_pkg = |t: &std::path::Path| -> Result<()> {
         util::run(
             Command::new(&cargo)
@@ -36,26 +40,8 @@ pub fn run(_args: &[String]) -> Result<()> {
         .map(|_| ())
     };
     clean_pkg(&target)?;
-    let clean = timed(|| {
-        util::run(
-            Command::new(&cargo)
-                .args(["build", "-q", "--manifest-path"])
-                .arg(&manifest)
-                .arg("--target-dir")
-                .arg(&target),
-        )
-        .map(|_| ())
-    })?;
-    let noop = timed(|| {
-        util::run(
-            Command::new(&cargo)
-                .args(["build", "-q", "--manifest-path"])
-                .arg(&manifest)
-                .arg("--target-dir")
-                .arg(&target),
-        )
-        .map(|_| ())
-    })?;
+    let clean = timed(build)?;
+    let noop = timed(build)?;
     // The Go build alone, on the tree the build script wrote (Go's build cache warm, as it is
     // for the build script after its first run).
     let generated = find_dir(&target.join("debug/build"), "gobridge-go")?;
@@ -77,14 +63,7 @@ pub fn run(_args: &[String]) -> Result<()> {
             .write(true)
             .open(&main)?
             .set_modified(std::time::SystemTime::now())?;
-        util::run(
-            Command::new(&cargo)
-                .args(["build", "-q", "--manifest-path"])
-                .arg(&manifest)
-                .arg("--target-dir")
-                .arg(&target),
-        )
-        .map(|_| ())
+        build()
     })?;
     let s = |d: Duration| d.as_secs_f64();
     println!("clean cargo build of examples/bind-std: {:.2} s", s(clean));
