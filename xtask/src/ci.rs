@@ -52,14 +52,19 @@ pub fn run(args: &[String]) -> Result<()> {
     )?;
     // Every library crate can be depended on piecemeal: package each (path dependencies resolved
     // through cargo's local overlay registry) and build it from its own tarball.
-    clear_stale_overlay_sources()?;
-    run_inherit(cargo().args([
-        "package",
-        "--workspace",
-        "--exclude",
-        "xtask",
-        "--allow-dirty",
-    ]))?;
+    let package_dir = package_target_dir()?;
+    run_inherit(
+        cargo()
+            .args([
+                "package",
+                "--workspace",
+                "--exclude",
+                "xtask",
+                "--allow-dirty",
+                "--target-dir",
+            ])
+            .arg(&package_dir),
+    )?;
     crate::sentinel::run(args)?;
     examples()
 }
@@ -139,7 +144,9 @@ fn rebuild_rules(cargo: &str) -> Result<()> {
     };
     let archive_time = || -> Result<std::time::SystemTime> {
         let mut newest = std::time::UNIX_EPOCH;
-        for e in walk(&target.join("debug/build"))? {
+        let mut files = Vec::new();
+        collect_files(&target.join("debug/build"), &mut files)?;
+        for e in files {
             if e.extension().is_some_and(|x| x == "a") {
                 newest = newest.max(std::fs::metadata(&e)?.modified()?);
             }
@@ -172,69 +179,55 @@ fn rebuild_rules(cargo: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every file below `dir`.
-fn walk(dir: &std::path::Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Ok(out);
-    };
-    for e in rd {
-        let p = e?.path();
-        if p.is_dir() {
-            out.extend(walk(&p)?);
-        } else {
-            out.push(p);
+/// The target directory of `cargo package`'s verification, named by a hash of every file of
+/// the workspace's crates.
+///
+/// Cargo unpacks the tarballs of its local overlay registry (which lives in the target
+/// directory) into `$CARGO_HOME/registry/src/-<hash of the registry's path>/` and reuses an
+/// unpacked `name-version` directory without comparing it with a newer tarball, so verifying
+/// changed crates of an unchanged version from the same target directory can build against
+/// stale sources. A target directory per content hash gives changed sources a registry path of
+/// their own, so nothing in the user's `$CARGO_HOME` is ever deleted; older `package-*`
+/// directories under this workspace's `target/` are removed.
+fn package_target_dir() -> Result<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    collect_files(&root().join("crates"), &mut files)?;
+    files.sort();
+    let mut h = Sha256::new();
+    for f in &files {
+        h.update(
+            f.strip_prefix(root())
+                .unwrap_or(f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        h.update([0]);
+        h.update(std::fs::read(f).with_context(|| format!("reading {}", f.display()))?);
+    }
+    let name = format!("package-{}", &hex::encode(h.finalize())[..16]);
+    let target = root().join("target");
+    if let Ok(rd) = std::fs::read_dir(&target) {
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with("package-") && n != name {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
         }
     }
-    Ok(out)
+    Ok(target.join(name))
 }
 
-/// Removes what earlier `cargo package` runs unpacked of this workspace's own crates.
-///
-/// Cargo unpacks the overlay registry's tarballs into `$CARGO_HOME/registry/src/-<hash>/` (a
-/// local registry has no host name, hence the leading `-`; the hash comes from the checkout's
-/// path) and reuses an unpacked `name-version` directory without comparing it with the new
-/// tarball. On a machine that packaged an older state of the same version from the same path,
-/// the verification would build a dependent against the stale copy. Only those overlay
-/// directories are touched, and only entries named after a crate of this workspace.
-fn clear_stale_overlay_sources() -> Result<()> {
-    let Some(home) = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-    else {
-        return Ok(());
-    };
-    let members: Vec<String> = std::fs::read_dir(root().join("crates"))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    for kind in ["src", "cache"] {
-        let Ok(registries) = std::fs::read_dir(home.join("registry").join(kind)) else {
-            continue;
-        };
-        for reg in registries.filter_map(|e| e.ok()) {
-            if !reg.file_name().to_string_lossy().starts_with('-') {
-                continue;
+/// Every file below `dir`, skipping `target` directories.
+fn collect_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let p = e?.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "target") {
+                collect_files(&p, out)?;
             }
-            for entry in std::fs::read_dir(reg.path())?.filter_map(|e| e.ok()) {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let ours = members.iter().any(|m| {
-                    name.strip_prefix(m.as_str())
-                        .and_then(|rest| rest.strip_prefix('-'))
-                        .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
-                });
-                if !ours {
-                    continue;
-                }
-                let path = entry.path();
-                let removed = if path.is_dir() {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-                removed.with_context(|| format!("removing stale {}", path.display()))?;
-            }
+        } else {
+            out.push(p);
         }
     }
     Ok(())
