@@ -11,7 +11,6 @@ use anyhow::{Context, Result, bail};
 use apisurface::parse_type;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Name of the generated corpus file inside `testdata/types/`.
 pub const STD_FILE: &str = "std.txt";
@@ -53,7 +52,7 @@ pub fn generate(go: &Path) -> Result<String> {
     }
     path.push(std::env::var_os("PATH").unwrap_or_default());
     let out = util::run(
-        Command::new(go)
+        crate::util::go(go)
             .args(["run", "."])
             .current_dir(&dir)
             .env("PATH", path)
@@ -96,7 +95,7 @@ pub fn recorded_version(text: &str) -> Option<&str> {
 
 /// `go env GOVERSION` of `go`.
 pub fn installed_version(go: &Path) -> Result<String> {
-    let out = util::run(Command::new(go).args(["env", "GOVERSION"]))?;
+    let out = util::run(crate::util::go(go).args(["env", "GOVERSION"]))?;
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 

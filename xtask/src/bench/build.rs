@@ -47,7 +47,7 @@ pub fn run(_args: &[String]) -> Result<()> {
     let generated = find_dir(&target.join("debug/build"), "gobridge-go")?;
     let go_build = timed(|| {
         util::run(
-            Command::new(&go)
+            crate::util::go(&go)
                 .current_dir(generated.join("cgo"))
                 .args(["build", "-tags", "mochi_wrap", "-buildmode=c-archive", "-o"])
                 .arg(target.join("bench-lib.a"))

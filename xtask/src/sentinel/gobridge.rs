@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         &["build", "-tags", "mochi_no_linkname", "./linkname/..."],
     )?;
     // Without the tag the cgo files vanish, leaving a package with no buildable files.
-    let untagged = Command::new(&ctx.go)
+    let untagged = crate::util::go(&ctx.go)
         .args(["list", "./cgo/"])
         .current_dir(&out)
         .output()?;
@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     rust_host(&out, &e2e)?;
     let wasm = out.join("tiny.wasm");
     util::run(
-        Command::new(&ctx.go)
+        crate::util::go(&ctx.go)
             .args(["build", "-buildmode=c-shared", "-o"])
             .arg(&wasm)
             .arg("./wasm/tiny")
@@ -141,7 +141,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         &src.join("use.go"),
         format!("package thirdparty\n\nimport _ \"{THIRD_PARTY}/singleflight\"\n"),
     )?;
-    let got = Command::new(&ctx.go)
+    let got = crate::util::go(&ctx.go)
         .args(["get", &format!("{THIRD_PARTY}@{THIRD_PARTY_VERSION}")])
         .current_dir(&src)
         .output()?;
@@ -257,7 +257,7 @@ pub(crate) fn gobridge(bin: &Path, ctx: &Ctx) -> Command {
 }
 
 fn go(ctx: &Ctx, dir: &Path, args: &[&str]) -> Result<()> {
-    util::run(Command::new(&ctx.go).args(args).current_dir(dir)).map(|_| ())
+    util::run(crate::util::go(&ctx.go).args(args).current_dir(dir)).map(|_| ())
 }
 
 /// Copies `built` (and its header) to `dir/lib/lib<name>.{a,h}`, links `driver` with cc and
@@ -269,7 +269,7 @@ fn link_and_run(dir: &Path, built: &Path, name: &str, driver: &Path) -> Result<(
     std::fs::copy(built, &archive)?;
     std::fs::copy(built.with_extension("h"), lib.join(format!("lib{name}.h")))?;
     let exe = lib.join(format!("{name}-driver"));
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let cc = util::c_compiler().context("no C compiler ($CC or `cc`) found")?;
     util::run(
         Command::new(cc)
             .arg("-O1")

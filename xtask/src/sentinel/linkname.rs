@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         .map(|s| s.local_name.as_str())
         .collect();
 
-    gofmt_clean(ctx, &dir)?;
+    crate::util::gofmt_check(&ctx.go, &dir)?;
     go(ctx, &dir, &["vet", "./..."], &[])?;
     go(ctx, &dir, &["build", "./..."], &[])?;
     let out = go(ctx, &dir, &["run", "./cmd/driver", "linkname"], &[])?;
@@ -235,7 +235,7 @@ fn missing_blank_import_fails(ctx: &Ctx, dir: &Path) -> Result<()> {
         &neg.join("cmd/seeddriver/main.go"),
         std::fs::read(dir.join("cmd/seeddriver/main.go"))?,
     )?;
-    let out = Command::new(&ctx.go)
+    let out = crate::util::go(&ctx.go)
         .args(["build", "-o", "/dev/null", "./cmd/seeddriver"])
         .current_dir(&neg)
         .output()
@@ -313,7 +313,7 @@ fn tinygo_gate(
         .package_names(names.clone());
     let specs = fixture_specs(fixture_dir, pkg, Compiler::TinyGo)?;
     write_module(&dir, fixture_dir, &specs, &opts)?;
-    gofmt_clean(ctx, &dir)?;
+    crate::util::gofmt_check(&ctx.go, &dir)?;
     let node = which::which("node").ok();
 
     // Wasm: wasm-unknown needs no libc sources; wasip1 needs TinyGo's wasi-libc submodule.
@@ -572,26 +572,9 @@ fn first_error(stderr: &[u8], about: &str) -> String {
         .to_string()
 }
 
-fn gofmt_clean(ctx: &Ctx, dir: &Path) -> Result<()> {
-    let gofmt = ctx.go.with_file_name("gofmt");
-    let gofmt = if gofmt.exists() {
-        gofmt
-    } else {
-        "gofmt".into()
-    };
-    let out = run_cmd(Command::new(&gofmt).arg("-l").arg(".").current_dir(dir))?;
-    if !out.stdout.is_empty() {
-        bail!(
-            "gofmt -l lists files: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
-    Ok(())
-}
-
 /// Runs `go <args>` in `dir` with extra environment, returning stdout.
 fn go(ctx: &Ctx, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<String> {
-    let mut cmd = Command::new(&ctx.go);
+    let mut cmd = crate::util::go(&ctx.go);
     cmd.args(args).current_dir(dir).env("GOFLAGS", "-mod=mod");
     for (k, v) in env {
         cmd.env(k, v);

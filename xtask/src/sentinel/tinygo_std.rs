@@ -15,7 +15,6 @@ use anyhow::{Context, Result, bail};
 use apisurface::Surface;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::process::Command;
 use tinygo_check::{
     ImportGraph, Policy, Profile, StdTable, TableVersion, Violation, ViolationKind,
     check_package_with_graph,
@@ -104,7 +103,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
 
 /// The std import graph: every package `go list -deps std` loads, with its direct imports.
 fn import_graph(ctx: &Ctx, dir: &std::path::Path) -> Result<ImportGraph> {
-    let out = crate::util::run(Command::new(&ctx.go).current_dir(dir).args([
+    let out = crate::util::run(crate::util::go(&ctx.go).current_dir(dir).args([
         "list",
         "-deps",
         "-f",
@@ -135,7 +134,7 @@ type Results<'a> = Vec<(&'a Policy, BTreeMap<&'a str, Vec<Violation>>)>;
 
 /// `GOOS/GOARCH, CGO_ENABLED=x`: the report depends on it (build constraints, cgo imports).
 fn platform(ctx: &Ctx, dir: &std::path::Path) -> Result<String> {
-    let out = crate::util::run(Command::new(&ctx.go).current_dir(dir).args([
+    let out = crate::util::run(crate::util::go(&ctx.go).current_dir(dir).args([
         "env",
         "GOOS",
         "GOARCH",

@@ -13,7 +13,6 @@ use apisurface::{
     emit_type, parse_type,
 };
 use std::collections::BTreeMap;
-use std::process::Command;
 
 pub fn run(ctx: &Ctx) -> Result<()> {
     let types = read_corpus()?;
@@ -89,12 +88,12 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     write(&dir.join("types.go"), &file)?;
     gofmt_check(&ctx.go, &dir)?;
     util::run(
-        Command::new(&ctx.go)
+        crate::util::go(&ctx.go)
             .args(["vet", "./..."])
             .current_dir(&dir),
     )?;
     util::run(
-        Command::new(&ctx.go)
+        crate::util::go(&ctx.go)
             .args(["build", "./..."])
             .current_dir(&dir),
     )?;
