@@ -78,7 +78,8 @@ pub fn render_bind_file(
         std(path).map_err(|e| BindError::File(Box::new(e)))?;
     }
     let mut w = GoWriter::new();
-    let helpers = fill(HELPERS, &[("module", &opts.module)]).map_err(BindError::Template)?;
+    let prefix = names::go::helper_prefix(&opts.module);
+    let helpers = fill(HELPERS, &[("prefix", &prefix)]).map_err(BindError::Template)?;
     w.line(helpers.trim_end());
     for pkg in plan {
         let ctx = EmitContext::new()

@@ -1,5 +1,5 @@
-// mochi_@module@_goSlice copies n elements of C memory at p into a new Go slice (nil when n is 0).
-func mochi_@module@_goSlice[E any](p unsafe.Pointer, n C.size_t) ([]E, C.mochi_status) {
+// @prefix@_goSlice copies n elements of C memory at p into a new Go slice (nil when n is 0).
+func @prefix@_goSlice[E any](p unsafe.Pointer, n C.size_t) ([]E, C.mochi_status) {
 	if n == 0 {
 		return nil, C.MOCHI_OK
 	}
@@ -11,9 +11,9 @@ func mochi_@module@_goSlice[E any](p unsafe.Pointer, n C.size_t) ([]E, C.mochi_s
 	return s, C.MOCHI_OK
 }
 
-// mochi_@module@_cSlice copies s into malloc'd C memory (NULL when empty); free it with
-// mochi_@module@_free.
-func mochi_@module@_cSlice[E any](s []E) (unsafe.Pointer, C.size_t) {
+// @prefix@_cSlice copies s into malloc'd C memory (NULL when empty); free it with
+// @prefix@_free.
+func @prefix@_cSlice[E any](s []E) (unsafe.Pointer, C.size_t) {
 	if len(s) == 0 {
 		return nil, 0
 	}
@@ -23,8 +23,8 @@ func mochi_@module@_cSlice[E any](s []E) (unsafe.Pointer, C.size_t) {
 	return p, C.size_t(len(s))
 }
 
-// mochi_@module@_goStrings copies n C strings (mochi_bytes) into a Go []string.
-func mochi_@module@_goStrings(p *C.mochi_bytes, n C.size_t) ([]string, C.mochi_status) {
+// @prefix@_goStrings copies n C strings (mochi_bytes) into a Go []string.
+func @prefix@_goStrings(p *C.mochi_bytes, n C.size_t) ([]string, C.mochi_status) {
 	if n == 0 {
 		return nil, C.MOCHI_OK
 	}
@@ -34,7 +34,7 @@ func mochi_@module@_goStrings(p *C.mochi_bytes, n C.size_t) ([]string, C.mochi_s
 	in := unsafe.Slice(p, int(n))
 	out := make([]string, len(in))
 	for i, b := range in {
-		s, st := mochi_@module@_goString(b.data, b.len)
+		s, st := @prefix@_goString(b.data, b.len)
 		if st != C.MOCHI_OK {
 			return nil, st
 		}
@@ -43,9 +43,9 @@ func mochi_@module@_goStrings(p *C.mochi_bytes, n C.size_t) ([]string, C.mochi_s
 	return out, C.MOCHI_OK
 }
 
-// mochi_@module@_cStrings copies s into a malloc'd array of malloc'd C strings; free each data,
-// then the array, with mochi_@module@_free.
-func mochi_@module@_cStrings(s []string) (*C.mochi_bytes, C.size_t) {
+// @prefix@_cStrings copies s into a malloc'd array of malloc'd C strings; free each data,
+// then the array, with @prefix@_free.
+func @prefix@_cStrings(s []string) (*C.mochi_bytes, C.size_t) {
 	if len(s) == 0 {
 		return nil, 0
 	}
@@ -53,14 +53,14 @@ func mochi_@module@_cStrings(s []string) (*C.mochi_bytes, C.size_t) {
 	p := (*C.mochi_bytes)(C.malloc(C.size_t(len(s)) * C.size_t(unsafe.Sizeof(b))))
 	out := unsafe.Slice(p, len(s))
 	for i, x := range s {
-		out[i] = C.mochi_bytes{data: mochi_@module@_cString(x), len: C.size_t(len(x))}
+		out[i] = C.mochi_bytes{data: @prefix@_cString(x), len: C.size_t(len(x))}
 	}
 	return p, C.size_t(len(s))
 }
 
-// mochi_@module@_forward copies a receive-only channel into a channel the bridge can hold, and
+// @prefix@_forward copies a receive-only channel into a channel the bridge can hold, and
 // closes it when from is closed. It stops when the host frees the bridge channel.
-func mochi_@module@_forward[E any](from <-chan E, to chan E) {
+func @prefix@_forward[E any](from <-chan E, to chan E) {
 	defer func() { _ = recover() }()
 	for v := range from {
 		to <- v
@@ -68,9 +68,9 @@ func mochi_@module@_forward[E any](from <-chan E, to chan E) {
 	close(to)
 }
 
-// mochi_@module@_forwardTo copies what the host sends on a bridge channel into a send-only
+// @prefix@_forwardTo copies what the host sends on a bridge channel into a send-only
 // channel, and closes it when the host closes the bridge channel.
-func mochi_@module@_forwardTo[E any](from chan E, to chan<- E) {
+func @prefix@_forwardTo[E any](from chan E, to chan<- E) {
 	defer func() { _ = recover() }()
 	for v := range from {
 		to <- v
@@ -78,9 +78,9 @@ func mochi_@module@_forwardTo[E any](from chan E, to chan<- E) {
 	close(to)
 }
 
-// mochi_@module@_handlesOK checks the statuses of a wrapper's new result handles: on the first
+// @prefix@_handlesOK checks the statuses of a wrapper's new result handles: on the first
 // failure every acquired ID is released and that status returned.
-func mochi_@module@_handlesOK(sts []C.mochi_status, ids []C.uint64_t) C.mochi_status {
+func @prefix@_handlesOK(sts []C.mochi_status, ids []C.uint64_t) C.mochi_status {
 	for _, st := range sts {
 		if st != C.MOCHI_OK {
 			for _, id := range ids {
@@ -94,9 +94,9 @@ func mochi_@module@_handlesOK(sts []C.mochi_status, ids []C.uint64_t) C.mochi_st
 	return C.MOCHI_OK
 }
 
-// mochi_@module@_bothHandle puts a channel behind a bridge channel handle (0 for nil); wrap
+// @prefix@_bothHandle puts a channel behind a bridge channel handle (0 for nil); wrap
 // builds the channel shim's value.
-func mochi_@module@_bothHandle[E any](ch chan E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
+func @prefix@_bothHandle[E any](ch chan E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
 	if ch == nil {
 		return 0, C.MOCHI_OK
 	}
@@ -107,39 +107,39 @@ func mochi_@module@_bothHandle[E any](ch chan E, wrap func(chan E) any) (C.uint6
 	return C.uint64_t(id), C.MOCHI_OK
 }
 
-// mochi_@module@_recvHandle gives a receive-only channel a bridge channel handle: a goroutine
+// @prefix@_recvHandle gives a receive-only channel a bridge channel handle: a goroutine
 // copies it into the bridge channel (started only when the handle was acquired).
-func mochi_@module@_recvHandle[E any](from <-chan E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
+func @prefix@_recvHandle[E any](from <-chan E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
 	if from == nil {
 		return 0, C.MOCHI_OK
 	}
 	ch := make(chan E, cap(from))
-	id, st := mochi_@module@_bothHandle(ch, wrap)
+	id, st := @prefix@_bothHandle(ch, wrap)
 	if st == C.MOCHI_OK {
-		go mochi_@module@_forward(from, ch)
+		go @prefix@_forward(from, ch)
 	}
 	return id, st
 }
 
-// mochi_@module@_sendHandle gives a send-only channel a bridge channel handle: a goroutine
+// @prefix@_sendHandle gives a send-only channel a bridge channel handle: a goroutine
 // copies what the host sends into it.
-func mochi_@module@_sendHandle[E any](to chan<- E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
+func @prefix@_sendHandle[E any](to chan<- E, wrap func(chan E) any) (C.uint64_t, C.mochi_status) {
 	if to == nil {
 		return 0, C.MOCHI_OK
 	}
 	ch := make(chan E, cap(to))
-	id, st := mochi_@module@_bothHandle(ch, wrap)
+	id, st := @prefix@_bothHandle(ch, wrap)
 	if st == C.MOCHI_OK {
-		go mochi_@module@_forwardTo(ch, to)
+		go @prefix@_forwardTo(ch, to)
 	}
 	return id, st
 }
 
-// mochi_@module@_isNil reports whether the value behind a handle is a nil pointer, map, slice,
+// @prefix@_isNil reports whether the value behind a handle is a nil pointer, map, slice,
 // func, chan or interface (ID 0 is nil).
 //
-//export mochi_@module@_is_nil
-func mochi_@module@_is_nil(id C.uint64_t, out *C.bool) C.mochi_status {
+//export @prefix@_is_nil
+func @prefix@_is_nil(id C.uint64_t, out *C.bool) C.mochi_status {
 	if out == nil {
 		return C.MOCHI_BAD_ARG
 	}
@@ -161,10 +161,10 @@ func mochi_@module@_is_nil(id C.uint64_t, out *C.bool) C.mochi_status {
 	return C.MOCHI_OK
 }
 
-// mochi_@module@_dup gives the value behind id a second, independent ID (the same Go value).
+// @prefix@_dup gives the value behind id a second, independent ID (the same Go value).
 //
-//export mochi_@module@_dup
-func mochi_@module@_dup(id C.uint64_t, out *C.uint64_t) C.mochi_status {
+//export @prefix@_dup
+func @prefix@_dup(id C.uint64_t, out *C.uint64_t) C.mochi_status {
 	if out == nil {
 		return C.MOCHI_BAD_ARG
 	}

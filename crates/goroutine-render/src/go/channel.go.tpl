@@ -1,36 +1,36 @@
-// mochi_@module@_@base@_chan is a chan @elem_comment@ behind a handle ID.
-type mochi_@module@_@base@_chan struct {
-	mochi_@module@_chanCore
+// @prefix@_@base@_chan is a chan @elem_comment@ behind a handle ID.
+type @prefix@_@base@_chan struct {
+	@prefix@_chanCore
 	ch @chan_type@
 }
 
-// mochi_@module@_@base@_chanOf resolves a channel ID of this kind.
-func mochi_@module@_@base@_chanOf(id C.uint64_t) (*mochi_@module@_@base@_chan, C.mochi_status) {
+// @prefix@_@base@_chanOf resolves a channel ID of this kind.
+func @prefix@_@base@_chanOf(id C.uint64_t) (*@prefix@_@base@_chan, C.mochi_status) {
 	v, ok := mochiResolveHandle(uint64(id))
 	if !ok {
 		return nil, C.MOCHI_UNKNOWN_HANDLE
 	}
-	c, ok := v.(*mochi_@module@_@base@_chan)
+	c, ok := v.(*@prefix@_@base@_chan)
 	if !ok {
 		return nil, C.MOCHI_WRONG_KIND
 	}
 	return c, C.MOCHI_OK
 }
 
-// mochi_@module@_@base@_chan_new makes a channel and returns its ID in *out; a negative buffer means
+// @prefix@_@base@_chan_new makes a channel and returns its ID in *out; a negative buffer means
 // the default, @default_buffer@, and 0 an unbuffered channel.
 //
-//export mochi_@module@_@base@_chan_new
-func mochi_@module@_@base@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.mochi_status) {
-	defer mochi_@module@_guard(&st, nil)
-	if out == nil || buffer > mochi_@module@_maxBuffer {
+//export @prefix@_@base@_chan_new
+func @prefix@_@base@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.mochi_status) {
+	defer @prefix@_guard(&st, nil)
+	if out == nil || buffer > @prefix@_maxBuffer {
 		return C.MOCHI_BAD_ARG
 	}
 	n := int(buffer)
 	if n < 0 {
 		n = @default_buffer@
 	}
-	id := mochiAcquireHandle(&mochi_@module@_@base@_chan{ch: make(@chan_type@, n)})
+	id := mochiAcquireHandle(&@prefix@_@base@_chan{ch: make(@chan_type@, n)})
 	if id == 0 {
 		return C.MOCHI_EXHAUSTED
 	}
@@ -38,13 +38,13 @@ func mochi_@module@_@base@_chan_new(buffer C.int64_t, out *C.uint64_t) (st C.moc
 	return C.MOCHI_OK
 }
 
-// mochi_@module@_@base@_chan_send sends, waiting while the buffer is full. A send on a closed channel
+// @prefix@_@base@_chan_send sends, waiting while the buffer is full. A send on a closed channel
 // (also one that races a close) panics inside Go; the guard turns that into MOCHI_CLOSED.
 //
-//export mochi_@module@_@base@_chan_send
-func mochi_@module@_@base@_chan_send(id C.uint64_t, @in_params@) (st C.mochi_status) {
+//export @prefix@_@base@_chan_send
+func @prefix@_@base@_chan_send(id C.uint64_t, @in_params@) (st C.mochi_status) {
 	@in_check@
-	c, st := mochi_@module@_@base@_chanOf(id)
+	c, st := @prefix@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -54,12 +54,12 @@ func mochi_@module@_@base@_chan_send(id C.uint64_t, @in_params@) (st C.mochi_sta
 	return C.MOCHI_OK
 }
 
-// mochi_@module@_@base@_chan_try_send sends if the buffer has room (MOCHI_FULL otherwise).
+// @prefix@_@base@_chan_try_send sends if the buffer has room (MOCHI_FULL otherwise).
 //
-//export mochi_@module@_@base@_chan_try_send
-func mochi_@module@_@base@_chan_try_send(id C.uint64_t, @in_params@) (st C.mochi_status) {
+//export @prefix@_@base@_chan_try_send
+func @prefix@_@base@_chan_try_send(id C.uint64_t, @in_params@) (st C.mochi_status) {
 	@in_check@
-	c, st := mochi_@module@_@base@_chanOf(id)
+	c, st := @prefix@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -73,16 +73,16 @@ func mochi_@module@_@base@_chan_try_send(id C.uint64_t, @in_params@) (st C.mochi
 	}
 }
 
-// mochi_@module@_@base@_chan_recv receives, waiting while the buffer is empty. A closed channel still
+// @prefix@_@base@_chan_recv receives, waiting while the buffer is empty. A closed channel still
 // delivers what it buffered; once drained it reports MOCHI_CLOSED and its ID is released.
 // Nothing here can panic, so it needs no guard.
 //
-//export mochi_@module@_@base@_chan_recv
-func mochi_@module@_@base@_chan_recv(id C.uint64_t, @out_params@) (st C.mochi_status) {
+//export @prefix@_@base@_chan_recv
+func @prefix@_@base@_chan_recv(id C.uint64_t, @out_params@) (st C.mochi_status) {
 	if @out_nil_check@ {
 		return C.MOCHI_BAD_ARG
 	}
-	c, st := mochi_@module@_@base@_chanOf(id)
+	c, st := @prefix@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -95,14 +95,14 @@ func mochi_@module@_@base@_chan_recv(id C.uint64_t, @out_params@) (st C.mochi_st
 	return C.MOCHI_OK
 }
 
-// mochi_@module@_@base@_chan_try_recv receives if a value is buffered (MOCHI_EMPTY otherwise).
+// @prefix@_@base@_chan_try_recv receives if a value is buffered (MOCHI_EMPTY otherwise).
 //
-//export mochi_@module@_@base@_chan_try_recv
-func mochi_@module@_@base@_chan_try_recv(id C.uint64_t, @out_params@) (st C.mochi_status) {
+//export @prefix@_@base@_chan_try_recv
+func @prefix@_@base@_chan_try_recv(id C.uint64_t, @out_params@) (st C.mochi_status) {
 	if @out_nil_check@ {
 		return C.MOCHI_BAD_ARG
 	}
-	c, st := mochi_@module@_@base@_chanOf(id)
+	c, st := @prefix@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -119,11 +119,11 @@ func mochi_@module@_@base@_chan_try_recv(id C.uint64_t, @out_params@) (st C.moch
 	}
 }
 
-// mochi_@module@_@base@_chan_close closes the channel; buffered values can still be received.
+// @prefix@_@base@_chan_close closes the channel; buffered values can still be received.
 //
-//export mochi_@module@_@base@_chan_close
-func mochi_@module@_@base@_chan_close(id C.uint64_t) (st C.mochi_status) {
-	c, st := mochi_@module@_@base@_chanOf(id)
+//export @prefix@_@base@_chan_close
+func @prefix@_@base@_chan_close(id C.uint64_t) (st C.mochi_status) {
+	c, st := @prefix@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
@@ -135,23 +135,23 @@ func mochi_@module@_@base@_chan_close(id C.uint64_t) (st C.mochi_status) {
 	return C.MOCHI_OK
 }
 
-// mochi_@module@_@base@_chan_free closes the channel if it is open and releases its ID; buffered
+// @prefix@_@base@_chan_free closes the channel if it is open and releases its ID; buffered
 // values are dropped.
 //
-//export mochi_@module@_@base@_chan_free
-func mochi_@module@_@base@_chan_free(id C.uint64_t) C.mochi_status {
-	c, st := mochi_@module@_@base@_chanOf(id)
+//export @prefix@_@base@_chan_free
+func @prefix@_@base@_chan_free(id C.uint64_t) C.mochi_status {
+	c, st := @prefix@_@base@_chanOf(id)
 	if st != C.MOCHI_OK {
 		return st
 	}
 	return c.freeID(id)
 }
 
-// freeID closes the channel if it is open and releases id (mochi_@module@_@base@_chan_free, and
-// mochi_@module@_release on a channel ID). Only the first free of the channel reports MOCHI_OK. A
+// freeID closes the channel if it is open and releases id (@prefix@_@base@_chan_free, and
+// @prefix@_release on a channel ID). Only the first free of the channel reports MOCHI_OK. A
 // receiver that finds the channel closed and drained releases id too and may win that race;
 // the ID was live when this free began, so the free still succeeded.
-func (c *mochi_@module@_@base@_chan) freeID(id C.uint64_t) C.mochi_status {
+func (c *@prefix@_@base@_chan) freeID(id C.uint64_t) C.mochi_status {
 	if !c.freed.CompareAndSwap(false, true) {
 		return C.MOCHI_UNKNOWN_HANDLE
 	}
@@ -162,7 +162,7 @@ func (c *mochi_@module@_@base@_chan) freeID(id C.uint64_t) C.mochi_status {
 	return C.MOCHI_OK
 }
 
-func (c *mochi_@module@_@base@_chan) selectCase(op C.int32_t, p @unsafe_pkg@.Pointer) (@reflect_pkg@.SelectCase, C.mochi_status) {
+func (c *@prefix@_@base@_chan) selectCase(op C.int32_t, p @unsafe_pkg@.Pointer) (@reflect_pkg@.SelectCase, C.mochi_status) {
 	switch op {
 	case C.MOCHI_SELECT_SEND:
 		if c.closed.Load() {
@@ -176,7 +176,7 @@ func (c *mochi_@module@_@base@_chan) selectCase(op C.int32_t, p @unsafe_pkg@.Poi
 	return @reflect_pkg@.SelectCase{}, C.MOCHI_BAD_ARG
 }
 
-func (c *mochi_@module@_@base@_chan) selectStore(v @reflect_pkg@.Value, p @unsafe_pkg@.Pointer) C.mochi_status {
+func (c *@prefix@_@base@_chan) selectStore(v @reflect_pkg@.Value, p @unsafe_pkg@.Pointer) C.mochi_status {
 	var x @elem_type@
 	@reflect_pkg@.ValueOf(&x).Elem().Set(v)
 	@select_store@

@@ -1,24 +1,24 @@
-// mochi_@module@_maxBuffer is the largest buffer a channel of module @module@ is created with.
-const mochi_@module@_maxBuffer = 1 << 20
+// @prefix@_maxBuffer is the largest buffer a channel of module @module@ is created with.
+const @prefix@_maxBuffer = 1 << 20
 
-// mochi_@module@_maxSelectCases is the most cases one mochi_@module@_select call takes, in both forms:
+// @prefix@_maxSelectCases is the most cases one @prefix@_select call takes, in both forms:
 // reflect.Select takes at most 65536 cases and the non-blocking form adds a default case.
-const mochi_@module@_maxSelectCases = 1<<16 - 1
+const @prefix@_maxSelectCases = 1<<16 - 1
 
-// mochi_@module@_chanCore is the state every channel of module @module@ has.
-type mochi_@module@_chanCore struct {
+// @prefix@_chanCore is the state every channel of module @module@ has.
+type @prefix@_chanCore struct {
 	closed @atomic_pkg@.Bool
 	freed  @atomic_pkg@.Bool
 }
 
-func (c *mochi_@module@_chanCore) isClosed() bool {
+func (c *@prefix@_chanCore) isClosed() bool {
 	return c.closed.Load()
 }
 
 // guard, deferred, turns a panic into MOCHI_CLOSED when the channel is closed (a send that
 // raced a close) and into MOCHI_PANIC otherwise (an internal failure: channel shims run no user
 // code and have no message slot).
-func (c *mochi_@module@_chanCore) guard(st *C.mochi_status) {
+func (c *@prefix@_chanCore) guard(st *C.mochi_status) {
 	if r := recover(); r != nil {
 		if c.closed.Load() {
 			*st = C.MOCHI_CLOSED
@@ -28,25 +28,25 @@ func (c *mochi_@module@_chanCore) guard(st *C.mochi_status) {
 	}
 }
 
-// mochi_@module@_selectable is a channel of module @module@ that mochi_@module@_select can wait on.
-type mochi_@module@_selectable interface {
+// @prefix@_selectable is a channel of module @module@ that @prefix@_select can wait on.
+type @prefix@_selectable interface {
 	isClosed() bool
 	selectCase(op C.int32_t, p @unsafe_pkg@.Pointer) (@reflect_pkg@.SelectCase, C.mochi_status)
 	selectStore(v @reflect_pkg@.Value, p @unsafe_pkg@.Pointer) C.mochi_status
 }
 
-// mochi_@module@_select waits until one of n cases (channels of module @module@) proceeds, or returns
+// @prefix@_select waits until one of n cases (channels of module @module@) proceeds, or returns
 // MOCHI_WOULD_BLOCK at once when nonblocking is set and none can. *chosen is the index of the
 // case the status is about (-1 when none).
 //
-//export mochi_@module@_select
-func mochi_@module@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.bool, chosen *C.int32_t) (st C.mochi_status) {
-	if chosen == nil || n < 0 || n > mochi_@module@_maxSelectCases || (n > 0 && cases == nil) || (n == 0 && !bool(nonblocking)) {
+//export @prefix@_select
+func @prefix@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking C.bool, chosen *C.int32_t) (st C.mochi_status) {
+	if chosen == nil || n < 0 || n > @prefix@_maxSelectCases || (n > 0 && cases == nil) || (n == 0 && !bool(nonblocking)) {
 		return C.MOCHI_BAD_ARG
 	}
 	*chosen = -1
 	cs := @unsafe_pkg@.Slice(cases, int(n))
-	chans := make([]mochi_@module@_selectable, len(cs))
+	chans := make([]@prefix@_selectable, len(cs))
 	defer func() {
 		if r := recover(); r != nil {
 			for i, c := range chans {
@@ -73,7 +73,7 @@ func mochi_@module@_select(cases *C.mochi_select_case, n C.int32_t, nonblocking 
 		if !ok {
 			return C.MOCHI_UNKNOWN_HANDLE
 		}
-		c, ok := v.(mochi_@module@_selectable)
+		c, ok := v.(@prefix@_selectable)
 		if !ok {
 			return C.MOCHI_WRONG_KIND
 		}

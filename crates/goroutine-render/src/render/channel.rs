@@ -48,7 +48,7 @@ pub fn render_channel_shim(
             ("out_store", &out_store),
             ("select_read", &sel_read),
             ("select_store", &sel_store),
-            ("module", m),
+            ("prefix", &names::go::helper_prefix(m)),
             ("base", &shim.base),
             ("elem_type", &elem),
             ("elem_comment", &elem_comment),

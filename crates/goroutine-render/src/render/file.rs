@@ -89,7 +89,12 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
     let unsafe_ = std_import(&mut imports, "unsafe")?;
     let mut body = fill(
         MODULE_TPL,
-        &[("module", m), ("fmt_pkg", &fmt), ("unsafe_pkg", &unsafe_)],
+        &[
+            ("module", m),
+            ("prefix", &names::go::helper_prefix(m)),
+            ("fmt_pkg", &fmt),
+            ("unsafe_pkg", &unsafe_),
+        ],
     )
     .map_err(template_err("module helpers"))?;
     if !file.channels.is_empty() {
@@ -101,6 +106,7 @@ pub fn render_shim_file(file: &ShimFile, ctx: &EmitContext<'_>) -> Result<String
                 SELECT_TPL,
                 &[
                     ("module", m),
+                    ("prefix", &names::go::helper_prefix(m)),
                     ("atomic_pkg", &atomic),
                     ("unsafe_pkg", &unsafe_),
                     ("reflect_pkg", &reflect),
