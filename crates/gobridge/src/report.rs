@@ -381,8 +381,9 @@ impl Report {
     /// A readable summary.
     pub fn summary(&self) -> String {
         let mut s = format!(
-            "gobridge: module {} (C symbols mochi_{}_...)\n",
-            self.wrapper_module, self.module_flat_name
+            "gobridge: module {} (C symbols {}_...)\n",
+            self.wrapper_module,
+            apisurface::names::go::helper_prefix(&self.module_flat_name)
         );
         for p in &self.packages {
             s.push_str(&format!("  package {} [{}]", p.import_path, p.profile));

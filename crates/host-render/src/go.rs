@@ -56,7 +56,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     ] {
         imports.reserve(n);
     }
-    imports.reserve(&format!("mochi_{m}_hostFailure"));
+    imports.reserve(&apisurface::names::go::helper(m, "hostFailure"));
     for i in 0..16 {
         imports.reserve(&format!("x{i}"));
     }
@@ -71,13 +71,12 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     let mut c = preamble();
     c.push_str("#include <string.h>\n");
     let mut w = GoWriter::new();
+    let hf = apisurface::names::go::helper(m, "hostFailure");
     w.comment(&format!(
-        "mochi_{m}_hostFailure is the panic message of a host callback that did not return\nMOCHI_OK; it frees msg (C memory the invoke helper allocated, or NULL)."
+        "{hf} is the panic message of a host callback that did not return\nMOCHI_OK; it frees msg (C memory the invoke helper allocated, or NULL)."
     ));
     w.block(
-        format!(
-            "func mochi_{m}_hostFailure(sym string, st C.mochi_status, msg *C.char, n C.size_t) string"
-        ),
+        format!("func {hf}(sym string, st C.mochi_status, msg *C.char, n C.size_t) string"),
         |w| {
             w.line("text := \"\"");
             w.block("if msg != nil", |w| {
@@ -339,7 +338,7 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str, unsafe_: &st
             w.line(format!("res := C.{p}_invoke({})", go_args.join(", ")));
             w.block("if res.st != C.MOCHI_OK", |w| {
                 w.line(format!(
-                    "panic(mochi_{m}_hostFailure(\"{p}\", res.st, res.msg, res.msg_len))"
+                    "panic({}(\"{p}\", res.st, res.msg, res.msg_len))", apisurface::names::go::helper(m, "hostFailure")
                 ));
             });
             if string_result {

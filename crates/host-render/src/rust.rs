@@ -199,7 +199,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
         Extern {
             safe: false,
             group: "ffi".into(),
-            link: format!("mochi_{m}_free"),
+            link: apisurface::names::module_symbol(m, "free"),
             name: "free".into(),
             params: vec!["p: *mut c_void".into()],
             ret: None,
@@ -207,7 +207,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
         Extern {
             safe: true,
             group: "ffi".into(),
-            link: format!("mochi_{m}_release"),
+            link: apisurface::names::module_symbol(m, "release"),
             name: "release".into(),
             params: vec!["id: u64".into()],
             ret: Some("RawStatus".into()),
@@ -215,7 +215,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
         Extern {
             safe: true,
             group: "ffi".into(),
-            link: format!("mochi_{m}_live"),
+            link: apisurface::names::module_symbol(m, "live"),
             name: "live".into(),
             params: vec![],
             ret: Some("i64".into()),
@@ -225,7 +225,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
         ext.push(Extern {
             safe: false,
             group: "ffi".into(),
-            link: format!("mochi_{m}_select"),
+            link: apisurface::names::module_symbol(m, "select"),
             name: "select".into(),
             params: vec![
                 "cases: *mut RawSelectCase".into(),
@@ -243,7 +243,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
 fn channel_externs(m: &str, chans: &[Chan<'_>]) -> Vec<Extern> {
     let mut ext = Vec::new();
     for (ci, c) in chans.iter().enumerate() {
-        let p = format!("mochi_{m}_{}_chan", c.base);
+        let p = apisurface::names::chan_prefix(m, c.base);
         let group = format!("chan{ci}");
         let (input, output, in_safe): (Vec<String>, Vec<String>, bool) = match &c.kind {
             Kind::Scalar { rust, .. } => (
