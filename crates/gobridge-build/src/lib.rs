@@ -386,21 +386,12 @@ fn generate(
     go: &Path,
 ) -> Result<gobridge::Generated, Error> {
     let local = surface.version.is_empty();
-    let options = gobridge::Options {
-        wrapper_module: None,
-        source_replace: local.then(|| gobridge::paths::relative(gen_dir, module)),
-    };
+    let options = gobridge::Options::for_module(surface, gen_dir, module);
     let mut generated =
         gobridge::synthesize(surface, config, &options).map_err(|e| Error::Synth(Box::new(e)))?;
     gobridge::tidy::complete_module(&mut generated, local.then_some(module), go)
         .map_err(|e| Error::Tidy(Box::new(e)))?;
-    let surface_json = serde_json::to_string(surface).unwrap_or_default();
-    let lock = gobridge::Lockfile::new(
-        &surface.go_version,
-        surface_json.as_bytes(),
-        &config.canonical_toml(),
-        &generated.files,
-    );
+    let lock = gobridge::Lockfile::for_generated(surface, config, &generated.files);
     gobridge::lock::write_output(gen_dir, &generated.files, &lock).map_err(|source| {
         Error::Write {
             dir: gen_dir.to_path_buf(),

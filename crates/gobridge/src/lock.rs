@@ -141,7 +141,30 @@ pub enum LockError {
     },
 }
 
+/// The surface document as `ingest` prints it and the lock hashes it: pretty JSON and a final
+/// newline.
+pub fn surface_text(s: &apisurface::Surface) -> String {
+    let mut t = serde_json::to_string_pretty(s).expect("a surface serializes");
+    t.push('\n');
+    t
+}
+
 impl Lockfile {
+    /// The lock of `files` generated from `surface` with `config` (the surface hashed as
+    /// [`surface_text`] writes it).
+    pub fn for_generated(
+        surface: &apisurface::Surface,
+        config: &crate::Config,
+        files: &BTreeMap<String, String>,
+    ) -> Lockfile {
+        Lockfile::new(
+            &surface.go_version,
+            surface_text(surface).as_bytes(),
+            &config.canonical_toml(),
+            files,
+        )
+    }
+
     /// Builds the lock for a set of generated files.
     pub fn new(
         go_version: &str,

@@ -291,7 +291,7 @@ impl Resolved {
 fn ingest_cmd(input: &Input, json: bool) -> Result<(), Fail> {
     let surface = input.resolve()?.surface()?;
     if json {
-        print!("{}", surface_json(&surface));
+        print!("{}", lock::surface_text(&surface));
         return Ok(());
     }
     println!(
@@ -316,12 +316,6 @@ fn ingest_cmd(input: &Input, json: bool) -> Result<(), Fail> {
         );
     }
     Ok(())
-}
-
-fn surface_json(s: &apisurface::Surface) -> String {
-    let mut t = serde_json::to_string_pretty(s).expect("surface serializes");
-    t.push('\n');
-    t
 }
 
 fn policy(name: &str) -> Result<tinygo_check::Policy, Fail> {
@@ -382,14 +376,7 @@ fn synthesize_input(
     replace_from: &Path,
 ) -> Result<(apisurface::Surface, gobridge::Generated), Fail> {
     let surface = r.surface()?;
-    let source_replace = surface
-        .version
-        .is_empty()
-        .then(|| gobridge::paths::relative(replace_from, &r.dir));
-    let options = Options {
-        wrapper_module: None,
-        source_replace,
-    };
+    let options = Options::for_module(&surface, replace_from, &r.dir);
     match synthesize(&surface, &r.config, &options) {
         Ok(g) => Ok((surface, g)),
         Err(e @ SynthError::Subset(_)) => Err(found(e)),
@@ -418,12 +405,7 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
             source,
         }
     })?;
-    let lock = Lockfile::new(
-        &surface.go_version,
-        surface_json(&surface).as_bytes(),
-        &r.config.canonical_toml(),
-        &generated.files,
-    );
+    let lock = Lockfile::for_generated(&surface, &r.config, &generated.files);
     if a.locked {
         check_locked(&out, &lock)?;
     }

@@ -57,6 +57,20 @@ pub struct Options {
     pub source_replace: Option<String>,
 }
 
+impl Options {
+    /// Options for generating into `out` from the module in `dir`: a local source module (the
+    /// surface has no version) is replaced by `out`'s relative path to `dir`.
+    pub fn for_module(surface: &Surface, out: &std::path::Path, dir: &std::path::Path) -> Options {
+        Options {
+            wrapper_module: None,
+            source_replace: surface
+                .version
+                .is_empty()
+                .then(|| crate::paths::relative(out, dir)),
+        }
+    }
+}
+
 /// The generated files (relative path → contents) and the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
