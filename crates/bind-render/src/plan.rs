@@ -29,34 +29,17 @@ pub struct PlanOptions {
     pub instantiate: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
-/// Predeclared scalars: Go name, C type, Rust type.
-const SCALARS: [(&str, &str, &str); 17] = [
-    ("bool", "bool", "bool"),
-    ("int8", "int8_t", "i8"),
-    ("int16", "int16_t", "i16"),
-    ("int32", "int32_t", "i32"),
-    ("rune", "int32_t", "i32"),
-    ("int64", "int64_t", "i64"),
-    ("int", "intptr_t", "isize"),
-    ("uint8", "uint8_t", "u8"),
-    ("byte", "uint8_t", "u8"),
-    ("uint16", "uint16_t", "u16"),
-    ("uint32", "uint32_t", "u32"),
-    ("uint64", "uint64_t", "u64"),
-    ("uint", "uintptr_t", "usize"),
-    ("uintptr", "uintptr_t", "usize"),
-    ("float32", "float", "f32"),
-    ("float64", "double", "f64"),
-    // `string` is not a scalar; listed so the table doubles as "predeclared basic" lookup.
-    ("string", "", ""),
-];
-
 /// The scalar of a predeclared Go type name, if it is one.
+/// (The table is the C boundary contract's, `goroutine_render::boundary::SCALARS`.)
 pub fn scalar(go: &str) -> Option<ScalarKind> {
-    SCALARS
+    goroutine_render::boundary::SCALARS
         .iter()
-        .find(|(g, c, _)| *g == go && !c.is_empty())
-        .map(|&(go, c, rust)| ScalarKind { go, c, rust })
+        .find(|s| s.go == go)
+        .map(|s| ScalarKind {
+            go: s.go,
+            c: s.c,
+            rust: s.rust(),
+        })
 }
 
 /// Plans the packages of `surface` whose import paths are in `packages` (all non-main packages
@@ -161,7 +144,7 @@ impl<'s> TypeIndex<'s> {
         match ty {
             GoType::Named(n) => {
                 let path = n.package.as_deref().unwrap_or(home);
-                if n.package.is_none() && is_predeclared_type(&n.name) {
+                if n.package.is_none() && apisurface::validate::is_predeclared_type(&n.name) {
                     return false;
                 }
                 if LOCK_TYPES.contains(&(path, n.name.as_str())) {
@@ -745,7 +728,10 @@ impl<'a> Planner<'a> {
                 let home = &self.pkg.import_path;
                 let (path, predeclared) = match &n.package {
                     Some(p) => (p.as_str(), false),
-                    None => (home.as_str(), is_predeclared_type(&n.name)),
+                    None => (
+                        home.as_str(),
+                        apisurface::validate::is_predeclared_type(&n.name),
+                    ),
                 };
                 if predeclared {
                     if n.name == "string" {
@@ -762,7 +748,8 @@ impl<'a> Planner<'a> {
             }
             GoType::Pointer(inner) => {
                 if let GoType::Named(n) = inner.as_ref() {
-                    if n.type_args.is_empty() && !is_predeclared_type(&n.name) {
+                    if n.type_args.is_empty() && !apisurface::validate::is_predeclared_type(&n.name)
+                    {
                         let path = n
                             .package
                             .as_deref()
@@ -1021,10 +1008,6 @@ fn unallocatable(t: &Type) -> bool {
         .iter()
         .any(|f| f.type_.ends_with(".NotInHeap") || f.type_ == "NotInHeap")
         || t.underlying.contains("sys.NotInHeap")
-}
-
-fn is_predeclared_type(name: &str) -> bool {
-    apisurface::validate::is_predeclared_type(name)
 }
 
 /// `import/path.Name`.

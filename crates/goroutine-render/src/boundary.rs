@@ -39,6 +39,29 @@ pub struct Scalar {
     pub c: &'static str,
 }
 
+impl Scalar {
+    /// The Rust type of the C type, for hosts written in Rust (`int64_t` → `i64`, `intptr_t` →
+    /// `isize`, `double` → `f64`).
+    pub fn rust(&self) -> &'static str {
+        match self.c {
+            "bool" => "bool",
+            "int8_t" => "i8",
+            "int16_t" => "i16",
+            "int32_t" => "i32",
+            "int64_t" => "i64",
+            "uint8_t" => "u8",
+            "uint16_t" => "u16",
+            "uint32_t" => "u32",
+            "uint64_t" => "u64",
+            "intptr_t" => "isize",
+            "uintptr_t" => "usize",
+            "float" => "f32",
+            "double" => "f64",
+            other => unreachable!("{other} is not a C type of SCALARS"),
+        }
+    }
+}
+
 /// The Go scalar types that cross by value, with their C types (`complex64`/`complex128` are
 /// deliberately absent: they cross as handles).
 pub const SCALARS: [Scalar; 16] = [
@@ -200,6 +223,22 @@ mod tests {
         assert_eq!(
             crossing(&GoType::qualified("example.com/lib", "string")).unwrap(),
             Crossing::Handle
+        );
+    }
+
+    #[test]
+    fn every_scalar_has_a_rust_type() {
+        let rust: Vec<&str> = SCALARS.iter().map(Scalar::rust).collect();
+        assert_eq!(rust[0], "bool");
+        assert!(
+            SCALARS
+                .iter()
+                .any(|s| s.go == "uintptr" && s.rust() == "usize")
+        );
+        assert!(
+            SCALARS
+                .iter()
+                .any(|s| s.go == "float32" && s.rust() == "f32")
         );
     }
 

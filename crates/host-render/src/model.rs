@@ -241,32 +241,12 @@ pub(crate) fn kind(symbol: &str, ty: &GoType) -> Result<Kind, HostError> {
     })?;
     Ok(match cr {
         Crossing::Scalar(s) => Kind::Scalar {
-            rust: rust_scalar(s.c),
+            rust: s.rust(),
             c: s.c,
         },
         Crossing::String => Kind::Str,
         _ => Kind::Handle,
     })
-}
-
-/// The Rust type of a C scalar of the contract.
-pub(crate) fn rust_scalar(c: &str) -> &'static str {
-    match c {
-        "bool" => "bool",
-        "int8_t" => "i8",
-        "int16_t" => "i16",
-        "int32_t" => "i32",
-        "int64_t" => "i64",
-        "uint8_t" => "u8",
-        "uint16_t" => "u16",
-        "uint32_t" => "u32",
-        "uint64_t" => "u64",
-        "intptr_t" => "isize",
-        "uintptr_t" => "usize",
-        "float" => "f32",
-        "double" => "f64",
-        _ => "u64",
-    }
 }
 
 /// `some_base` → `SomeBase`.
