@@ -253,58 +253,21 @@ fn internal_packages_of_other_modules_are_skipped_whole() {
     );
 }
 
-#[test]
-fn example_go_is_gofmt_clean() {
-    let Ok(gofmt) = std::process::Command::new("gofmt").arg("-h").output() else {
-        println!("SKIP: gofmt not found");
-        return;
-    };
-    let _ = gofmt;
-    let s = example();
-    let go = render_bind_file(&plan_packages(&s, &[], &opts()), &s, &opts()).unwrap();
-    let dir = std::env::temp_dir().join(format!("bind-render-gofmt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("mochi_bind.go");
-    std::fs::write(&file, &go).unwrap();
-    let out = std::process::Command::new("gofmt")
-        .arg("-l")
-        .arg(&file)
-        .output()
-        .unwrap();
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.is_empty(), "gofmt would change the file");
-}
-
-#[test]
-fn multi_line_types_stay_gofmt_clean() {
+/// Asserts that `gofmt -l` lists nothing for `go` (written to a scratch file named by `tag`);
+/// returns false (after printing `SKIP:`) when gofmt is not installed.
+fn assert_gofmt_clean(tag: &str, go: &str) -> bool {
     if std::process::Command::new("gofmt")
         .arg("-h")
         .output()
         .is_err()
     {
         println!("SKIP: gofmt not found");
-        return;
+        return false;
     }
-    let s = surface(
-        r#"{"module":"example.com/m","packages":[{"import_path":"example.com/m","name":"m",
-        "funcs":[{"name":"F","params":[{"name":"s","type":"struct{A int64 \"json:\\\"a\\\"\"; B int64}"}],
-                  "results":[{"name":"","type":"interface{M(); N() int}"}]},
-                 {"name":"G","params":[{"name":"m","type":"map[string]struct{X int; Y int}"}]}],
-        "vars":[{"name":"V","type":"struct{P int; Q string}"}]}]}"#,
-    );
-    let o = opts();
-    let plan = plan_packages(&s, &[], &o);
-    assert!(plan[0].skipped.is_empty(), "{:?}", plan[0].skipped);
-    let go = render_bind_file(&plan, &s, &o).unwrap();
-    let dir = std::env::temp_dir().join(format!("bind-render-ml-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("bind-render-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("mochi_bind.go");
-    std::fs::write(&file, &go).unwrap();
+    std::fs::write(&file, go).unwrap();
     let out = std::process::Command::new("gofmt")
         .arg("-l")
         .arg(&file)
@@ -317,4 +280,28 @@ fn multi_line_types_stay_gofmt_clean() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.stdout.is_empty(), "gofmt would change:\n{go}");
+    true
+}
+
+#[test]
+fn example_go_is_gofmt_clean() {
+    let s = example();
+    let go = render_bind_file(&plan_packages(&s, &[], &opts()), &s, &opts()).unwrap();
+    assert_gofmt_clean("gofmt", &go);
+}
+
+#[test]
+fn multi_line_types_stay_gofmt_clean() {
+    let s = surface(
+        r#"{"module":"example.com/m","packages":[{"import_path":"example.com/m","name":"m",
+        "funcs":[{"name":"F","params":[{"name":"s","type":"struct{A int64 \"json:\\\"a\\\"\"; B int64}"}],
+                  "results":[{"name":"","type":"interface{M(); N() int}"}]},
+                 {"name":"G","params":[{"name":"m","type":"map[string]struct{X int; Y int}"}]}],
+        "vars":[{"name":"V","type":"struct{P int; Q string}"}]}]}"#,
+    );
+    let o = opts();
+    let plan = plan_packages(&s, &[], &o);
+    assert!(plan[0].skipped.is_empty(), "{:?}", plan[0].skipped);
+    let go = render_bind_file(&plan, &s, &o).unwrap();
+    assert_gofmt_clean("ml", &go);
 }

@@ -141,6 +141,22 @@ fn subset_violations_fail_the_run_with_the_list() {
     assert!(synthesize(&s, &c, &Options::default()).is_ok());
 }
 
+/// `func name[T any](param param_type)`.
+fn generic_func(name: &str, param: &str, param_type: &str) -> apisurface::Func {
+    apisurface::Func {
+        name: name.into(),
+        type_params: vec![apisurface::TypeParam {
+            name: "T".into(),
+            constraint: "any".into(),
+        }],
+        params: vec![apisurface::Param {
+            name: param.into(),
+            type_: param_type.into(),
+        }],
+        ..Default::default()
+    }
+}
+
 #[test]
 fn unsupported_types_are_reported_not_dropped() {
     let mut s = example_surface();
@@ -149,18 +165,7 @@ fn unsupported_types_are_reported_not_dropped() {
         .iter_mut()
         .find(|p| p.import_path.ends_with("/example"))
         .unwrap();
-    ex.funcs.push(apisurface::Func {
-        name: "Generic".into(),
-        type_params: vec![apisurface::TypeParam {
-            name: "T".into(),
-            constraint: "any".into(),
-        }],
-        params: vec![apisurface::Param {
-            name: "c".into(),
-            type_: "chan T".into(),
-        }],
-        ..Default::default()
-    });
+    ex.funcs.push(generic_func("Generic", "c", "chan T"));
     let g = synthesize(&s, &example_config(), &Options::default()).unwrap();
     let skipped: Vec<_> = g
         .report
@@ -321,18 +326,7 @@ fn every_exported_symbol_is_bound_or_skipped() {
         type_: "*example.com/gobridge/example.Counter".into(),
         ..Default::default()
     });
-    ex.funcs.push(apisurface::Func {
-        name: "Map".into(),
-        type_params: vec![apisurface::TypeParam {
-            name: "T".into(),
-            constraint: "any".into(),
-        }],
-        params: vec![apisurface::Param {
-            name: "x".into(),
-            type_: "T".into(),
-        }],
-        ..Default::default()
-    });
+    ex.funcs.push(generic_func("Map", "x", "T"));
     let g = synthesize(&s, &example_config(), &Options::default()).unwrap();
     let r = &g.report;
     let bound: BTreeSet<_> = r
