@@ -6,6 +6,7 @@
 //! into one archive and run in one process (`testdata/bind-drivers/bench`, release build).
 
 use crate::sentinel::Ctx;
+use crate::sentinel::bind::driver_cargo;
 use crate::sentinel::gobridge::{build_gobridge, gobridge};
 use crate::util::{self, build_c_archive, find_go, root, scratch, write};
 use anyhow::{Result, bail};
@@ -57,20 +58,12 @@ pub fn run(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&lib)?;
     build_c_archive(&ctx.go, &cgo, ".", &lib.join("libexample.a"), None)?;
     let bindings = out.join(apisurface::names::file::rust_module("example"));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target = root()
         .join("target")
         .join("xtask")
         .join("bench-bind-driver");
     util::run(
-        Command::new(&cargo)
-            .args(["build", "--quiet", "--release", "--manifest-path"])
-            .arg(root().join("testdata/bind-drivers/bench/Cargo.toml"))
-            .arg("--target-dir")
-            .arg(&target)
-            .env("MOCHI_BIND_LIB_DIR", &lib)
-            .env("MOCHI_BIND_BINDINGS", &bindings)
-            .env("MOCHI_BIND_LIB", "example"),
+        driver_cargo("build", "bench", &target, &lib, &bindings, "example").arg("--release"),
     )?;
     let o = util::run(
         Command::new(target.join("release").join("bind-driver"))
@@ -143,20 +136,20 @@ fn std_bench(go: &std::path::Path, iters: u64) -> Result<()> {
         &lib.join(format!("lib{module}.a")),
         None,
     )?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target = root()
         .join("target")
         .join("xtask")
         .join("bench-bind-std-driver");
     util::run(
-        Command::new(&cargo)
-            .args(["build", "--quiet", "--release", "--manifest-path"])
-            .arg(root().join("testdata/bind-drivers/bench-std/Cargo.toml"))
-            .arg("--target-dir")
-            .arg(&target)
-            .env("MOCHI_BIND_LIB_DIR", &lib)
-            .env("MOCHI_BIND_BINDINGS", dir.join("bindings.rs"))
-            .env("MOCHI_BIND_LIB", module),
+        driver_cargo(
+            "build",
+            "bench-std",
+            &target,
+            &lib,
+            &dir.join("bindings.rs"),
+            module,
+        )
+        .arg("--release"),
     )?;
     let o = util::run(
         Command::new(target.join("release").join("bind-driver"))

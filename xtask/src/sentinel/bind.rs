@@ -591,20 +591,34 @@ fn build_crate(
     bindings: &Path,
     lib_name: &str,
 ) -> Result<std::path::PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target = driver_target(name);
     util::run(
-        Command::new(&cargo)
-            .args(["build", "--quiet", "--manifest-path"])
-            .arg(root().join(format!("testdata/bind-drivers/{name}/Cargo.toml")))
-            .arg("--target-dir")
-            .arg(&target)
-            .env("MOCHI_BIND_LIB_DIR", lib)
-            .env("MOCHI_BIND_BINDINGS", bindings)
-            .env("MOCHI_BIND_LIB", lib_name)
+        driver_cargo("build", name, &target, lib, bindings, lib_name)
             .env("RUSTFLAGS", "-D warnings"),
     )?;
     Ok(target.join("debug").join("bind-driver"))
+}
+
+/// `cargo <sub>` of the driver crate `testdata/bind-drivers/<name>` into `target`, with the
+/// inputs its build script reads (the archive's folder and name, the generated module).
+pub(crate) fn driver_cargo(
+    sub: &str,
+    name: &str,
+    target: &Path,
+    lib: &Path,
+    bindings: &Path,
+    lib_name: &str,
+) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut c = Command::new(cargo);
+    c.args([sub, "--quiet", "--manifest-path"])
+        .arg(root().join(format!("testdata/bind-drivers/{name}/Cargo.toml")))
+        .arg("--target-dir")
+        .arg(target)
+        .env("MOCHI_BIND_LIB_DIR", lib)
+        .env("MOCHI_BIND_BINDINGS", bindings)
+        .env("MOCHI_BIND_LIB", lib_name);
+    c
 }
 
 fn driver_target(name: &str) -> std::path::PathBuf {
@@ -623,16 +637,17 @@ fn clippy_driver(name: &str, lib: &Path, bindings: &Path, lib_name: &str) -> Res
         return Ok(());
     }
     util::run(
-        Command::new(&cargo)
-            .args(["clippy", "--quiet", "--all-targets", "--manifest-path"])
-            .arg(root().join(format!("testdata/bind-drivers/{name}/Cargo.toml")))
-            .arg("--target-dir")
-            .arg(driver_target(name))
-            .env("MOCHI_BIND_LIB_DIR", lib)
-            .env("MOCHI_BIND_BINDINGS", bindings)
-            .env("MOCHI_BIND_LIB", lib_name)
-            .env_remove("RUSTFLAGS")
-            .args(["--", "-D", "warnings"]),
+        driver_cargo(
+            "clippy",
+            name,
+            &driver_target(name),
+            lib,
+            bindings,
+            lib_name,
+        )
+        .arg("--all-targets")
+        .env_remove("RUSTFLAGS")
+        .args(["--", "-D", "warnings"]),
     )
     .context("clippy finds problems in the bind driver or the generated module")?;
     println!("bind: {name} driver and generated module are clippy-clean (-D warnings)");
