@@ -385,11 +385,10 @@ fn generate(
     gen_dir: &Path,
     go: &Path,
 ) -> Result<gobridge::Generated, Error> {
-    let local = surface.version.is_empty();
     let options = gobridge::Options::for_module(surface, gen_dir, module);
     let mut generated =
         gobridge::synthesize(surface, config, &options).map_err(|e| Error::Synth(Box::new(e)))?;
-    gobridge::tidy::complete_module(&mut generated, local.then_some(module), go)
+    gobridge::tidy::complete_module(&mut generated, module, go)
         .map_err(|e| Error::Tidy(Box::new(e)))?;
     let lock = gobridge::Lockfile::for_generated(surface, config, &generated.files);
     gobridge::lock::write_output(gen_dir, &generated.files, &lock).map_err(|source| {

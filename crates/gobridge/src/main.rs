@@ -397,9 +397,8 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
     }));
     eprintln!("gobridge: reading {}", r.source());
     let (surface, mut generated) = synthesize_input(&r, &out)?;
-    let local = surface.version.is_empty();
     let go = go_ingest::find_go(None)?;
-    complete_module(&mut generated, local.then_some(r.dir.as_path()), &go).map_err(|source| {
+    complete_module(&mut generated, &r.dir, &go).map_err(|source| {
         CliError::Tidy {
             out: out.clone(),
             source,

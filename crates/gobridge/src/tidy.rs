@@ -3,7 +3,8 @@
 //!
 //! [`complete_module`] copies the generated files into a private temporary staging directory
 //! (never the output directory), points the `replace` of a local source at its absolute
-//! directory, runs `go mod tidy` there (`GOFLAGS=-mod=mod`, `GOTOOLCHAIN=local`, `GOWORK=off`;
+//! directory, adds the local source module's own `require` lines (so `go mod tidy` keeps the
+//! versions it chose instead of the newest on the proxy), runs `go mod tidy` there (`GOFLAGS=-mod=mod`, `GOTOOLCHAIN=local`, `GOWORK=off`;
 //! this may download from the module proxy), reads the resolved requirements back with
 //! `go mod edit -json`, and then
 //!
@@ -94,11 +95,12 @@ struct ModRequire {
 }
 
 /// Runs `go mod tidy` on a staged copy of `generated` and puts the resolved `go.mod` and the `go.sum`
-/// into `generated` (see the module docs). `source_dir` is the local source module's directory when
-/// the `go.mod` replaces it.
+/// into `generated` (see the module docs). `source_dir` is the directory the bound packages were
+/// resolved in: a `replace` of the local source module points at it, and when it holds a
+/// `go.mod` its requirements are kept.
 pub fn complete_module(
     generated: &mut Generated,
-    source_dir: Option<&Path>,
+    source_dir: &Path,
     go: &Path,
 ) -> Result<(), TidyError> {
     let stage = tempfile::Builder::new()
@@ -110,11 +112,12 @@ pub fn complete_module(
         })?;
     let check = |source| TidyError::Check { source };
     let mut staged = generated.go_mod.clone();
-    if let Some(dir) = source_dir {
+    if !staged.replaces().is_empty() {
         staged
-            .set_replace_dirs(&paths::absolute(dir).to_string_lossy())
+            .set_replace_dirs(&paths::absolute(source_dir).to_string_lossy())
             .map_err(check)?;
     }
+    pin_source_requirements(&mut staged, source_dir, go)?;
     let mut files = generated.files.clone();
     files.insert("go.mod".into(), staged.render());
     for (rel, text) in &files {
@@ -163,6 +166,31 @@ pub fn complete_module(
             kind: "go.sum".into(),
         });
         generated.report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(())
+}
+
+/// Adds the local source module's own `require` lines to the staged `go.mod`, so `go mod tidy`
+/// keeps the versions the source module chose (for example `golang.org/x/mod v0.17.0`, which
+/// still builds with go1.21) instead of resolving a bound package that the source module does
+/// not import itself to the newest release on the module proxy.
+fn pin_source_requirements(
+    staged: &mut crate::gomod::GoMod,
+    source_dir: &Path,
+    go: &Path,
+) -> Result<(), TidyError> {
+    if !source_dir.join("go.mod").is_file() {
+        return Ok(());
+    }
+    let json = go_in(go, source_dir, &["mod", "edit", "-json"])?;
+    let source: ModJson =
+        serde_json::from_slice(&json).map_err(|source| TidyError::Json { source })?;
+    for r in &source.require {
+        if staged.requires().iter().all(|have| have.path != r.path) {
+            staged
+                .require(&r.path, &r.version, r.indirect)
+                .map_err(|source| TidyError::Check { source })?;
+        }
     }
     Ok(())
 }

@@ -202,6 +202,13 @@ fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> R
         }
     }
     let gomod = std::fs::read_to_string(out.join("go.mod"))?;
+    // The source module's own choices are kept (not the newest release on the proxy).
+    for (m, v, _) in THIRD_PARTY {
+        let words: Vec<&str> = gomod.split_whitespace().collect();
+        if !words.windows(2).any(|w| w == [m, v]) {
+            bail!("the generated go.mod does not require {m} {v} as the source module does:\n{gomod}");
+        }
+    }
     let cgo = out.join("cgo");
     let mut gos = vec![("go", ctx.go.clone())];
     if let Some(old) = old {
