@@ -398,11 +398,9 @@ fn generate(a: GenerateArgs) -> Result<(), Fail> {
     eprintln!("gobridge: reading {}", r.source());
     let (surface, mut generated) = synthesize_input(&r, &out)?;
     let go = go_ingest::find_go(None)?;
-    complete_module(&mut generated, &r.dir, &go).map_err(|source| {
-        CliError::Tidy {
-            out: out.clone(),
-            source,
-        }
+    complete_module(&mut generated, &r.dir, &go).map_err(|source| CliError::Tidy {
+        out: out.clone(),
+        source,
     })?;
     let lock = Lockfile::for_generated(&surface, &r.config, &generated.files);
     if a.locked {

@@ -28,11 +28,10 @@ use bind_render::{BoundFunc, BoundPackage, BoundType, Class, FuncKind, TypeKind,
 use std::collections::BTreeSet;
 
 /// Names this part declares in the host module.
-pub(crate) const BIND_NAMES: [&str; 12] = [
+pub(crate) const BIND_NAMES: [&str; 11] = [
     "BoundHandle",
     "bind_ffi",
     "bind_msg",
-    "bind_check",
     "bind_strs",
     "bind_take_vec",
     "bind_take_strings",
@@ -108,6 +107,7 @@ fn shared(m: &str, known: &Known) -> String {
             name: "dup".into(),
             params: vec!["id: u64".into(), "out: *mut u64".into()],
             ret: Some("RawStatus".into()),
+            cfg: None,
         },
         Extern {
             safe: false,
@@ -116,6 +116,7 @@ fn shared(m: &str, known: &Known) -> String {
             name: "is_nil".into(),
             params: vec!["id: u64".into(), "out: *mut bool".into()],
             ret: Some("RawStatus".into()),
+            cfg: None,
         },
     ];
     s.push_str(&extern_module(
@@ -217,21 +218,6 @@ fn bind_msg() -> CBytes {
     }
 }
 
-/// A wrapper's status as `Ok(())` or a typed error with the message from the call's own slot
-/// (always freed).
-fn bind_check(op: &'static str, raw: RawStatus, msg: CBytes) -> Result<(), GoError> {
-    let message = take_string(msg.data, msg.len);
-    match raw.0 {
-        0 => Ok(()),
-        7 => Err(GoError::Panic { op, message }),
-        10 => Err(GoError::Go { op, message }),
-        _ => match Status::from_raw(raw) {
-            Some(status) => Err(GoError::Status { op, status }),
-            None => Err(GoError::UnknownStatus { op, raw: raw.0 }),
-        },
-    }
-}
-
 /// Borrows string slices for a call (Go copies them).
 #[allow(dead_code)]
 fn bind_strs(v: &[&str]) -> Vec<CBytes> {
@@ -243,7 +229,7 @@ fn bind_strs(v: &[&str]) -> Vec<CBytes> {
         .collect()
 }
 
-/// Copies `n` values Go allocated for the host and frees them with the module's `free`.
+/// Copies `n` values Go allocated for the host and frees them ([`go_free`]).
 #[allow(dead_code)]
 fn bind_take_vec<T: Copy>(p: *mut T, n: usize) -> Vec<T> {
     if p.is_null() {
@@ -252,7 +238,7 @@ fn bind_take_vec<T: Copy>(p: *mut T, n: usize) -> Vec<T> {
     // SAFETY: Go returned `p` from C.malloc with `n` initialised values of T's C type.
     let v = unsafe { std::slice::from_raw_parts(p, n) }.to_vec();
     // SAFETY: `p` is Go's C allocation for this host and is not used after this call.
-    unsafe { ffi::free(p.cast()) };
+    unsafe { go_free(p.cast()) };
     v
 }
 
@@ -850,13 +836,13 @@ impl<'a> Func<'a> {
         );
         let op = format!("{:?}", f.go_symbol);
         let inner = format!("{op}, st, msg");
-        let one = format!("{bpad}super::bind_check({inner})?;");
+        let one = format!("{bpad}super::check_msg({inner})?;");
         if one.len() <= WIDTH && inner.len() <= CALL_WIDTH {
             s.push_str(&one);
             s.push('\n');
         } else {
             s.push_str(&format!(
-                "{bpad}super::bind_check(\n{bpad}    {op},\n{bpad}    st,\n{bpad}    msg,\n{bpad})?;\n"
+                "{bpad}super::check_msg(\n{bpad}    {op},\n{bpad}    st,\n{bpad}    msg,\n{bpad})?;\n"
             ));
         }
         for (l, _, _) in &self.results {

@@ -70,6 +70,10 @@ pub fn check_prototypes(
         ret: Some("void*".into()),
         params: vec!["size_t".into()],
     });
+    c_fns.entry("free".into()).or_insert(Proto {
+        ret: None,
+        params: vec!["void*".into()],
+    });
     let (r_fns, r_aliases) = parse_rust(rust_module, &mut errs);
     let mut checked = Vec::new();
     for (name, rp) in &r_fns {

@@ -21,7 +21,7 @@ pub(crate) const WIDTH: usize = 100;
 pub(crate) const CALL_WIDTH: usize = 60;
 
 /// Names the fixed parts of the module declare; a generated name must not take one.
-pub(crate) const RESERVED: [&str; 28] = [
+pub(crate) const RESERVED: [&str; 30] = [
     "RawStatus",
     "Status",
     "GoError",
@@ -50,6 +50,8 @@ pub(crate) const RESERVED: [&str; 28] = [
     "live",
     "host_live",
     "take_string",
+    "go_free",
+    "status_error",
 ];
 
 /// One `extern "C"` declaration.
@@ -64,6 +66,8 @@ pub(crate) struct Extern {
     pub(crate) name: String,
     pub(crate) params: Vec<String>,
     pub(crate) ret: Option<String>,
+    /// A `#[cfg(..)]` predicate when the declaration exists on some targets only.
+    pub(crate) cfg: Option<&'static str>,
 }
 
 /// Element of a channel, as the host sees it.
@@ -193,6 +197,13 @@ fn resolve_callbacks<'f>(
     Ok(cbs)
 }
 
+/// Targets where the c-archive's `C.malloc` and the host's C library `free` are one heap (a
+/// static archive linked into a Unix program); elsewhere (Windows, where Go's C runtime may not
+/// be the host's) memory Go returns is freed through the module's `free` export.
+const SHARED_HEAP: &str = "unix";
+/// The complement of [`SHARED_HEAP`].
+const NOT_SHARED_HEAP: &str = "not(unix)";
+
 /// The module-wide shims (`free`, `release`, `live`, and `select` when there are channels).
 fn module_externs(m: &str, select: bool) -> Vec<Extern> {
     let mut ext: Vec<Extern> = vec![
@@ -203,6 +214,18 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
             name: "free".into(),
             params: vec!["p: *mut c_void".into()],
             ret: None,
+            cfg: Some(NOT_SHARED_HEAP),
+        },
+        // Where the archive and the host share one C heap, Go's `C.malloc` memory is freed
+        // with the C library's `free`: one cgo crossing per string result instead of two.
+        Extern {
+            safe: false,
+            group: "libc".into(),
+            link: "free".into(),
+            name: "free".into(),
+            params: vec!["p: *mut c_void".into()],
+            ret: None,
+            cfg: Some(SHARED_HEAP),
         },
         Extern {
             safe: true,
@@ -211,6 +234,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
             name: "release".into(),
             params: vec!["id: u64".into()],
             ret: Some("RawStatus".into()),
+            cfg: None,
         },
         Extern {
             safe: true,
@@ -219,6 +243,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
             name: "live".into(),
             params: vec![],
             ret: Some("i64".into()),
+            cfg: None,
         },
     ];
     if select {
@@ -234,6 +259,7 @@ fn module_externs(m: &str, select: bool) -> Vec<Extern> {
                 "chosen: *mut i32".into(),
             ],
             ret: Some("RawStatus".into()),
+            cfg: None,
         });
     }
     ext
@@ -266,6 +292,7 @@ fn channel_externs(m: &str, chans: &[Chan<'_>]) -> Vec<Extern> {
             name: "new".into(),
             params: vec!["buffer: i64".into(), "out: *mut u64".into()],
             ret: st.clone(),
+            cfg: None,
         });
         for op in ["send", "try_send"] {
             let mut params = vec!["id: u64".to_string()];
@@ -277,6 +304,7 @@ fn channel_externs(m: &str, chans: &[Chan<'_>]) -> Vec<Extern> {
                 name: op.into(),
                 params,
                 ret: st.clone(),
+                cfg: None,
             });
         }
         for op in ["recv", "try_recv"] {
@@ -289,6 +317,7 @@ fn channel_externs(m: &str, chans: &[Chan<'_>]) -> Vec<Extern> {
                 name: op.into(),
                 params,
                 ret: st.clone(),
+                cfg: None,
             });
         }
         for op in ["close", "free"] {
@@ -299,6 +328,7 @@ fn channel_externs(m: &str, chans: &[Chan<'_>]) -> Vec<Extern> {
                 name: op.into(),
                 params: vec!["id: u64".into()],
                 ret: st.clone(),
+                cfg: None,
             });
         }
     }
@@ -323,6 +353,7 @@ fn callback_externs(cbs: &[Cb<'_>]) -> Vec<Extern> {
                 "out: *mut u64".into(),
             ],
             ret: Some("RawStatus".into()),
+            cfg: None,
         });
         ext.push(Extern {
             safe: true,
@@ -331,6 +362,7 @@ fn callback_externs(cbs: &[Cb<'_>]) -> Vec<Extern> {
             name: "release".into(),
             params: vec!["id: u64".into()],
             ret: Some("RawStatus".into()),
+            cfg: None,
         });
     }
     if cbs.iter().any(|c| c.result == Some("String")) {
@@ -341,6 +373,7 @@ fn callback_externs(cbs: &[Cb<'_>]) -> Vec<Extern> {
             name: "malloc".into(),
             params: vec!["size: usize".into()],
             ret: Some("*mut c_void".into()),
+            cfg: None,
         });
     }
     ext
@@ -422,7 +455,9 @@ fn render_prelude(
             let c = &chans[i.parse::<usize>().unwrap_or(0)];
             format!("The shims of channel `{}` (`chan {}`).", c.base, c.elem)
         } else if *g == "libc" {
-            "The C allocator, for strings host closures return to Go (Go frees them).".to_string()
+            "The C library's allocator: `free` for memory Go returns (Unix), `malloc` for \
+             strings host closures return to Go."
+                .to_string()
         } else if let Some(i) = g.strip_prefix("host") {
             let h = cbs[i.parse::<usize>().unwrap_or(0)].h;
             format!("The Go trampoline of host callback `{}`.", h.base)
@@ -627,6 +662,9 @@ pub(crate) fn extern_module<'e>(
     let mut s =
         format!("/// {doc}\nmod {name} {{\n    use super::*;\n\n    unsafe extern \"C\" {{\n");
     for e in items {
+        if let Some(cfg) = e.cfg {
+            s.push_str(&format!("        #[cfg({cfg})]\n"));
+        }
         if e.link != e.name {
             s.push_str(&format!("        #[link_name = \"{}\"]\n", e.link));
         }
@@ -1082,6 +1120,7 @@ impl Export {
                 name: sym.clone(),
                 params: c_params,
                 ret: Some("RawStatus".into()),
+                cfg: None,
             },
             doc,
             params,

@@ -206,7 +206,9 @@ fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> R
     for (m, v, _) in THIRD_PARTY {
         let words: Vec<&str> = gomod.split_whitespace().collect();
         if !words.windows(2).any(|w| w == [m, v]) {
-            bail!("the generated go.mod does not require {m} {v} as the source module does:\n{gomod}");
+            bail!(
+                "the generated go.mod does not require {m} {v} as the source module does:\n{gomod}"
+            );
         }
     }
     let cgo = out.join("cgo");

@@ -142,8 +142,20 @@ fn check(op: &'static str, raw: RawStatus) -> Result<(), GoError> {
 }
 
 /// Turns a raw status into `Ok(())` or a typed error; `msg` is the call's message slot, whose
-/// text (Go's `C.malloc`ed copy, freed here on every status) goes into `Panic` and `Go`.
+/// text (Go's `C.malloc`ed copy, freed here on every status) goes into `Panic` and `Go`. The
+/// common case (`OK`, no text) is inlined into every call; the rest is [`status_error`].
+#[inline]
 fn check_msg(op: &'static str, raw: RawStatus, msg: CBytes) -> Result<(), GoError> {
+    if raw.0 == OK.0 && msg.data.is_null() {
+        return Ok(());
+    }
+    status_error(op, raw, msg)
+}
+
+/// [`check_msg`] for a status with a message or other than `OK`, out of line.
+#[cold]
+#[inline(never)]
+fn status_error(op: &'static str, raw: RawStatus, msg: CBytes) -> Result<(), GoError> {
     let message = take_string(msg.data, msg.len);
     match Status::from_raw(raw) {
         Some(Status::Ok) => Ok(()),
@@ -154,7 +166,26 @@ fn check_msg(op: &'static str, raw: RawStatus, msg: CBytes) -> Result<(), GoErro
     }
 }
 
-/// Copies a string Go allocated for the host and frees it with the module's `free`.
+/// Frees memory Go allocated with `C.malloc` for the host: with the C library's `free` where the
+/// archive and the host share one C heap (Unix; no second cgo crossing), else with the module's
+/// `free` export.
+///
+/// # Safety
+/// `p` is NULL or Go's C allocation for this host, not used after this call.
+unsafe fn go_free(p: *mut c_void) {
+    #[cfg(unix)]
+    // SAFETY: forwarded from the caller; the heap is the one `C.malloc` used.
+    unsafe {
+        libc::free(p)
+    };
+    #[cfg(not(unix))]
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        ffi::free(p)
+    };
+}
+
+/// Copies a string Go allocated for the host and frees it ([`go_free`]).
 fn take_string(p: *mut u8, n: usize) -> String {
     if p.is_null() {
         return String::new();
@@ -162,7 +193,7 @@ fn take_string(p: *mut u8, n: usize) -> String {
     // SAFETY: Go returned `p` from C.malloc with `n` readable bytes; they are copied once here.
     let bytes = unsafe { std::slice::from_raw_parts(p, n) }.to_vec();
     // SAFETY: `p` is Go's C allocation for this host and is not used after this call.
-    unsafe { ffi::free(p.cast()) };
+    unsafe { go_free(p.cast()) };
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),

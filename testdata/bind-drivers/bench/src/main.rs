@@ -13,18 +13,25 @@ use std::time::Instant;
 
 unsafe extern "C" {
     fn bench_bare_double(x: i64) -> i64;
+    fn bench_bare_double_recover(x: i64) -> i64;
     fn bench_bare_counter_add(k: i64) -> i64;
 }
 
-/// Nanoseconds per call of `f` over `n` calls (best of 5 rounds).
-fn per_call(n: u64, mut f: impl FnMut(u64)) -> f64 {
-    let mut best = f64::MAX;
-    for _ in 0..5 {
+/// Nanoseconds per call of `g` and of `b` over `n` calls each: the best of 15 rounds, the two
+/// sides alternating round by round so that a burst of load on the machine hits both.
+fn per_call_pair(n: u64, mut g: impl FnMut(u64), mut b: impl FnMut(u64)) -> (f64, f64) {
+    let mut best = (f64::MAX, f64::MAX);
+    for _ in 0..15 {
         let t = Instant::now();
         for i in 0..n {
-            f(i);
+            g(i);
         }
-        best = best.min(t.elapsed().as_nanos() as f64 / n as f64);
+        best.0 = best.0.min(t.elapsed().as_nanos() as f64 / n as f64);
+        let t = Instant::now();
+        for i in 0..n {
+            b(i);
+        }
+        best.1 = best.1.min(t.elapsed().as_nanos() as f64 / n as f64);
     }
     best
 }
@@ -34,24 +41,42 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(200_000);
-    let gen_double = per_call(n, |i| {
-        black_box(example::double(black_box(i as i64)).expect("double"));
-    });
-    // SAFETY: a plain Go export of int64 -> int64.
-    let bare_double = per_call(n, |i| {
-        black_box(unsafe { bench_bare_double(black_box(i as i64)) });
-    });
+    let (gen_double, bare_double) = per_call_pair(
+        n,
+        |i| {
+            black_box(example::double(black_box(i as i64)).expect("double"));
+        },
+        // SAFETY: a plain Go export of int64 -> int64.
+        |i| {
+            black_box(unsafe { bench_bare_double(black_box(i as i64)) });
+        },
+    );
+    let (recover_double, bare_double2) = per_call_pair(
+        n,
+        // SAFETY: the same Go export with a deferred recover.
+        |i| {
+            black_box(unsafe { bench_bare_double_recover(black_box(i as i64)) });
+        },
+        // SAFETY: a plain Go export of int64 -> int64.
+        |i| {
+            black_box(unsafe { bench_bare_double(black_box(i as i64)) });
+        },
+    );
     let c = example::new_counter().expect("new_counter");
-    let gen_add = per_call(n, |_| {
-        black_box(c.add(black_box(1)).expect("add"));
-    });
-    // SAFETY: a plain Go export adding to a Go-side global Counter.
-    let bare_add = per_call(n, |_| {
-        black_box(unsafe { bench_bare_counter_add(black_box(1)) });
-    });
+    let (gen_add, bare_add) = per_call_pair(
+        n,
+        |_| {
+            black_box(c.add(black_box(1)).expect("add"));
+        },
+        // SAFETY: a plain Go export adding to a Go-side global Counter.
+        |_| {
+            black_box(unsafe { bench_bare_counter_add(black_box(1)) });
+        },
+    );
     drop(c);
     for (name, g, b) in [
         ("double(int64)", gen_double, bare_double),
+        ("floor:recover", recover_double, bare_double2),
         ("Counter::add", gen_add, bare_add),
     ] {
         println!("{name} {g:.1} {b:.1} {:.2}", g / b);
