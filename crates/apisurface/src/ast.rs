@@ -153,6 +153,15 @@ impl Signature {
         }
     }
 
+    /// Drops every parameter and result name, also inside nested function types (see
+    /// [`GoType::strip_param_names`]).
+    pub fn strip_param_names(&mut self) {
+        for p in self.params.iter_mut().chain(self.results.iter_mut()) {
+            p.name = None;
+            p.ty.strip_param_names();
+        }
+    }
+
     /// True when the last parameter is `...T`.
     pub fn is_variadic(&self) -> bool {
         matches!(self.params.last(), Some(p) if matches!(p.ty, GoType::Variadic(_)))
@@ -297,6 +306,29 @@ impl GoType {
             GoType::Union(terms) => terms
                 .iter_mut()
                 .for_each(|t| t.ty.qualify(home, type_params)),
+        }
+    }
+
+    /// Drops the parameter and result names of every function type inside (at any depth):
+    /// Go's type identity ignores them, so `func(r rune) bool` and `func(rune) bool` are one
+    /// type and print the same afterwards.
+    pub fn strip_param_names(&mut self) {
+        match self {
+            GoType::Named(n) => n.type_args.iter_mut().for_each(GoType::strip_param_names),
+            GoType::Untyped(_) => {}
+            GoType::Pointer(e) | GoType::Slice(e) | GoType::Variadic(e) => e.strip_param_names(),
+            GoType::Array { elem, .. } | GoType::Chan { elem, .. } => elem.strip_param_names(),
+            GoType::Map { key, value } => {
+                key.strip_param_names();
+                value.strip_param_names();
+            }
+            GoType::Func(sig) => sig.strip_param_names(),
+            GoType::Struct(fields) => fields.iter_mut().for_each(|f| f.ty.strip_param_names()),
+            GoType::Interface(elems) => elems.iter_mut().for_each(|e| match e {
+                InterfaceElem::Method { sig, .. } => sig.strip_param_names(),
+                InterfaceElem::Embedded(t) => t.strip_param_names(),
+            }),
+            GoType::Union(terms) => terms.iter_mut().for_each(|t| t.ty.strip_param_names()),
         }
     }
 

@@ -14,7 +14,7 @@ pub(crate) fn plan_const(
     lookup: impl Fn(&str, &str) -> Option<(TypeRef, TypeKind)>,
 ) -> Result<BoundConst, Refusal> {
     let bad = |why: String| (SkipKind::ConstantValue, why);
-    let kind = const_kind(pkg, &c.type_, &lookup)?;
+    let (kind, newtype) = const_kind(pkg, &c.type_, &lookup)?;
     let (rust_type, literal) = match kind {
         ConstKind::Bool => match c.const_.as_str() {
             "true" | "false" => ("bool", c.const_.clone()),
@@ -37,6 +37,7 @@ pub(crate) fn plan_const(
         rust_name: rust_const_name(&c.name),
         rust_type,
         literal,
+        newtype,
         doc: synopsis(&c.name, &c.doc),
     })
 }
@@ -49,18 +50,20 @@ enum ConstKind {
     Float(&'static str),
 }
 
+/// The constant's kind, and the bound named basic type it has (if any).
 fn const_kind(
     pkg: &Package,
     ty: &str,
     lookup: &impl Fn(&str, &str) -> Option<(TypeRef, TypeKind)>,
-) -> Result<ConstKind, Refusal> {
+) -> Result<(ConstKind, Option<TypeRef>), Refusal> {
     let unsupported = |why: String| (SkipKind::ConstantValue, why);
+    let untyped = |k| Ok((k, None));
     match ty {
-        "untyped bool" => return Ok(ConstKind::Bool),
-        "untyped string" => return Ok(ConstKind::String),
-        "untyped int" => return Ok(ConstKind::UntypedInt),
-        "untyped rune" => return Ok(ConstKind::Int("i32")),
-        "untyped float" => return Ok(ConstKind::Float("f64")),
+        "untyped bool" => return untyped(ConstKind::Bool),
+        "untyped string" => return untyped(ConstKind::String),
+        "untyped int" => return untyped(ConstKind::UntypedInt),
+        "untyped rune" => return untyped(ConstKind::Int("i32")),
+        "untyped float" => return untyped(ConstKind::Float("f64")),
         "untyped complex" | "complex64" | "complex128" => {
             return Err(unsupported(
                 "a complex constant has no Rust constant".into(),
@@ -72,13 +75,13 @@ fn const_kind(
     let GoType::Named(n) = parsed else {
         return Err(unsupported(format!("constant of type {ty}")));
     };
-    let basic = match &n.package {
-        None if apisurface::validate::is_predeclared_type(&n.name) => n.name.to_string(),
+    let (basic, newtype) = match &n.package {
+        None if apisurface::validate::is_predeclared_type(&n.name) => (n.name.to_string(), None),
         other => {
             let path = other.as_deref().unwrap_or(pkg.import_path.as_str());
             match lookup(path, &n.name) {
-                Some((_, TypeKind::Scalar { scalar })) => scalar.go.to_string(),
-                Some((_, TypeKind::String)) => "string".into(),
+                Some((t, TypeKind::Scalar { scalar })) => (scalar.go.to_string(), Some(t)),
+                Some((_, TypeKind::String)) => ("string".into(), None),
                 _ => {
                     return Err(unsupported(format!(
                         "constant of type {ty}, whose underlying type is not known here \
@@ -88,15 +91,16 @@ fn const_kind(
             }
         }
     };
-    match basic.as_str() {
-        "bool" => Ok(ConstKind::Bool),
-        "string" => Ok(ConstKind::String),
-        "float32" => Ok(ConstKind::Float("f32")),
-        "float64" => Ok(ConstKind::Float("f64")),
+    let kind = match basic.as_str() {
+        "bool" => ConstKind::Bool,
+        "string" => ConstKind::String,
+        "float32" => ConstKind::Float("f32"),
+        "float64" => ConstKind::Float("f64"),
         b => scalar(b)
             .map(|s| ConstKind::Int(s.rust))
-            .ok_or_else(|| unsupported(format!("constant of type {ty}"))),
-    }
+            .ok_or_else(|| unsupported(format!("constant of type {ty}")))?,
+    };
+    Ok((kind, newtype))
 }
 
 /// `value` (decimal) as a literal of integer type `rust`, if it fits.
@@ -241,6 +245,58 @@ fn multiply_small(d: &mut Vec<u8>, m: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn time_pkg() -> Package {
+        Package {
+            import_path: "time".into(),
+            name: "time".into(),
+            ..Package::default()
+        }
+    }
+
+    fn value(name: &str, ty: &str, v: &str) -> Value {
+        Value {
+            name: name.into(),
+            type_: ty.into(),
+            const_: v.into(),
+            doc: String::new(),
+        }
+    }
+
+    /// Finds `time.Duration` as a bound named basic type and `time.Month` as unbound.
+    fn lookup(path: &str, name: &str) -> Option<(TypeRef, TypeKind)> {
+        let int64 = scalar("int64")?;
+        (path == "time" && name == "Duration").then(|| {
+            let t = TypeRef {
+                rust_mod: "time".into(),
+                rust_name: "Duration".into(),
+            };
+            (t, TypeKind::Scalar { scalar: int64 })
+        })
+    }
+
+    #[test]
+    fn a_constant_of_a_bound_named_basic_type_is_its_newtype() {
+        let c = plan_const(
+            &time_pkg(),
+            &value("Second", "time.Duration", "1000000000"),
+            lookup,
+        )
+        .unwrap();
+        assert_eq!(c.rust_name, "SECOND");
+        assert_eq!(c.rust_type, "i64");
+        assert_eq!(c.literal, "1000000000");
+        assert_eq!(c.newtype.map(|t| t.rust_name), Some("Duration".to_string()));
+        // Untyped and predeclared-typed constants stay plain scalars.
+        let u = plan_const(&time_pkg(), &value("N", "untyped int", "7"), lookup).unwrap();
+        assert_eq!((u.rust_type, u.newtype), ("i64", None));
+        let p = plan_const(&time_pkg(), &value("P", "int32", "7"), lookup).unwrap();
+        assert_eq!((p.rust_type, p.newtype), ("i32", None));
+        // A named type that is not bound is skipped with the reason.
+        let e = plan_const(&time_pkg(), &value("January", "time.Month", "1"), lookup).unwrap_err();
+        assert_eq!(e.0, SkipKind::ConstantValue);
+        assert!(e.1.contains("time.Month"), "{}", e.1);
+    }
 
     #[test]
     fn integers_fit_or_are_refused() {

@@ -76,7 +76,8 @@ pub enum Class {
     },
     /// A func value behind a handle (a Go func, or a Rust closure through a host callback).
     Func {
-        /// The signature as go/types prints it (`func(int64) bool`).
+        /// The signature as go/types prints it without parameter names (`func(int64) bool`,
+        /// also for `func(x int64) bool`).
         signature: String,
     },
 }
@@ -188,8 +189,14 @@ pub struct BoundConst {
     pub go_symbol: String,
     /// The Rust name (`MAX_INT64`).
     pub rust_name: String,
-    /// The Rust type (`i64`, `f64`, `bool`, `&str`).
+    /// The Rust type (`i64`, `f64`, `bool`, `&str`); for a constant of a bound named basic
+    /// type, the scalar inside its newtype.
     pub rust_type: &'static str,
+    /// The bound named basic type of the constant (`time.Duration` for `time.Second`): the Rust
+    /// constant is that newtype around [`BoundConst::literal`]. `None` for untyped and
+    /// predeclared-typed constants, and for named string types (a Rust `String` newtype has no
+    /// constant constructor, so those stay `&str`).
+    pub newtype: Option<TypeRef>,
     /// The Rust literal (`9223372036854775807_i64`, `"a\n"`), ready to write.
     pub literal: String,
     /// The doc comment's first sentence.

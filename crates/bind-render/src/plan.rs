@@ -790,9 +790,15 @@ impl<'a> Planner<'a> {
                     None => untyped,
                 })
             }
-            GoType::Func(sig) if sig.type_params.is_empty() => Ok(Class::Func {
-                signature: ty.to_string(),
-            }),
+            GoType::Func(sig) if sig.type_params.is_empty() => {
+                // Parameter names are not part of a Go type: `func(r rune) bool` is the host
+                // callback `func(rune) bool`.
+                let mut unnamed = ty.clone();
+                unnamed.strip_param_names();
+                Ok(Class::Func {
+                    signature: unnamed.to_string(),
+                })
+            }
             GoType::Variadic(_) | GoType::Union(_) | GoType::Untyped(_) => Err((
                 SkipKind::UnsupportedType,
                 format!("`{ty}` is not a value type"),

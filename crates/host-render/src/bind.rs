@@ -375,14 +375,20 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
         sep(&mut s);
         s.push_str(&doc_lines(4, &c.doc, &format!("Go `{}`.", c.go_symbol)));
         // `&str` in a const is `'static` already (clippy: redundant_static_lifetimes).
-        let ty = c.rust_type;
-        let one = format!("    pub const {}: {ty} = {};\n", c.rust_name, c.literal);
+        let (ty, value) = match &c.newtype {
+            Some(t) => {
+                let path = type_path(t, &p.rust_mod);
+                (path.clone(), format!("{path}({})", c.literal))
+            }
+            None => (c.rust_type.to_string(), c.literal.clone()),
+        };
+        let one = format!("    pub const {}: {ty} = {value};\n", c.rust_name);
         if one.len() <= WIDTH + 1 {
             s.push_str(&one);
         } else {
             s.push_str(&format!(
-                "    pub const {}: {ty} =\n        {};\n",
-                c.rust_name, c.literal
+                "    pub const {}: {ty} =\n        {value};\n",
+                c.rust_name
             ));
         }
     }

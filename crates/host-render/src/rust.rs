@@ -970,9 +970,7 @@ impl<'a> Cb<'a> {
 
 fn unnamed(sig: &Signature) -> Signature {
     let mut s = sig.clone();
-    for p in s.params.iter_mut().chain(s.results.iter_mut()) {
-        p.name = None;
-    }
+    s.strip_param_names();
     s
 }
 

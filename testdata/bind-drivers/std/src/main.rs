@@ -83,6 +83,13 @@ fn closures() {
         Some(3),
         "index_func",
     );
+    // `bytes.IndexFunc` names its parameter (`f func(r rune) bool`): the same Go type, the
+    // same Rust closure.
+    check_eq(
+        bytes::index_func(b"abc7", &digit).ok(),
+        Some(3),
+        "bytes::index_func",
+    );
     check_eq(
         strings::contains_func("abc", &digit).ok(),
         Some(false),
@@ -258,12 +265,14 @@ fn bytes_fns() {
 }
 
 fn time_fns() {
-    check_eq(time::SECOND, 1_000_000_000, "time::SECOND");
+    // A constant of a named basic type is that type (with its Go methods).
+    check_eq(time::SECOND, time::Duration(1_000_000_000), "time::SECOND");
+    check_eq(time::HOUR.minutes().ok(), Some(60.0), "time::HOUR.minutes()");
     let d = time::parse_duration("1h30m").expect("parse_duration");
-    check_eq(d, time::Duration(90 * 60 * time::SECOND), "parse_duration");
+    check_eq(d, time::Duration(90 * time::MINUTE.0), "parse_duration");
     check_eq(d.hours().ok(), Some(1.5), "Duration::hours");
     check_eq(
-        time::Duration(1500 * time::MILLISECOND)
+        time::Duration(1500 * time::MILLISECOND.0)
             .string()
             .ok()
             .as_deref(),
