@@ -2,7 +2,7 @@
 
 use crate::util::{root, run_inherit};
 use anyhow::{Context, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -170,12 +170,51 @@ fn rebuild_rules(cargo: &str) -> Result<()> {
         "if semver.Compare(a, b) < 0 {",
     );
     std::fs::write(&go_file, go)?;
+    terminal_status_shows(cargo, &manifest, &target)?;
     let edited = run("after editing semverdemo.go")?;
     anyhow::ensure!(
         edited.contains("newest of v1.2.3 and v1.10.0: v1.2.3"),
         "the edited Go code did not reach the binary:\n{edited}"
     );
     println!("examples: rebuild rules ok (rerun on .go edit, none when unchanged)");
+    Ok(())
+}
+
+/// A build whose build script reruns shows gobridge-build's status lines on a terminal (run
+/// under `script`, which gives cargo a pseudo-terminal; cargo itself hides the build script's
+/// output), and never as a cargo warning.
+fn terminal_status_shows(cargo: &str, manifest: &Path, target: &Path) -> Result<()> {
+    let Ok(script) = which::which("script") else {
+        println!("SKIP: examples: terminal status line: `script` (util-linux) not found");
+        return Ok(());
+    };
+    let probe = Command::new(&script)
+        .args(["-qec", "true", "/dev/null"])
+        .output();
+    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
+        println!(
+            "SKIP: examples: terminal status line: `script` cannot open a pseudo-terminal here"
+        );
+        return Ok(());
+    }
+    let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', "'\\''"));
+    let cmd = format!(
+        "{} build --manifest-path {} --target-dir {}",
+        quote(Path::new(cargo)),
+        quote(manifest),
+        quote(target)
+    );
+    let out = crate::util::run(Command::new(script).args(["-qec", &cmd, "/dev/null"]))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    anyhow::ensure!(
+        text.contains("Gobridge") && text.contains("built libgobridge_"),
+        "no gobridge-build status line on the terminal:\n{text}"
+    );
+    anyhow::ensure!(
+        !text.contains("warning"),
+        "the terminal build printed a warning:\n{text}"
+    );
+    println!("examples: rebuild: terminal status line shown");
     Ok(())
 }
 

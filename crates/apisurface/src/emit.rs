@@ -247,7 +247,7 @@ impl ImportSet {
         })?;
         let (base, name_is_certain) = match known {
             Some(n) => (n.to_string(), true),
-            None => (derive_name(path), is_std_path(path)),
+            None => (derive_name(path), crate::validate::is_std_path(path)),
         };
         let mut name = base.clone();
         let mut n = 2;
@@ -277,12 +277,6 @@ impl ImportSet {
             || self.used.contains(name)
             || self.reserved.contains(name)
     }
-}
-
-/// True for a standard-library path (no dot in the first element), whose package name is its
-/// last element (or the one before a `/vN` suffix).
-fn is_std_path(path: &str) -> bool {
-    !path.split('/').next().unwrap_or("").contains('.')
 }
 
 fn is_major_suffix(s: &str) -> bool {

@@ -965,3 +965,9 @@ mod tests {
         }
     }
 }
+
+/// True for a standard-library import path: no dot in the first element (`strings`,
+/// `net/url`; not `example.com/x`). Go reserves dot-free first elements for the standard library.
+pub fn is_std_path(path: &str) -> bool {
+    !path.split('/').next().unwrap_or("").contains('.')
+}

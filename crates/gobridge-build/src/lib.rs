@@ -236,13 +236,26 @@ impl Builder {
             patterns: self.packages.clone(),
             source: Box::new(source),
         })?;
+        progress("generating the Go and Rust bindings");
         let config = self.load_config(&env)?;
         let gen_dir = env.out_dir.join("gobridge-go");
         let generated = generate(&surface, &config, &module, &gen_dir, &go)?;
         let name = format!("gobridge_{}", generated.report.module_flat_name);
         progress("building the Go c-archive (the first build takes a while)");
+        let started = std::time::Instant::now();
+        terminal_status(&format!(
+            "building lib{name}.a with go build ({} package{}; a first build also compiles \
+             Go's runtime)",
+            self.packages.len(),
+            if self.packages.len() == 1 { "" } else { "s" }
+        ));
         let archive = go_build(&go, &gen_dir, &env, target, &name)?;
+        terminal_status(&format!(
+            "built lib{name}.a in {:.1} s",
+            started.elapsed().as_secs_f64()
+        ));
         let bindings = write_bindings(&generated, &env.out_dir)?;
+        progress("done");
         println!("cargo:rustc-link-search=native={}", env.out_dir.display());
         println!("cargo:rustc-link-lib=static={name}");
         for lib in system_libs(target.goos) {
@@ -321,8 +334,34 @@ impl BuildEnv {
 }
 
 /// Prints one status line (cargo shows build-script stderr with `-vv` or on failure).
+/// One status line for the person watching `cargo build`, in cargo's own layout
+/// (`    Gobridge <what>`). Cargo shows a build script's output only with `-vv`, so without this a
+/// long first Go build looks like a hang; a cargo warning would say something is wrong when
+/// nothing is. The line goes to the controlling terminal only, when there is one (never into a
+/// log, a pipe or CI output); `GOBRIDGE_BUILD_QUIET` (any value) turns it off.
+fn terminal_status(what: &str) {
+    use std::io::Write;
+    if std::env::var_os("GOBRIDGE_BUILD_QUIET").is_some() {
+        return;
+    }
+    let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") else {
+        return;
+    };
+    let verb = "Gobridge";
+    // `\r` + erase-line first: cargo's progress bar may be on the line; cargo redraws it after.
+    let _ = if std::env::var_os("NO_COLOR").is_some() {
+        writeln!(tty, "\r\x1b[K{verb:>12} {what}")
+    } else {
+        writeln!(tty, "\r\x1b[K\x1b[1m\x1b[92m{verb:>12}\x1b[0m {what}")
+    };
+}
+
+/// A timestamped step in the build script's own output (shown by `cargo build -vv`, and kept
+/// in `target/*/build/*/stderr`).
 fn progress(what: &str) {
-    eprintln!("gobridge-build: {what}");
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let t = START.get_or_init(std::time::Instant::now).elapsed();
+    eprintln!("gobridge-build: [{:.2} s] {what}", t.as_secs_f64());
 }
 
 /// `rerun-if-changed` for `go.mod`, `go.sum`, every `.go` file of the module and the config;
@@ -388,6 +427,7 @@ fn generate(
     let options = gobridge::Options::for_module(surface, gen_dir, module);
     let mut generated =
         gobridge::synthesize(surface, config, &options).map_err(|e| Error::Synth(Box::new(e)))?;
+    progress("resolving the generated module's requirements (go mod tidy)");
     gobridge::tidy::complete_module(&mut generated, module, go)
         .map_err(|e| Error::Tidy(Box::new(e)))?;
     let lock = gobridge::Lockfile::for_generated(surface, config, &generated.files);

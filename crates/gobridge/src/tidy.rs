@@ -4,13 +4,16 @@
 //! [`complete_module`] copies the generated files into a private temporary staging directory
 //! (never the output directory), points the `replace` of a local source at its absolute
 //! directory, adds the local source module's own `require` lines (so `go mod tidy` keeps the
-//! versions it chose instead of the newest on the proxy), runs `go mod tidy` there (`GOFLAGS=-mod=mod`, `GOTOOLCHAIN=local`, `GOWORK=off`;
-//! this may download from the module proxy), reads the resolved requirements back with
-//! `go mod edit -json`, and then
+//! versions it chose instead of the newest on the proxy), runs `go mod tidy` there
+//! (`GOFLAGS=-mod=mod`, `GOTOOLCHAIN=local`, `GOWORK=off`; this may download from the module
+//! proxy), reads the resolved requirements back with `go mod edit -json`, and then
 //!
 //! * rebuilds `go.mod` through [`crate::gomod::GoMod`] (every resolved path and version checked again, the
 //!   `replace` kept relative as synthesis chose it), and
 //! * adds `go.sum` after checking every line's shape ([`crate::gomod::check_go_sum`]).
+//!
+//! When only standard-library packages are bound and nothing is required, `go mod tidy` would
+//! change nothing and write no `go.sum`, so it is not run.
 //!
 //! Any failure is a [`TidyError`] and the caller writes nothing. The staging directory is
 //! removed in every case.
@@ -103,13 +106,6 @@ pub fn complete_module(
     source_dir: &Path,
     go: &Path,
 ) -> Result<(), TidyError> {
-    let stage = tempfile::Builder::new()
-        .prefix("gobridge-stage-")
-        .tempdir()
-        .map_err(|source| TidyError::Stage {
-            dir: std::env::temp_dir(),
-            source,
-        })?;
     let check = |source| TidyError::Check { source };
     let mut staged = generated.go_mod.clone();
     if !staged.replaces().is_empty() {
@@ -118,6 +114,23 @@ pub fn complete_module(
             .map_err(check)?;
     }
     pin_source_requirements(&mut staged, source_dir, go)?;
+    if staged.requires().is_empty()
+        && generated
+            .bindings
+            .iter()
+            .all(|p| apisurface::validate::is_std_path(&p.import_path))
+    {
+        // Standard-library packages only and nothing required: `go mod tidy` would change
+        // nothing and write no go.sum (saves a `go` run of every std-only build).
+        return Ok(());
+    }
+    let stage = tempfile::Builder::new()
+        .prefix("gobridge-stage-")
+        .tempdir()
+        .map_err(|source| TidyError::Stage {
+            dir: std::env::temp_dir(),
+            source,
+        })?;
     let mut files = generated.files.clone();
     files.insert("go.mod".into(), staged.render());
     for (rel, text) in &files {
@@ -179,7 +192,9 @@ fn pin_source_requirements(
     source_dir: &Path,
     go: &Path,
 ) -> Result<(), TidyError> {
-    if !source_dir.join("go.mod").is_file() {
+    // No go.mod, or one without a `require` line: nothing to keep (and no `go` run).
+    let text = std::fs::read_to_string(source_dir.join("go.mod")).unwrap_or_default();
+    if !text.lines().any(|l| l.trim_start().starts_with("require")) {
         return Ok(());
     }
     let json = go_in(go, source_dir, &["mod", "edit", "-json"])?;

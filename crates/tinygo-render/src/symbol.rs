@@ -231,7 +231,7 @@ impl TargetSymbol {
 
     /// True when the package is in the standard library (no dot in the first path element).
     pub fn is_std(&self) -> bool {
-        !self.package.split('/').next().unwrap_or("").contains('.')
+        apisurface::validate::is_std_path(&self.package)
     }
 
     /// True when a wrapper outside the package could call the target by name: the function (or

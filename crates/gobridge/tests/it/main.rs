@@ -886,6 +886,39 @@ fn cli_proxy_module_gets_a_go_sum_and_builds_with_the_printed_command() {
 }
 
 #[test]
+fn cli_std_only_module_needs_no_go_sum_and_builds_with_the_printed_command() {
+    if !go_present() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = gobridge()
+        .args(["generate", "strings", "--out"])
+        .arg(&out)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Nothing to resolve: `go mod tidy` is not run, and it would not have written these.
+    assert!(!out.join("go.sum").exists());
+    let gomod = std::fs::read_to_string(out.join("go.mod")).unwrap();
+    assert_eq!(gomod, "module gobridge.local/std\n\ngo 1.21\n");
+    let stdout = text(&o.stdout);
+    let cmd = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("  build    "))
+        .expect("a build line");
+    let b = Command::new("sh")
+        .args(["-c", cmd])
+        .current_dir(tmp.path())
+        .env("GOFLAGS", "-mod=readonly")
+        .output()
+        .unwrap();
+    assert!(b.status.success(), "{cmd}: {}", text(&b.stderr));
+    assert!(out.join("cgo/libstd.a").exists());
+}
+
+#[test]
 fn renamings_are_reported() {
     let s: apisurface::Surface = serde_json::from_str(
         r#"{"module":"example.com/m","packages":[
