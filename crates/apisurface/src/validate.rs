@@ -716,6 +716,12 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// True for a standard-library import path: no dot in the first element (`strings`,
+/// `net/url`; not `example.com/x`). Go reserves dot-free first elements for the standard library.
+pub fn is_std_path(path: &str) -> bool {
+    !path.split('/').next().unwrap_or("").contains('.')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -964,10 +970,4 @@ mod tests {
             assert!(check_module_version(bad).is_err(), "{bad:?}");
         }
     }
-}
-
-/// True for a standard-library import path: no dot in the first element (`strings`,
-/// `net/url`; not `example.com/x`). Go reserves dot-free first elements for the standard library.
-pub fn is_std_path(path: &str) -> bool {
-    !path.split('/').next().unwrap_or("").contains('.')
 }
