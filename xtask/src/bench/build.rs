@@ -2,7 +2,10 @@
 //! std example (Go's `strings` and `strconv`) next to `go build -buildmode=c-archive` of the same
 //! generated package alone (the build script's floor) and the Rust compile time of the example
 //! (its build script and its crate, read from the clean build's own `cargo --timings` report),
-//! then a no-op rebuild. Goals: clean ≤ 1.3× the Go build + the Rust compile time; no-op ≤ 1 s.
+//! then a no-op rebuild. Both measured Go builds compile the cgo packages afresh (a `CGO_CFLAGS`
+//! value of their own) with the standard library from Go's warm cache, as a crate's first build
+//! on a machine that has built Go code before. Goals: clean ≤ 1.3× the Go build + the Rust
+//! compile time; no-op ≤ 1 s.
 
 use crate::util::{self, find_go, root, scratch};
 use anyhow::{Context, Result};
@@ -17,60 +20,64 @@ pub fn run(_args: &[String]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = root().join("examples/bind-std/Cargo.toml");
     let target = scratch("bench-build")?;
+    // Every Go build measured here compiles the cgo packages (runtime/cgo and the generated
+    // one) afresh, with Go's standard library from its warm cache: each gets CGO_CFLAGS with a
+    // value of its own, which is part of Go's cache key for cgo packages.
+    let fresh_cflags = || {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        format!("-O2 -g -DGOBRIDGE_BENCH={n}")
+    };
+    let cargo_build = |timings: bool, cflags: &str| -> Result<()> {
+        let mut c = Command::new(&cargo);
+        c.args(["build", "-q", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target)
+            .env("GOBRIDGE_BUILD_QUIET", "1")
+            .env("CGO_CFLAGS", cflags);
+        if timings {
+            c.arg("--timings");
+        }
+        util::run(&mut c).map(|_| ())
+    };
     // Dependencies (gobridge-build itself, handlepool) are built once first: the bench measures
     // the example crate and its build script, not the crates.io graph.
-    let build = || -> Result<()> {
+    cargo_build(false, &fresh_cflags())?;
+    // The Go build alone, on a copy of the tree the build script wrote.
+    let generated = find_dir(&target.join("debug/build"), "gobridge-go")?;
+    let copy = target.join("bench-go-alone");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_tree(&generated, &copy)?;
+    let go_build = timed(|| {
         util::run(
-            Command::new(&cargo)
-                .args(["build", "-q", "--manifest-path"])
-                .arg(&manifest)
-                .arg("--target-dir")
-                .arg(&target),
-        )
-        .map(|_| ())
-    };
-    build()?;
-    let clean_pkg = |t: &std::path::Path| -> Result<()> {
-        util::run(
-            Command::new(&cargo)
-                .args(["clean", "-q", "-p", "bind-std-example", "--manifest-path"])
-                .arg(&manifest)
-                .arg("--target-dir")
-                .arg(t),
-        )
-        .map(|_| ())
-    };
-    clean_pkg(&target)?;
-    let clean = timed(|| {
-        util::run(
-            Command::new(&cargo)
-                .args(["build", "-q", "--timings", "--manifest-path"])
-                .arg(&manifest)
-                .arg("--target-dir")
-                .arg(&target)
-                .env("GOBRIDGE_BUILD_QUIET", "1"),
+            crate::util::go(&go)
+                .current_dir(copy.join("cgo"))
+                .args(["build", "-tags", "mochi_wrap", "-buildmode=c-archive", "-o"])
+                .arg(target.join("bench-lib.a"))
+                .arg(".")
+                .env("CGO_CFLAGS", fresh_cflags()),
         )
         .map(|_| ())
     })?;
+    let _ = std::fs::remove_dir_all(&copy);
+    util::run(
+        Command::new(&cargo)
+            .args(["clean", "-q", "-p", "bind-std-example", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target),
+    )?;
+    let cflags = fresh_cflags();
+    let clean = timed(|| cargo_build(true, &cflags))?;
     // What the clean build spent on the example's own units, from cargo's own timings.
     let units = unit_times(
         &target.join("cargo-timings/cargo-timing.html"),
         "bind-std-example",
     )?;
-    let noop = timed(build)?;
-    // The Go build alone, on the tree the build script wrote (Go's build cache warm, as it is
-    // for the build script after its first run).
-    let generated = find_dir(&target.join("debug/build"), "gobridge-go")?;
-    let go_build = timed(|| {
-        util::run(
-            crate::util::go(&go)
-                .current_dir(generated.join("cgo"))
-                .args(["build", "-tags", "mochi_wrap", "-buildmode=c-archive", "-o"])
-                .arg(target.join("bench-lib.a"))
-                .arg("."),
-        )
-        .map(|_| ())
-    })?;
+    let noop = timed(|| cargo_build(false, &cflags))?;
     let s = |d: Duration| d.as_secs_f64();
     let rust = units.script_compile + units.crate_compile;
     println!("clean cargo build of examples/bind-std: {:.2} s", s(clean));
@@ -142,6 +149,21 @@ fn unit_times(report: &std::path::Path, package: &str) -> Result<UnitTimes> {
         "the cargo timings report has no build-script run or compile of {package}"
     );
     Ok(t)
+}
+
+/// Copies the files below `from` to `to` (directories created as needed).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let e = e?;
+        let dest = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_tree(&e.path(), &dest)?;
+        } else {
+            std::fs::copy(e.path(), &dest)?;
+        }
+    }
+    Ok(())
 }
 
 fn timed(f: impl FnOnce() -> Result<()>) -> Result<Duration> {
