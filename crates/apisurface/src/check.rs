@@ -149,7 +149,8 @@ impl Checker {
     }
 
     fn param(&mut self, at: &str, p: &Param) {
-        if !p.name.is_empty() {
+        // `#rvN`: a result the compiler named (see `is_generated_result_name`), i.e. unnamed.
+        if !p.name.is_empty() && !crate::validate::is_generated_result_name(&p.name) {
             self.name(format!("{at} name"), &p.name);
         }
         self.ty(format!("{at} type"), &p.type_);
@@ -210,6 +211,21 @@ mod tests {
     #[test]
     fn the_example_is_valid() {
         surface().validate().unwrap();
+    }
+
+    #[test]
+    fn compiler_named_results_are_unnamed_results() {
+        // `reflect.Value.Comparable` as ingested: `func() (#rv1 bool)`.
+        let mut s = surface();
+        s.packages[0].funcs[0].results = vec![Param {
+            name: "#rv1".into(),
+            type_: "bool".into(),
+        }];
+        s.validate().unwrap();
+        for bad in ["#rv", "#rv01", "#rvx", "#x1"] {
+            s.packages[0].funcs[0].results[0].name = bad.into();
+            assert!(s.validate().is_err(), "{bad} accepted");
+        }
     }
 
     #[test]

@@ -722,6 +722,17 @@ pub fn is_std_path(path: &str) -> bool {
     !path.split('/').next().unwrap_or("").contains('.')
 }
 
+/// True for a compiler-generated result name, `#rv1`, `#rv2`, ...: gc export data gives some
+/// unnamed results these names and go/types prints them verbatim (`reflect.Value.Comparable`
+/// is `func() (#rv1 bool)`). Not a Go identifier: renderers treat such a result as unnamed.
+pub fn is_generated_result_name(name: &str) -> bool {
+    name.strip_prefix("#rv").is_some_and(|d| {
+        !d.is_empty()
+            && d.bytes().all(|b| b.is_ascii_digit())
+            && !(d.len() > 1 && d.starts_with('0'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

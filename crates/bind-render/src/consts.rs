@@ -34,6 +34,7 @@ pub(crate) fn plan_const(
     };
     Ok(BoundConst {
         go_symbol: format!("{}.{}", pkg.import_path, c.name),
+        go_name: c.name.clone(),
         rust_name: rust_const_name(&c.name),
         rust_type,
         literal,

@@ -35,7 +35,7 @@ mod render;
 
 pub use model::{
     BoundConst, BoundFunc, BoundPackage, BoundType, Class, FuncKind, Rename, ScalarKind, Skip,
-    SkipKind, TypeKind, TypeRef, Value,
+    SkipKind, SymbolKind, TypeKind, TypeRef, Value,
 };
 pub use plan::{HANDLE_METHODS, PlanOptions, flatten, plan_packages, scalar};
 pub use render::{BindError, render_bind_file};

@@ -187,6 +187,8 @@ pub struct BoundType {
 pub struct BoundConst {
     /// The Go symbol (`math.MaxInt64`).
     pub go_symbol: String,
+    /// The Go name (`MaxInt64`).
+    pub go_name: String,
     /// The Rust name (`MAX_INT64`).
     pub rust_name: String,
     /// The Rust type (`i64`, `f64`, `bool`, `&str`); for a constant of a bound named basic
@@ -223,11 +225,36 @@ pub enum SkipKind {
     Emit,
 }
 
+/// What kind of Go symbol a skip is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SymbolKind {
+    /// A package-level function.
+    Func,
+    /// A method (name `Type.Method`).
+    Method,
+    /// A named type (or its zero-value constructor).
+    Type,
+    /// A struct field (name `Type.Field`; its getter or setter).
+    Field,
+    /// A constant.
+    Const,
+    /// A package-level variable.
+    Var,
+}
+
 /// An exported symbol that got no binding, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Skip {
-    /// The Go symbol.
+    /// The Go symbol, qualified, with the part in parentheses (`url.URL.Host (setter)`).
     pub go_symbol: String,
+    /// The name inside its package (`F`, `T.M`, `T.F`).
+    pub name: String,
+    /// What the symbol is.
+    pub symbol_kind: SymbolKind,
+    /// The generated part the skip is about (`setter`, `zero value`), when not the whole symbol.
+    pub part: Option<String>,
     /// The Go type involved, when there is one.
     pub go_type: String,
     /// The reason kind.

@@ -4,7 +4,7 @@
 use crate::consts::plan_const;
 use crate::model::{
     BoundFunc, BoundPackage, BoundType, Class, FuncKind, Rename, ScalarKind, Skip, SkipKind,
-    TypeKind, TypeRef, Value,
+    SymbolKind, TypeKind, TypeRef, Value,
 };
 use apisurface::names::{self, rust_fn_name, rust_ident};
 use apisurface::validate::{check_identifier, is_exported};
@@ -306,7 +306,10 @@ impl<'a> Planner<'a> {
                     bc.rust_name = self.unique("", &bc.go_symbol.clone(), bc.rust_name.clone());
                     self.out.consts.push(bc);
                 }
-                Err((kind, reason)) => self.skip(sym(pkg, &c.name), &c.type_, kind, reason),
+                Err((kind, reason)) => {
+                    let s = Sym::top(pkg, &c.name, SymbolKind::Const);
+                    self.skip(&s, &c.type_, kind, reason)
+                }
             }
         }
         self.out
@@ -316,27 +319,28 @@ impl<'a> Planner<'a> {
     fn skip_everything(&mut self, kind: SkipKind, why: &str) {
         let pkg = self.pkg;
         let why = format!("the package cannot be imported by the generated code: {why}");
-        let mut symbols: Vec<String> = Vec::new();
+        let mut symbols: Vec<Sym> = Vec::new();
         for f in pkg.funcs.iter().filter(|f| is_exported(&f.name)) {
-            symbols.push(sym(pkg, &f.name));
+            symbols.push(Sym::top(pkg, &f.name, SymbolKind::Func));
         }
         for t in pkg.types.iter().filter(|t| is_exported(&t.name)) {
-            symbols.push(sym(pkg, &t.name));
+            symbols.push(Sym::top(pkg, &t.name, SymbolKind::Type));
             for m in t.methods.iter().chain(&t.interface_methods) {
                 if is_exported(&m.name) {
-                    symbols.push(method_sym(pkg, &t.name, m));
+                    symbols.push(Sym::method(pkg, &t.name, m));
                 }
             }
         }
-        for v in pkg
-            .vars
-            .iter()
-            .chain(&pkg.consts)
-            .filter(|v| is_exported(&v.name))
-        {
-            symbols.push(sym(pkg, &v.name));
+        let values = [
+            (&pkg.vars, SymbolKind::Var),
+            (&pkg.consts, SymbolKind::Const),
+        ];
+        for (list, k) in values {
+            for v in list.iter().filter(|v| is_exported(&v.name)) {
+                symbols.push(Sym::top(pkg, &v.name, k));
+            }
         }
-        for s in symbols {
+        for s in &symbols {
             self.skip(s, "", kind, why.clone());
         }
     }
@@ -345,9 +349,12 @@ impl<'a> Planner<'a> {
         |path: &str, name: &str| self.index.get(path, name).cloned()
     }
 
-    fn skip(&mut self, go_symbol: String, go_type: &str, kind: SkipKind, reason: String) {
+    fn skip(&mut self, s: &Sym, go_type: &str, kind: SkipKind, reason: String) {
         self.out.skipped.push(Skip {
-            go_symbol,
+            go_symbol: s.go_symbol(),
+            name: s.name.clone(),
+            symbol_kind: s.kind,
+            part: s.part.map(String::from),
             go_type: go_type.to_string(),
             kind,
             reason,
@@ -375,12 +382,12 @@ impl<'a> Planner<'a> {
     }
 
     fn plan_type(&mut self, t: &Type) {
-        let symbol = sym(self.pkg, &t.name);
+        let symbol = Sym::top(self.pkg, &t.name, SymbolKind::Type);
         if !t.alias_of.is_empty() {
             // An alias is the type it names: its methods and fields are bound there.
             let target = t.alias_of.clone();
             self.skip(
-                symbol,
+                &symbol,
                 &target,
                 SkipKind::UnsupportedType,
                 format!("an alias of {target}; bound where that type is bound"),
@@ -389,7 +396,7 @@ impl<'a> Planner<'a> {
         }
         if !t.type_params.is_empty() {
             self.skip(
-                symbol,
+                &symbol,
                 &t.underlying,
                 SkipKind::Generic,
                 "a generic type (instantiate its functions in the config)".into(),
@@ -430,9 +437,9 @@ impl<'a> Planner<'a> {
         let Some((owner, kind)) = self.bound_type(t) else {
             for m in t.methods.iter().chain(&t.interface_methods) {
                 if is_exported(&m.name) {
-                    let s = method_sym(self.pkg, &t.name, m);
+                    let s = Sym::method(self.pkg, &t.name, m);
                     self.skip(
-                        s,
+                        &s,
                         "",
                         SkipKind::Generic,
                         format!("a method of {} (not bound: generic or alias)", t.name),
@@ -445,10 +452,10 @@ impl<'a> Planner<'a> {
             if !is_exported(&m.name) {
                 continue;
             }
-            let s = method_sym(self.pkg, &t.name, m);
+            let s = Sym::method(self.pkg, &t.name, m);
             if m.receiver_pointer && !matches!(kind, TypeKind::Struct) {
                 self.skip(
-                    s,
+                    &s,
                     "",
                     SkipKind::NotAddressable,
                     "a pointer-receiver method of a non-struct type: the value behind a handle \
@@ -497,9 +504,9 @@ impl<'a> Planner<'a> {
         if !is_exported(&f.name) {
             return;
         }
-        let s = sym(self.pkg, &f.name);
+        let s = Sym::top(self.pkg, &f.name, SymbolKind::Func);
         if !f.type_params.is_empty() {
-            if let Some(insts) = self.opts.instantiate.get(&s) {
+            if let Some(insts) = self.opts.instantiate.get(&s.qualified) {
                 for (suffix, args) in insts {
                     self.plan_instance(f, &s, suffix, args);
                 }
@@ -511,8 +518,8 @@ impl<'a> Planner<'a> {
 
     /// One configured instantiation of generic function `f`: its type parameters replaced by
     /// `args`, bound as `<func>_<suffix>`.
-    fn plan_instance(&mut self, f: &Func, s: &str, suffix: &str, args: &[String]) {
-        let symbol = format!("{s}[{}]", args.join(", "));
+    fn plan_instance(&mut self, f: &Func, s: &Sym, suffix: &str, args: &[String]) {
+        let symbol = s.clone().instance(args);
         let refuse = |why: String| (SkipKind::Generic, why);
         let inst = (|| {
             if check_identifier(suffix).is_err() || !suffix.is_ascii() {
@@ -553,7 +560,7 @@ impl<'a> Planner<'a> {
                     b.type_args = args.to_vec();
                 }
             }
-            Err((kind, why)) => self.skip(symbol, "", kind, why),
+            Err((kind, why)) => self.skip(&symbol, "", kind, why),
         }
     }
 
@@ -562,7 +569,7 @@ impl<'a> Planner<'a> {
     fn plan_callable(
         &mut self,
         f: &Func,
-        go_symbol: String,
+        sym: Sym,
         parts: &[&str],
         owner: Option<TypeRef>,
         receiver: Option<Value>,
@@ -570,7 +577,7 @@ impl<'a> Planner<'a> {
         if !f.type_params.is_empty() {
             let sig = signature_text(f);
             self.skip(
-                go_symbol,
+                &sym,
                 &sig,
                 SkipKind::Generic,
                 "a generic function: instantiate it with [go.instantiate] in gobridge.toml".into(),
@@ -586,6 +593,7 @@ impl<'a> Planner<'a> {
                     Some(_) => rust_fn_name(&f.name),
                     None => rust_fn_name(&parts.join("_")),
                 };
+                let go_symbol = sym.go_symbol();
                 let rust_name = self.unique(&ns, &go_symbol, wanted);
                 let kind = if receiver.is_some() {
                     FuncKind::Method
@@ -608,7 +616,7 @@ impl<'a> Planner<'a> {
                     type_args: Vec::new(),
                 });
             }
-            Err((kind, reason, ty)) => self.skip(go_symbol, &ty, kind, reason),
+            Err((kind, reason, ty)) => self.skip(&sym, &ty, kind, reason),
         }
     }
 
@@ -845,10 +853,11 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let s = format!("{}.{} (zero value)", self.pkg.import_path, t.name);
+        let zero = Sym::top(self.pkg, &t.name, SymbolKind::Type).part("zero value");
+        let s = zero.go_symbol();
         if unallocatable(t) {
             self.skip(
-                s,
+                &zero,
                 &t.underlying,
                 SkipKind::UnsupportedType,
                 "Go cannot allocate this type (it is not-in-heap)".into(),
@@ -888,11 +897,12 @@ impl<'a> Planner<'a> {
     }
 
     fn plan_field(&mut self, t: &Type, owner: &TypeRef, f: &apisurface::Field) {
-        let s = format!("{}.{}.{}", self.pkg.import_path, t.name, f.name);
+        let field = Sym::field(self.pkg, &t.name, &f.name);
+        let s = field.go_symbol();
         let mut used = BTreeSet::from(["recv".to_string()]);
         let v = match self.value("", 0, "r", &f.type_, false, false, &mut used) {
             Ok(v) => v,
-            Err((kind, why)) => return self.skip(s, &f.type_, kind, why),
+            Err((kind, why)) => return self.skip(&field, &f.type_, kind, why),
         };
         let receiver = self.receiver_value(t, owner, &TypeKind::Struct);
         let getter = self.unique(&owner.rust_name, &s, rust_fn_name(&f.name));
@@ -907,11 +917,12 @@ impl<'a> Planner<'a> {
         let writable = parse_type(&f.type_)
             .map_err(|e| (SkipKind::UnsupportedType, e.to_string()))
             .and_then(|t| self.check_emit(&t));
+        let setter_sym = field.clone().part("setter");
         if let Err((kind, why)) = writable {
-            self.skip(format!("{s} (setter)"), &f.type_, kind, why);
+            self.skip(&setter_sym, &f.type_, kind, why);
         } else if self.copies_lock(&v) {
             self.skip(
-                format!("{s} (setter)"),
+                &setter_sym,
                 &f.type_,
                 SkipKind::UnsupportedType,
                 "the field's type holds a lock: setting it would copy the lock".into(),
@@ -948,7 +959,8 @@ impl<'a> Planner<'a> {
         if !is_exported(&v.name) {
             return;
         }
-        let s = sym(self.pkg, &v.name);
+        let var = Sym::top(self.pkg, &v.name, SymbolKind::Var);
+        let s = var.go_symbol();
         let mut used = BTreeSet::new();
         match self.value("", 0, "r", &v.type_, false, false, &mut used) {
             Ok(val) => {
@@ -969,7 +981,7 @@ impl<'a> Planner<'a> {
                     type_args: Vec::new(),
                 });
             }
-            Err((kind, why)) => self.skip(s, &v.type_, kind, why),
+            Err((kind, why)) => self.skip(&var, &v.type_, kind, why),
         }
     }
 }
@@ -1016,17 +1028,71 @@ fn unallocatable(t: &Type) -> bool {
         || t.underlying.contains("sys.NotInHeap")
 }
 
-/// `import/path.Name`.
-fn sym(p: &Package, name: &str) -> String {
-    format!("{}.{name}", p.import_path)
+/// A Go symbol as the planner names it: the qualified spelling of plans and reports
+/// (`(*bytes.Buffer).Len`, `url.URL.Host (setter)`) and, for reports, its package-relative name
+/// (`Buffer.Len`), its kind and the generated part it is about.
+#[derive(Debug, Clone)]
+struct Sym {
+    qualified: String,
+    name: String,
+    kind: SymbolKind,
+    part: Option<&'static str>,
 }
 
-/// `(*import/path.T).M` or `import/path.T.M`.
-fn method_sym(p: &Package, t: &str, m: &Func) -> String {
-    if m.receiver_pointer {
-        format!("(*{}.{t}).{}", p.import_path, m.name)
-    } else {
-        format!("{}.{t}.{}", p.import_path, m.name)
+impl Sym {
+    /// `import/path.Name`, a function, type, constant or variable.
+    fn top(p: &Package, name: &str, kind: SymbolKind) -> Sym {
+        Sym {
+            qualified: format!("{}.{name}", p.import_path),
+            name: name.to_string(),
+            kind,
+            part: None,
+        }
+    }
+
+    /// `(*import/path.T).M` or `import/path.T.M`.
+    fn method(p: &Package, t: &str, m: &Func) -> Sym {
+        let qualified = if m.receiver_pointer {
+            format!("(*{}.{t}).{}", p.import_path, m.name)
+        } else {
+            format!("{}.{t}.{}", p.import_path, m.name)
+        };
+        Sym {
+            qualified,
+            name: format!("{t}.{}", m.name),
+            kind: SymbolKind::Method,
+            part: None,
+        }
+    }
+
+    /// `import/path.T.F`, a struct field.
+    fn field(p: &Package, t: &str, f: &str) -> Sym {
+        Sym {
+            qualified: format!("{}.{t}.{f}", p.import_path),
+            name: format!("{t}.{f}"),
+            kind: SymbolKind::Field,
+            part: None,
+        }
+    }
+
+    /// The same symbol, about one generated part of it (`setter`, `zero value`).
+    fn part(mut self, part: &'static str) -> Sym {
+        self.part = Some(part);
+        self
+    }
+
+    /// An instantiation of a generic function: `path.F[int64]`.
+    fn instance(mut self, args: &[String]) -> Sym {
+        self.qualified = format!("{}[{}]", self.qualified, args.join(", "));
+        self
+    }
+
+    /// The qualified spelling, with the part (`path.T (zero value)`).
+    fn go_symbol(&self) -> String {
+        match self.part {
+            Some(p) => format!("{} ({p})", self.qualified),
+            None => self.qualified.clone(),
+        }
     }
 }
 

@@ -77,23 +77,6 @@ pub fn host_file(
     (f, refused)
 }
 
-/// The report's name for a bind-render symbol of package `path`: `Func`, `Type.Method`, `Type`,
-/// `Const`, `Var` (the planner's are qualified: `path.F`, `(*path.T).M`, `path.T (zero value)`).
-pub fn report_symbol(go_symbol: &str, path: &str) -> String {
-    let s = go_symbol
-        .strip_prefix("(*")
-        .map(|rest| rest.replacen(')', "", 1))
-        .unwrap_or_else(|| go_symbol.to_string());
-    let s = s
-        .strip_prefix(path)
-        .and_then(|r| r.strip_prefix('.'))
-        .unwrap_or(&s)
-        .to_string();
-    let s = s.split(" (").next().unwrap_or(&s).to_string();
-    // An instantiation `Index[[]int64, int64]` binds the generic function `Index`.
-    s.split('[').next().unwrap_or(&s).to_string()
-}
-
 /// Report entries for a binding plan: every bound function, method, type (its zero-value
 /// constructor), variable and constant, and every skip with its reason.
 pub fn report_entries(
@@ -119,7 +102,10 @@ pub fn report_entries(
             };
             bound.push(Bound {
                 package: p.import_path.clone(),
-                symbol: report_symbol(&f.go_symbol, &p.import_path),
+                symbol: match &f.owner_go {
+                    Some(t) if f.kind == FuncKind::Method => format!("{t}.{}", f.go_name),
+                    _ => f.go_name.clone(),
+                },
                 kind,
                 binding: BindingKind::Export,
                 go_name: f.go_symbol.clone(),
@@ -131,12 +117,13 @@ pub fn report_entries(
             });
         }
         for t in &p.types {
-            if matches!(
-                t.kind,
-                bind_render::TypeKind::Scalar { .. }
-                    | bind_render::TypeKind::String
-                    | bind_render::TypeKind::Interface
-            ) {
+            // A type is bound by its zero-value constructor when it has one; otherwise (basic
+            // and interface types, and types Go cannot allocate) by its Rust type alone.
+            let has_zero = p
+                .funcs
+                .iter()
+                .any(|f| f.kind == FuncKind::Zero && f.owner.as_ref() == Some(&t.rust));
+            if !has_zero {
                 bound.push(Bound {
                     package: p.import_path.clone(),
                     symbol: t.go_name.clone(),
@@ -151,7 +138,7 @@ pub fn report_entries(
         for c in &p.consts {
             bound.push(Bound {
                 package: p.import_path.clone(),
-                symbol: report_symbol(&c.go_symbol, &p.import_path),
+                symbol: c.go_name.clone(),
                 kind: SymbolKind::Const,
                 binding: BindingKind::Export,
                 go_name: c.go_symbol.clone(),
@@ -160,20 +147,18 @@ pub fn report_entries(
             });
         }
         for k in &p.skipped {
-            let symbol = report_symbol(&k.go_symbol, &p.import_path);
-            let part = k
-                .go_symbol
-                .split_once(" (")
-                .map(|(_, r)| r.trim_end_matches(')').to_string());
             skipped.push(Skipped {
                 package: p.import_path.clone(),
-                kind: if symbol.contains('.') {
-                    SymbolKind::Method
-                } else {
-                    SymbolKind::Func
+                kind: match k.symbol_kind {
+                    bind_render::SymbolKind::Method => SymbolKind::Method,
+                    bind_render::SymbolKind::Type => SymbolKind::Type,
+                    bind_render::SymbolKind::Field => SymbolKind::Field,
+                    bind_render::SymbolKind::Const => SymbolKind::Const,
+                    bind_render::SymbolKind::Var => SymbolKind::Var,
+                    _ => SymbolKind::Func,
                 },
-                symbol,
-                part,
+                symbol: k.name.clone(),
+                part: k.part.clone(),
                 go_type: k.go_type.clone(),
                 reason: match k.kind {
                     SkipKind::Generic => SkipReason::Generic,
@@ -207,23 +192,4 @@ pub fn renames(plan: &[BoundPackage]) -> Vec<crate::report::Renamed> {
         }));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::report_symbol;
-
-    #[test]
-    fn report_symbols() {
-        let p = "example.com/x";
-        assert_eq!(report_symbol("example.com/x.F", p), "F");
-        assert_eq!(report_symbol("(*example.com/x.T).M", p), "T.M");
-        assert_eq!(report_symbol("example.com/x.T.M", p), "T.M");
-        assert_eq!(report_symbol("example.com/x.T (zero value)", p), "T");
-        assert_eq!(report_symbol("example.com/x.T.F (setter)", p), "T.F");
-        assert_eq!(
-            report_symbol("slices.Index[[]int64, int64]", "slices"),
-            "Index"
-        );
-    }
 }

@@ -447,7 +447,10 @@ fn exported_symbols(pkg: &Package) -> Vec<Exported> {
             generic: !t.type_params.is_empty(),
             unparseable: false,
         });
-        for m in t.methods.iter().filter(|m| validate::is_exported(&m.name)) {
+        // An interface's methods (its method set, embedded ones included) are bound like a
+        // concrete type's.
+        let methods = t.methods.iter().chain(&t.interface_methods);
+        for m in methods.filter(|m| validate::is_exported(&m.name)) {
             out.push(Exported {
                 symbol: format!("{}.{}", t.name, m.name),
                 kind: SymbolKind::Method,
@@ -503,8 +506,8 @@ fn account_symbols(plan: &Plan<'_>, report: &mut Report) {
                         "no linkname wrapper was rendered for it".to_string()
                     }
                     (true, _) => "linkname wrappers cover funcs and methods only".to_string(),
-                    (false, _) => "no //export wrapper is generated for package symbols yet \
-                                   (only channel and callback shims for the types they use)"
+                    (false, _) => "the binding planner gave it neither a wrapper nor a skip \
+                                   reason (a gobridge bug: please report it)"
                         .to_string(),
                 };
                 (SkipReason::NotYetBound, detail)

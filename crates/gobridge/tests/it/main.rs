@@ -950,3 +950,59 @@ fn renamings_are_reported() {
             .any(|b| b.rust_name.as_deref() == Some("util_example_com_m_b_util::f"))
     );
 }
+
+#[test]
+fn skipped_symbols_are_reported_with_their_kind_name_and_part() {
+    use gobridge::report::SymbolKind;
+    let s: apisurface::Surface = serde_json::from_str(
+        r#"{"module":"example.com/m","packages":[
+        {"import_path":"example.com/m/a","name":"a",
+         "funcs":[{"name":"F"},{"name":"G","type_params":[{"name":"T","constraint":"any"}],
+                   "params":[{"name":"x","type":"T"}]}],
+         "types":[{"name":"S","kind":"struct","underlying":"struct{H example.com/m/a.hidden}",
+                   "fields":[{"name":"H","type":"example.com/m/a.hidden","exported":true}]},
+                  {"name":"N","kind":"struct","underlying":"struct{_ internal/runtime/sys.NotInHeap}",
+                   "fields":[{"name":"_","type":"internal/runtime/sys.NotInHeap"}]},
+                  {"name":"I","kind":"interface","underlying":"interface{M() int}",
+                   "interface_methods":[{"name":"M","receiver":"I",
+                                         "results":[{"type":"int"}]}]}],
+         "consts":[{"name":"C","type":"untyped complex","const":"(0 + 1i)"},
+                   {"name":"K","type":"untyped int","const":"7"}]}]}"#,
+    )
+    .unwrap();
+    let g = synthesize(&s, &Config::default(), &Options::default()).unwrap();
+    let r = &g.report;
+    let find = |name: &str| {
+        r.skipped
+            .iter()
+            .find(|k| k.symbol == name)
+            .unwrap_or_else(|| panic!("{name} not skipped: {:#?}", r.skipped))
+    };
+    let c = find("C");
+    assert_eq!((c.kind, c.part.as_deref()), (SymbolKind::Const, None));
+    let g_ = find("G");
+    assert_eq!(g_.kind, SymbolKind::Func);
+    // A field of an unexported type can be read (as a handle) but not set: the setter would
+    // have to name the type.
+    let h = find("S.H");
+    assert_eq!(
+        (h.kind, h.part.as_deref()),
+        (SymbolKind::Field, Some("setter"))
+    );
+    // A type Go cannot allocate is bound without its zero-value constructor.
+    let n = find("N");
+    assert_eq!(
+        (n.kind, n.part.as_deref()),
+        (SymbolKind::Type, Some("zero value"))
+    );
+    // Fields and parts are not symbols of their own: coverage counts F, G, S, N, I, I.M (an
+    // interface's methods are bound like a concrete type's), C and K.
+    assert_eq!(r.coverage.exported, 8, "{:?}", r.coverage);
+    assert!(r.bound.iter().any(|b| b.symbol == "I.M"), "{:#?}", r.bound);
+    assert_eq!(
+        r.coverage.bound + r.coverage.skipped,
+        r.coverage.exported,
+        "{:?}",
+        r.coverage
+    );
+}
