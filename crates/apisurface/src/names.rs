@@ -260,6 +260,83 @@ pub fn is_rust_keyword(s: &str) -> bool {
     RUST_KEYWORDS.binary_search(&s).is_ok()
 }
 
+/// Item names the root of a generated Rust module declares itself (host-render's prelude,
+/// runtime and binding helpers, and the nested modules of its `extern` blocks). A bound Go
+/// package's module may not take one: [`rust_module_name`] moves it aside.
+pub const RUST_ROOT_NAMES: [&str; 46] = [
+    // The prelude and runtime (host-render's `rust.rs`).
+    "RawStatus",
+    "Status",
+    "GoError",
+    "GoValue",
+    "GoHandle",
+    "CBytes",
+    "RawSelectCase",
+    "SelSlot",
+    "TakeFn",
+    "ChanElem",
+    "GoChan",
+    "Select",
+    "RecvCase",
+    "Selected",
+    "GoCallback",
+    "HostDropFn",
+    "HostPool",
+    "host_release",
+    "ffi",
+    "OK",
+    "SELECT_SEND",
+    "SELECT_RECV",
+    "check",
+    "check_msg",
+    "exports",
+    "live",
+    "host_live",
+    "take_string",
+    "go_free",
+    "status_error",
+    // The binding helpers (host-render's `bind.rs`).
+    "BoundHandle",
+    "bind_ffi",
+    "bind_msg",
+    "bind_strs",
+    "bind_take_vec",
+    "bind_take_strings",
+    "bind_chan",
+    "bind_value_id",
+    "GoResult",
+    "libc",
+    "host_string_out",
+    // Imported by the prelude, or crate paths the module's code names (`std::sync`): a local
+    // module of that name would shadow them.
+    "c_void",
+    "handlepool",
+    "std",
+    "core",
+    "alloc",
+];
+
+/// True for a name of [`RUST_ROOT_NAMES`], or one of the numbered `extern` modules of channel
+/// and callback shims (`chan0`, `host3`).
+pub fn is_rust_root_name(s: &str) -> bool {
+    let numbered = |p: &str| {
+        s.strip_prefix(p)
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    };
+    RUST_ROOT_NAMES.contains(&s) || numbered("chan") || numbered("host")
+}
+
+/// The Rust module name of a Go package named `name`: the name itself, with `_` appended when
+/// it is a Rust keyword (`type_`) or a name the generated module's root declares itself
+/// ([`is_rust_root_name`]: `ffi_`, `libc_`).
+pub fn rust_module_name(name: &str) -> String {
+    if is_rust_keyword(name) || is_rust_root_name(name) {
+        format!("{name}_")
+    } else {
+        name.to_string()
+    }
+}
+
 /// `s` as a Rust identifier: a keyword gets a trailing underscore (`type` → `type_`).
 pub fn rust_ident(s: &str) -> String {
     if is_rust_keyword(s) {

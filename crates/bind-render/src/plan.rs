@@ -78,8 +78,9 @@ pub fn plan_packages(
         .collect()
 }
 
-/// Rust module names: the Go package name, keyword-escaped; on a clash, every package of that
-/// name after the first (in import-path order) gets `_` plus the flattened import path.
+/// Rust module names: the Go package name, moved aside from keywords and the module root's own
+/// names (`names::rust_module_name`); on a clash, every package of that name after the first
+/// (in import-path order) gets `_` plus the flattened import path.
 fn rust_mod_names(pkgs: &[&Package]) -> Vec<String> {
     let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for p in pkgs {
@@ -90,7 +91,7 @@ fn rust_mod_names(pkgs: &[&Package]) -> Vec<String> {
             let mut paths = by_name[p.name.as_str()].clone();
             paths.sort_unstable();
             if paths[0] == p.import_path {
-                rust_ident(&p.name)
+                names::rust_module_name(&p.name)
             } else {
                 format!("{}_{}", p.name, flatten(&p.import_path))
             }
@@ -214,13 +215,13 @@ fn type_kind(t: &Type) -> Option<TypeKind> {
     match t.kind.as_str() {
         "struct" => Some(TypeKind::Struct),
         "interface" => Some(TypeKind::Interface),
-        "basic" => {
-            if t.underlying == "string" {
-                Some(TypeKind::String)
-            } else {
-                scalar(&t.underlying).map(|scalar| TypeKind::Scalar { scalar })
-            }
-        }
+        // A basic type without a scalar form (`complex128`, `unsafe.Pointer`) is a handle.
+        "basic" if t.underlying == "string" => Some(TypeKind::String),
+        "basic" => Some(
+            scalar(&t.underlying)
+                .map(|scalar| TypeKind::Scalar { scalar })
+                .unwrap_or(TypeKind::Other),
+        ),
         _ => match t.underlying.as_str() {
             "string" => Some(TypeKind::String),
             u => Some(
@@ -404,6 +405,13 @@ impl<'a> Planner<'a> {
             return;
         }
         let Some((rust, kind)) = self.index.get(&self.pkg.import_path, &t.name).cloned() else {
+            // Every exported, non-generic, non-alias type is indexed; never drop one silently.
+            self.skip(
+                &symbol,
+                &t.underlying,
+                SkipKind::UnsupportedType,
+                format!("a {} type the planner has no Rust form for", t.kind),
+            );
             return;
         };
         // A Rust tuple struct's name is in the value namespace too (functions, constants), and

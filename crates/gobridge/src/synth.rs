@@ -28,8 +28,7 @@ pub use crate::report::{
 };
 use apisurface::names::file;
 use apisurface::{
-    EmitContext, GoType, ImportSet, Package, ParamDecl, Signature, Surface, Walk, emit_type,
-    parse_type, validate,
+    EmitContext, GoType, ImportSet, Package, Surface, Walk, emit_type, parse_type, validate,
 };
 use goroutine_render::{
     CallbackShim, ChannelShim, RuntimeOptions, ShimFile, crossing, render_runtime, render_shim_file,
@@ -344,19 +343,10 @@ fn cgo_files(plan: &Plan<'_>, shims: Shims<'_>, out: &mut Generated) -> Result<(
             .map_err(|e| render_err(&file::cgo(file::HOST), e))?;
         add_file(out, &file::cgo(file::HOST), "host callbacks", text);
     }
+    // The Rust module is the product: a module that cannot be rendered fails the run.
     let rust_path = apisurface::names::file::rust_module(&plan.module_flat);
-    match host_render::render_rust_module(&host) {
-        Ok(text) => add_file(out, &rust_path, "rust host module", text),
-        Err(e) => out.report.skipped.push(Skipped {
-            package: String::new(),
-            symbol: rust_path,
-            kind: SymbolKind::File,
-            part: None,
-            go_type: String::new(),
-            reason: SkipReason::RenderFailed,
-            detail: format!("Rust host module not rendered: {e}"),
-        }),
-    }
+    let text = host_render::render_rust_module(&host).map_err(|e| render_err(&rust_path, e))?;
+    add_file(out, &rust_path, "rust host module", text);
     Ok(())
 }
 
@@ -795,25 +785,17 @@ impl<'a> Shims<'a> {
                     crossing(&inner)
                         .map_err(|e| unsupported("callback parameter or result", &e))?;
                 }
-                let src = emit_type(&t, &ctx, &mut ImportSet::new())
+                // Parameter names are not part of a Go type: `func(r rune) bool` and
+                // `func(rune) bool` share one shim (and one Rust closure type).
+                let mut unnamed = sig.clone();
+                unnamed.strip_param_names();
+                unnamed.type_params.clear();
+                let src = emit_type(&GoType::Func(unnamed.clone()), &ctx, &mut ImportSet::new())
                     .map_err(|e| unsupported("callback signature", &e))?;
                 if !self.cb_keys.insert(src) {
                     return Ok(());
                 }
-                // The shim does not need parameter names.
-                let unnamed = |ps: &[ParamDecl]| {
-                    ps.iter()
-                        .map(|p| ParamDecl {
-                            name: None,
-                            ty: p.ty.clone(),
-                        })
-                        .collect()
-                };
-                let sig = Signature {
-                    type_params: Vec::new(),
-                    params: unnamed(&sig.params),
-                    results: unnamed(&sig.results),
-                };
+                let sig = unnamed;
                 let base = self.unique_base(base_for(site.hint));
                 let shim = CallbackShim::new(self.module, sig).base(base);
                 report.callbacks.push(ShimReport {

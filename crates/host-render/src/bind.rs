@@ -27,21 +27,6 @@ use apisurface::names::is_rust_keyword;
 use bind_render::{BoundFunc, BoundPackage, BoundType, Class, FuncKind, TypeKind, TypeRef, Value};
 use std::collections::BTreeSet;
 
-/// Names this part declares in the host module.
-pub(crate) const BIND_NAMES: [&str; 11] = [
-    "BoundHandle",
-    "bind_ffi",
-    "bind_msg",
-    "bind_strs",
-    "bind_take_vec",
-    "bind_take_strings",
-    "bind_chan",
-    "bind_value_id",
-    "GoResult",
-    "libc",
-    "host_string_out",
-];
-
 /// A channel shim of the module, as bound signatures see it.
 pub(crate) struct KnownChan {
     /// The shim base.
@@ -77,7 +62,7 @@ pub(crate) fn render_bound(
     for p in bound {
         check_rust_ident("Rust module", &p.rust_mod)?;
         if taken.contains(&p.rust_mod)
-            || BIND_NAMES.contains(&p.rust_mod.as_str())
+            || apisurface::names::is_rust_root_name(&p.rust_mod)
             || !mods.insert(p.rust_mod.clone())
         {
             return Err(HostError::Duplicate {
@@ -324,6 +309,12 @@ fn let_line(indent: usize, lhs: &str, rhs: &str) -> String {
     }
 }
 
+/// True when rustc's `non_camel_case_types` lint accepts `name`: it starts with an upper-case
+/// letter and has no `_` (Go type names are ASCII here: `check_rust_ident`).
+fn is_upper_camel(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_')
+}
+
 /// One package module.
 fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
     let here = p.rust_mod.as_str();
@@ -332,7 +323,17 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
         clean_doc(&p.import_path),
         p.go_name
     );
-    s.push_str("#[allow(clippy::too_many_arguments, clippy::type_complexity)]\n");
+    // Go's names and signatures, kept as they are, trip these lints: `Len` without `IsEmpty`,
+    // `New` returning a handle, `Clone`/`Cmp` methods, `math.Pi` spelled out exactly.
+    s.push_str(
+        "#[allow(\n    clippy::too_many_arguments,\n    clippy::type_complexity,\n    \
+         clippy::len_without_is_empty,\n    clippy::new_ret_no_self,\n    \
+         clippy::should_implement_trait,\n    clippy::approx_constant\n)]\n",
+    );
+    // Types keep their Go names (`debug/elf.R_386`), which Rust's style lint would flag.
+    if p.types.iter().any(|t| !is_upper_camel(&t.rust.rust_name)) {
+        s.push_str("#[allow(non_camel_case_types)]\n");
+    }
     s.push_str(&format!("pub mod {here} {{\n"));
     let mut first = true;
     let mut sep = |s: &mut String| {
@@ -430,7 +431,14 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
         sep(&mut s);
         s.push_str(&f.render(4));
     }
-    s.push_str("}\n");
+    // A package with nothing bound (every symbol skipped) is an empty module, as rustfmt
+    // writes it.
+    if s.ends_with(" {\n") {
+        s.truncate(s.len() - 1);
+        s.push_str("}\n");
+    } else {
+        s.push_str("}\n");
+    }
     Ok(s)
 }
 
@@ -492,15 +500,18 @@ fn bound_type(t: &BoundType, import_path: &str, known: &Known) -> String {
     s
 }
 
-/// A signature whose last line is still too wide gets its result tuple one element per line,
-/// as rustfmt does.
+/// A signature whose last line is still too wide, or whose result tuple is wider than
+/// rustfmt's list width (`fn_call_width`, measured: a 61-character tuple is broken, a
+/// 60-character one is not), gets its result tuple one element per line, as rustfmt does.
 fn break_tuple_result(sig: &str, indent: usize, results: &[Res]) -> String {
     let body = sig.trim_end_matches('\n');
     let (head, last) = match body.rfind('\n') {
         Some(i) => (&body[..=i], &body[i + 1..]),
         None => ("", body),
     };
-    if last.len() <= WIDTH || results.len() < 2 {
+    let tuple: Vec<&str> = results.iter().map(|r| r.2.as_str()).collect();
+    let wide = tuple.join(", ").len() > CALL_WIDTH;
+    if (last.len() <= WIDTH && !wide) || results.len() < 2 {
         return sig.to_string();
     }
     let Some(at) = last.find("<(") else {
@@ -875,5 +886,44 @@ impl<'a> Func<'a> {
         }
         s.push_str(&format!("{pad}}}\n"));
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results(types: &[&str]) -> Vec<Res> {
+        types
+            .iter()
+            .map(|t| (None, String::new(), t.to_string()))
+            .collect()
+    }
+
+    /// rustfmt 1.95 keeps a result tuple of up to 60 characters (between the parentheses) on
+    /// the signature's line and breaks a wider one, even when the line would fit (measured).
+    #[test]
+    fn result_tuples_break_as_rustfmt_does() {
+        let sig = |types: &[&str]| {
+            let res = results(types);
+            let ret = format!("super::GoResult<({})>", types.join(", "));
+            let one = fn_sig(4, "pub fn f", &[], Some(&ret), " {");
+            break_tuple_result(&one, 4, &res)
+        };
+        let a57 = "A".repeat(57);
+        let kept = sig(&[a57.as_str(), "B"]); // 57 + 2 + 1 = 60
+        assert_eq!(
+            kept,
+            format!("    pub fn f() -> super::GoResult<({a57}, B)> {{\n")
+        );
+        let a58 = "A".repeat(58);
+        let broken = sig(&[a58.as_str(), "B"]); // 61
+        assert_eq!(
+            broken,
+            format!("    pub fn f() -> super::GoResult<(\n        {a58},\n        B,\n    )> {{\n")
+        );
+        // One result is not a tuple.
+        let long = "B".repeat(70);
+        assert!(!sig(&[long.as_str()]).contains("<(\n"));
     }
 }

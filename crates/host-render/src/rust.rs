@@ -20,40 +20,6 @@ pub(crate) const WIDTH: usize = 100;
 /// rustfmt's default `fn_call_width`: wider argument lists are broken one per line.
 pub(crate) const CALL_WIDTH: usize = 60;
 
-/// Names the fixed parts of the module declare; a generated name must not take one.
-pub(crate) const RESERVED: [&str; 30] = [
-    "RawStatus",
-    "Status",
-    "GoError",
-    "GoValue",
-    "GoHandle",
-    "CBytes",
-    "RawSelectCase",
-    "SelSlot",
-    "TakeFn",
-    "ChanElem",
-    "GoChan",
-    "Select",
-    "RecvCase",
-    "Selected",
-    "GoCallback",
-    "HostDropFn",
-    "HostPool",
-    "host_release",
-    "ffi",
-    "OK",
-    "SELECT_SEND",
-    "SELECT_RECV",
-    "check",
-    "check_msg",
-    "exports",
-    "live",
-    "host_live",
-    "take_string",
-    "go_free",
-    "status_error",
-];
-
 /// One `extern "C"` declaration.
 #[derive(Debug, Clone)]
 pub(crate) struct Extern {
@@ -116,7 +82,12 @@ struct Declared(BTreeSet<String>);
 
 impl Declared {
     fn new() -> Declared {
-        Declared(RESERVED.iter().map(|s| s.to_string()).collect())
+        Declared(
+            apisurface::names::RUST_ROOT_NAMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        )
     }
 
     fn declare(&mut self, n: String) -> Result<(), HostError> {
@@ -549,9 +520,15 @@ fn render_callbacks(cbs: &[Cb<'_>]) -> Result<String, HostError> {
         out.push_str(
             "/// How many Rust closures Go can reach (live host-pool entries of every kind).\n",
         );
-        out.push_str("pub fn host_live() -> usize {\n    ");
+        out.push_str("pub fn host_live() -> usize {\n");
         let sum: Vec<String> = cbs.iter().map(|c| format!("{}.live()", c.pool)).collect();
-        out.push_str(&sum.join(" + "));
+        let one = format!("    {}", sum.join(" + "));
+        if one.len() <= WIDTH {
+            out.push_str(&one);
+        } else {
+            // rustfmt breaks a long sum before each `+`, one indent deeper.
+            out.push_str(&format!("    {}", sum.join("\n        + ")));
+        }
         out.push_str("\n}\n");
     }
     Ok(out)

@@ -138,7 +138,50 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     if let Ok(old) = &old {
         std_leg(&ctx.go, old, "go1.21")?;
     }
+    std_module_leg(ctx, &bin)?;
     third_party_leg(ctx, &bin, old.as_ref().ok())
+}
+
+/// `gobridge generate std` (every standard-library package, through the CLI a user runs): the
+/// Rust module it writes is rustfmt-clean and clippy-clean with `-D warnings` on its own, whatever
+/// the packages' names (`fmt`, `unsafe`, `math.Pi`, `debug/elf.R_386`). The archive of the same
+/// packages is built by `cargo xtask bind-std`.
+fn std_module_leg(ctx: &Ctx, bin: &Path) -> Result<()> {
+    let dir = scratch("bind-std-module")?;
+    let out = dir.join("out");
+    let o = util::run(
+        gobridge(bin, ctx)
+            .current_dir(&dir)
+            .args(["generate", "std", "--out"])
+            .arg(&out),
+    )?;
+    let text = String::from_utf8_lossy(&o.stdout);
+    let coverage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("coverage "))
+        .context("gobridge generate std printed no coverage line")?
+        .to_string();
+    let bindings = out.join(apisurface::names::file::rust_module("std"));
+    let rustfmt = which::which("rustfmt");
+    if let Ok(rustfmt) = &rustfmt {
+        // Formatted copy compared by us: rustfmt's own `--check` diff runs out of memory on
+        // a quarter-million-line file that differs.
+        let copy = dir.join("formatted.rs");
+        std::fs::copy(&bindings, &copy)?;
+        util::run(Command::new(rustfmt).args(["--edition", "2024"]).arg(&copy))?;
+        if std::fs::read(&copy)? != std::fs::read(&bindings)? {
+            bail!(
+                "the std-wide Rust module is not rustfmt-clean: compare {} with {}",
+                bindings.display(),
+                copy.display()
+            );
+        }
+    } else {
+        println!("SKIP: rustfmt not found: rustfmt check of the std-wide module");
+    }
+    clippy_driver("module", &dir, &bindings, "std")?;
+    println!("bind: std-wide module ({coverage}) is rustfmt- and clippy-clean");
+    Ok(())
 }
 
 /// Third-party modules the third leg fetches through the Go module proxy and binds.

@@ -1006,3 +1006,53 @@ fn skipped_symbols_are_reported_with_their_kind_name_and_part() {
         r.coverage
     );
 }
+
+#[test]
+fn go_packages_named_like_the_module_root_get_other_rust_modules() {
+    // `ffi`, `libc`, `std` and `chan0` name items of the generated module's root (or crates its
+    // code names); `fmt` and `check_x` do not.
+    let pkg = |name: &str| {
+        format!(
+            r#"{{"import_path":"example.com/m/{name}","name":"{name}","funcs":[{{"name":"F"}}]}}"#
+        )
+    };
+    let names = ["ffi", "libc", "std", "chan0", "fmt", "check_x"];
+    let list: Vec<String> = names.iter().map(|n| pkg(n)).collect();
+    let s: apisurface::Surface = serde_json::from_str(&format!(
+        r#"{{"module":"example.com/m","packages":[{}]}}"#,
+        list.join(",")
+    ))
+    .unwrap();
+    let g = synthesize(&s, &Config::default(), &Options::default()).unwrap();
+    let rust = g
+        .files
+        .iter()
+        .find(|(p, _)| p.starts_with("rust/"))
+        .map(|(_, t)| t.as_str())
+        .expect("a Rust module");
+    for (go, rs) in [
+        ("ffi", "ffi_"),
+        ("libc", "libc_"),
+        ("std", "std_"),
+        ("chan0", "chan0_"),
+        ("fmt", "fmt"),
+        ("check_x", "check_x"),
+    ] {
+        assert!(
+            rust.contains(&format!("\npub mod {rs} {{\n")),
+            "{go} → {rs}"
+        );
+        if go != rs {
+            assert!(
+                g.report
+                    .renames
+                    .iter()
+                    .any(|r| r.wanted == go && r.used == rs),
+                "{:?}",
+                g.report.renames
+            );
+        }
+    }
+    // Nothing at the root imports `std::fmt` any more (a Go `fmt` would collide with it).
+    assert!(!rust.contains("use std::fmt;"));
+}

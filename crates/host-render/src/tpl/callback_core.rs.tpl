@@ -14,8 +14,8 @@ impl<F: ?Sized> Drop for GoCallback<F> {
     }
 }
 
-impl<F: ?Sized> fmt::Debug for GoCallback<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl<F: ?Sized> std::fmt::Debug for GoCallback<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "GoCallback<{}>", std::any::type_name::<F>())
     }
 }

@@ -143,8 +143,8 @@ impl<T: ChanElem> Drop for GoChan<T> {
     }
 }
 
-impl<T: ChanElem> fmt::Debug for GoChan<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl<T: ChanElem> std::fmt::Debug for GoChan<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "GoChan<{}>", std::any::type_name::<T>())
     }
 }

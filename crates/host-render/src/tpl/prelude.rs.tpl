@@ -10,7 +10,6 @@
 // `docs/c-boundary.md`.
 
 use std::ffi::c_void;
-use std::fmt;
 
 /// The status a shim returns (the C enum `mochi_status`), as a raw value.
 #[repr(transparent)]
@@ -119,8 +118,8 @@ impl GoError {
     }
 }
 
-impl fmt::Display for GoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for GoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GoError::Status { op, status } => write!(f, "{op}: Go returned {status:?}"),
             GoError::Panic { op, message } => write!(f, "{op}: Go panicked: {message}"),
@@ -236,8 +235,8 @@ impl Drop for GoValue {
     }
 }
 
-impl fmt::Debug for GoValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for GoValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.is_nil() {
             f.write_str("GoValue(nil)")
         } else {
