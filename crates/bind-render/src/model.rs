@@ -145,6 +145,10 @@ pub struct BoundFunc {
     pub doc: String,
     /// Type arguments of an instantiated generic function (go/types strings), else empty.
     pub type_args: Vec<String>,
+    /// A pointer-receiver method of a non-struct type, whose handle holds the value itself:
+    /// the wrapper calls it on a copy and stores the copy back under the receiver's ID (a
+    /// receiver ID 0, the zero value, has nowhere to store it).
+    pub writes_receiver: bool,
 }
 
 /// What kind of Go named type a bound type is.

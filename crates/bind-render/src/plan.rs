@@ -461,20 +461,28 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let s = Sym::method(self.pkg, &t.name, m);
-            if m.receiver_pointer && !matches!(kind, TypeKind::Struct) {
+            if m.receiver_pointer && matches!(kind, TypeKind::Scalar { .. } | TypeKind::String) {
                 self.skip(
                     &s,
                     "",
                     SkipKind::NotAddressable,
-                    "a pointer-receiver method of a non-struct type: the value behind a handle \
-                     is not addressable"
+                    "a pointer-receiver method of a named basic type: its Rust newtype crosses \
+                     by value, so the change the method makes could not reach the caller"
                         .into(),
                 );
                 continue;
             }
             let receiver = self.receiver_value(t, &owner, &kind);
             let parts = [t.name.as_str(), m.name.as_str()];
+            let before = self.out.funcs.len();
             self.plan_callable(m, s, &parts, Some(owner.clone()), Some(receiver));
+            // A handle of a non-struct type holds the value itself: the method runs on a copy
+            // that the wrapper stores back under the same ID.
+            if m.receiver_pointer && !matches!(kind, TypeKind::Struct) {
+                if let Some(b) = self.out.funcs.get_mut(before) {
+                    b.writes_receiver = true;
+                }
+            }
         }
     }
 
@@ -622,6 +630,7 @@ impl<'a> Planner<'a> {
                     returns_error,
                     doc: synopsis(&f.name, &f.doc),
                     type_args: Vec::new(),
+                    writes_receiver: false,
                 });
             }
             Err((kind, reason, ty)) => self.skip(&sym, &ty, kind, reason),
@@ -900,6 +909,7 @@ impl<'a> Planner<'a> {
                 returns_error: false,
                 doc: format!("A new zero value of {}.", t.name),
                 type_args: Vec::new(),
+                writes_receiver: false,
             });
         }
     }
@@ -953,6 +963,7 @@ impl<'a> Planner<'a> {
                 results: if getter { vec![v.clone()] } else { vec![] },
                 returns_error: false,
                 type_args: Vec::new(),
+                writes_receiver: false,
                 doc: format!(
                     "{} field {} of {}.",
                     if getter { "Reads" } else { "Sets" },
@@ -987,6 +998,7 @@ impl<'a> Planner<'a> {
                     returns_error: false,
                     doc: synopsis(&v.name, &v.doc),
                     type_args: Vec::new(),
+                    writes_receiver: false,
                 });
             }
             Err((kind, why)) => self.skip(&var, &v.type_, kind, why),

@@ -162,6 +162,12 @@ impl Wrapper<'_, '_> {
             self.convert_in(w, p)?;
         }
         self.call(w)?;
+        if f.writes_receiver {
+            // The method ran on a copy of the handle's value: keep its change.
+            w.line(format!(
+                "if st := {hp}_storeHandle(p_recv, x_recv); st != C.MOCHI_OK {{\n\treturn st\n}}"
+            ));
+        }
         self.convert_results(w)?;
         w.line("return C.MOCHI_OK");
         w.dedent();

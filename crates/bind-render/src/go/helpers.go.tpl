@@ -161,6 +161,15 @@ func @prefix@_is_nil(id C.uint64_t, out *C.bool) C.mochi_status {
 	return C.MOCHI_OK
 }
 
+// @prefix@_storeHandle puts x back under id after a pointer-receiver method changed it (ID 0,
+// the zero value, has nowhere to keep it).
+func @prefix@_storeHandle[T any](id C.uint64_t, x T) C.mochi_status {
+	if id == 0 || mochiReplaceHandle(uint64(id), x) {
+		return C.MOCHI_OK
+	}
+	return C.MOCHI_UNKNOWN_HANDLE
+}
+
 // @prefix@_dup gives the value behind id a second, independent ID (the same Go value).
 //
 //export @prefix@_dup

@@ -262,6 +262,18 @@ fn bytes_fns() {
         ),
         other => check(false, &format!("json::compact of {{: {other:?}")),
     }
+    // A pointer-receiver method of a non-struct type (`json.RawMessage` is a []byte) changes
+    // the value behind the handle.
+    let raw = json::RawMessage::zero().expect("RawMessage::zero");
+    check(
+        raw.unmarshal_json(b"{\"a\": 1}").is_ok(),
+        "RawMessage::unmarshal_json",
+    );
+    check_eq(
+        raw.marshal_json().ok(),
+        Some(b"{\"a\": 1}".to_vec()),
+        "RawMessage keeps what unmarshal_json stored",
+    );
 }
 
 fn time_fns() {
