@@ -101,8 +101,6 @@ pub mod go {
     pub const RESOLVE: &str = "mochiResolveHandle";
     /// `func mochiReleaseHandle(id uint64) bool`.
     pub const RELEASE: &str = "mochiReleaseHandle";
-    /// `func mochiReplaceHandle(id uint64, v any) bool`.
-    pub const REPLACE: &str = "mochiReplaceHandle";
 
     /// A package-level Go helper of module `module` (`mochi_<module>_<what>`).
     pub fn helper(module: &str, what: &str) -> String {

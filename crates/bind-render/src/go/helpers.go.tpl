@@ -161,13 +161,30 @@ func @prefix@_is_nil(id C.uint64_t, out *C.bool) C.mochi_status {
 	return C.MOCHI_OK
 }
 
-// @prefix@_storeHandle puts x back under id after a pointer-receiver method changed it (ID 0,
-// the zero value, has nowhere to keep it).
+// @prefix@_storeHandle puts x back under the live id in place of its value, after a
+// pointer-receiver method of a type held by value ran on a copy (ID 0, the zero value, has
+// nowhere to keep it; a released ID reports MOCHI_UNKNOWN_HANDLE). It works on the handle
+// table of mochi_rt.go (whose three helpers have no replace): the slot's entry is swapped for
+// one of the same generation, lock-free; a release that wins the race drops x with the slot.
 func @prefix@_storeHandle[T any](id C.uint64_t, x T) C.mochi_status {
-	if id == 0 || mochiReplaceHandle(uint64(id), x) {
+	if id == 0 {
 		return C.MOCHI_OK
 	}
-	return C.MOCHI_UNKNOWN_HANDLE
+	idx := uint32(id) - 1
+	dir := mochiHandles.chunks.Load()
+	if dir == nil || uint64(idx/mochiChunkSize) >= uint64(len(*dir)) {
+		return C.MOCHI_UNKNOWN_HANDLE
+	}
+	slot := &(*dir)[idx/mochiChunkSize][idx%mochiChunkSize]
+	for {
+		e := slot.Load()
+		if e == nil || e.gen != uint32(uint64(id)>>32) {
+			return C.MOCHI_UNKNOWN_HANDLE
+		}
+		if slot.CompareAndSwap(e, &mochiEntry{gen: e.gen, val: x}) {
+			return C.MOCHI_OK
+		}
+	}
 }
 
 // @prefix@_dup gives the value behind id a second, independent ID (the same Go value).

@@ -75,27 +75,6 @@ func mochiResolveHandle(id uint64) (any, bool) {
 	return nil, false
 }
 
-// mochiReplaceHandle stores v under the live id in place of its value (a bound pointer-receiver
-// method of a type held by value ran on a copy); false when id is 0, unknown or released. It
-// takes no lock: a release that wins the race drops v with the slot.
-func mochiReplaceHandle(id uint64, v any) bool {
-	idx := uint32(id) - 1
-	dir := mochiHandles.chunks.Load()
-	if dir == nil || uint64(idx/mochiChunkSize) >= uint64(len(*dir)) {
-		return false
-	}
-	slot := &(*dir)[idx/mochiChunkSize][idx%mochiChunkSize]
-	for {
-		e := slot.Load()
-		if e == nil || e.gen != uint32(id>>32) {
-			return false
-		}
-		if slot.CompareAndSwap(e, &mochiEntry{gen: e.gen, val: v}) {
-			return true
-		}
-	}
-}
-
 // mochiReleaseHandle frees id; false when it is 0, unknown or already released.
 func mochiReleaseHandle(id uint64) bool {
 	idx := uint32(id)

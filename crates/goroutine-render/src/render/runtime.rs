@@ -37,7 +37,7 @@ pub fn render_runtime(opts: &RuntimeOptions) -> Result<String, RenderError> {
 }
 
 /// Names the runtime declares at package level.
-pub(super) const RUNTIME_NAMES: [&str; 12] = [
+pub(super) const RUNTIME_NAMES: [&str; 11] = [
     "mochiMaxHandles",
     "mochiChunkBits",
     "mochiChunkSize",
@@ -49,5 +49,4 @@ pub(super) const RUNTIME_NAMES: [&str; 12] = [
     names::go::ACQUIRE,
     names::go::RESOLVE,
     names::go::RELEASE,
-    names::go::REPLACE,
 ];
