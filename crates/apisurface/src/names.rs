@@ -263,7 +263,7 @@ pub fn is_rust_keyword(s: &str) -> bool {
 /// Item names the root of a generated Rust module declares itself (host-render's prelude,
 /// runtime and binding helpers, and the nested modules of its `extern` blocks). A bound Go
 /// package's module may not take one: [`rust_module_name`] moves it aside.
-pub const RUST_ROOT_NAMES: [&str; 46] = [
+pub const RUST_ROOT_NAMES: [&str; 51] = [
     // The prelude and runtime (host-render's `rust.rs`).
     "RawStatus",
     "Status",
@@ -295,6 +295,11 @@ pub const RUST_ROOT_NAMES: [&str; 46] = [
     "take_string",
     "go_free",
     "status_error",
+    "closed_if_gone",
+    "take_boxed",
+    "host_panic",
+    "host_text",
+    "host_str",
     // The binding helpers (host-render's `bind.rs`).
     "BoundHandle",
     "bind_ffi",

@@ -818,8 +818,11 @@ impl<'a> Planner<'a> {
             GoType::Func(sig) if sig.type_params.is_empty() => {
                 // Parameter names are not part of a Go type: `func(r rune) bool` is the host
                 // callback `func(rune) bool`.
+                // Qualified too: the surface spells the package's own types unqualified
+                // (`func(*Flag)`), host callbacks by their full names (`func(*flag.Flag)`).
                 let mut unnamed = ty.clone();
                 unnamed.strip_param_names();
+                unnamed.qualify(&self.pkg.import_path, &[]);
                 Ok(Class::Func {
                     signature: unnamed.to_string(),
                 })

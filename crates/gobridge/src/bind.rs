@@ -55,6 +55,7 @@ pub fn host_file(
 ) -> (HostFile, Vec<(String, String)>) {
     let mut f = HostFile::new(shims.clone());
     let mut refused = Vec::new();
+    let mut closures: std::collections::BTreeMap<String, String> = Default::default();
     for cb in &shims.callbacks {
         let h = HostCallback::new(shims.module.clone(), cb.base.clone(), cb.sig.clone());
         let mut one = HostFile::new(ShimFile::new(shims.module.clone()));
@@ -67,6 +68,22 @@ pub fn host_file(
                 host_render::render_rust_module(&one)
                     .map(|_| ())
                     .map_err(|e| e.to_string())
+            })
+            .and_then(|()| {
+                // One Rust closure type serves one Go func type: two whose closures would be the
+                // same (`func(a.T) error` and `func(b.U) error` with unbound `T`, `U` both take a
+                // `GoValue`) cannot both have one; the first keeps it, the second's funcs cross
+                // as `GoValue`.
+                let ty = host_render::closure_type(&h, bound).map_err(|e| e.to_string())?;
+                match closures.get(&ty) {
+                    Some(first) => Err(format!(
+                        "its Rust closure type `{ty}` is already the host callback `{first}`'s"
+                    )),
+                    None => {
+                        closures.insert(ty, h.base.clone());
+                        Ok(())
+                    }
+                }
             });
         match checked {
             Ok(()) => f.host_callbacks.push(h),

@@ -19,9 +19,11 @@ pub const HOST_MSG_CAP: usize = 256;
 ///   `call(host_id, ...)` into the handle table and writes its ID;
 /// * `mochi_M_B_host_release(id)`: releases that ID and calls `drop(host_id)` once.
 ///
-/// A non-OK status from the host (a caught Rust panic, a released closure) becomes a Go panic
-/// whose message names the callback and carries the host's message: Go code that calls the func
-/// sees it like any panicking func (the shims' guards turn it into `MOCHI_PANIC`).
+/// A Go value parameter crosses as a new ID the host closure owns; a last `error` result is
+/// the host's `MOCHI_GO_ERROR` with its text (see `docs/c-boundary.md`). Any other non-OK
+/// status from the host (a caught Rust panic, a released closure) becomes a Go panic whose
+/// message names the callback and carries the host's message: Go code that calls the func sees
+/// it like any panicking func (the shims' guards turn it into `MOCHI_PANIC`).
 pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, HostError> {
     let m = file.shims.module.as_str();
     check_c_ident("module", m)?;
@@ -56,7 +58,10 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     ] {
         imports.reserve(n);
     }
-    imports.reserve(&apisurface::names::go::helper(m, "hostFailure"));
+    for h in ["hostFailure", "hostArg", "hostError"] {
+        imports.reserve(&apisurface::names::go::helper(m, h));
+    }
+    imports.reserve("zero");
     for i in 0..16 {
         imports.reserve(&format!("x{i}"));
     }
@@ -67,6 +72,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     };
     let unsafe_ = imports.add("unsafe").map_err(|e| emit_err("file", e))?;
     let fmt = imports.add("fmt").map_err(|e| emit_err("file", e))?;
+    let errors = imports.add("errors").map_err(|e| emit_err("file", e))?;
 
     let mut c = preamble();
     c.push_str("#include <string.h>\n");
@@ -95,6 +101,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
             ));
         },
     );
+    write_value_helpers(&mut w, m, &unsafe_, &errors);
     for h in &file.host_callbacks {
         render_one(h, m, ctx, &mut imports, &mut c, &mut w, &sync)?;
     }
@@ -106,6 +113,43 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
         .body(body)
         .render()
         .map_err(|e| emit_err("file", e))
+}
+
+/// `hostArg` (a Go value crossing into a host closure gets an ID the closure owns) and
+/// `hostError` (a host closure's error text becomes a Go `error`).
+fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str) {
+    let arg = apisurface::names::go::helper(m, "hostArg");
+    let err = apisurface::names::go::helper(m, "hostError");
+    w.blank();
+    w.comment(&format!(
+        "{arg} gives a Go value passed to a host closure an ID the closure owns (0 for a nil\n\
+         interface). When the handle table is full the host closure cannot be called: it panics."
+    ));
+    w.block(format!("func {arg}(v any) C.uint64_t"), |w| {
+        w.block("if v == nil", |w| {
+            w.line("return 0");
+        });
+        w.line(format!("id := {}(v)", apisurface::names::go::ACQUIRE));
+        w.block("if id == 0", |w| {
+            w.line("panic(\"gobridge: the handle table is full: a Go value cannot be passed to a host closure\")");
+        });
+        w.line("return C.uint64_t(id)");
+    });
+    w.blank();
+    w.comment(&format!(
+        "{err} is the error a host closure returned (status MOCHI_GO_ERROR): its text, which\n\
+         it frees (C memory the invoke helper allocated, or NULL for an empty text)."
+    ));
+    w.block(format!("func {err}(msg *C.char, n C.size_t) error"), |w| {
+        w.line("text := \"\"");
+        w.block("if msg != nil", |w| {
+            w.line(format!(
+                "text = string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(msg)), int(n)))"
+            ));
+            w.line(format!("C.free({unsafe_}.Pointer(msg))"));
+        });
+        w.line(format!("return {errors}.New(text)"));
+    });
 }
 
 fn render_one(
@@ -139,6 +183,8 @@ struct Lowered {
     /// The result's C type and Go type, if any (`char *` for a string).
     result: Option<(&'static str, String)>,
     string_result: bool,
+    /// The Go func's last result is `error` (the host reports one with `MOCHI_GO_ERROR`).
+    error_result: bool,
     /// The Go func type (parameter names dropped).
     func_ty: String,
 }
@@ -187,14 +233,18 @@ impl Lowered {
                     go_args.push(format!("C.size_t(len(x{i}))"));
                 }
                 Kind::Handle => {
-                    return Err(unsupported(format!(
-                        "parameter type `{}`: host callbacks take scalars and strings",
-                        prm.ty
-                    )));
+                    // The closure gets its own ID of the value (a `GoValue` it owns).
+                    c_params.push(format!("uint64_t a{i}"));
+                    c_args.push(format!("a{i}"));
+                    go_args.push(format!(
+                        "{}(x{i})",
+                        apisurface::names::go::helper(&h.module, "hostArg")
+                    ));
                 }
             }
         }
-        let result = match h.sig.results.as_slice() {
+        let (values, error_result) = split_error(&h.sig.results);
+        let result = match values {
             [] => None,
             [r] => match kind(&p, &r.ty)? {
                 Kind::Scalar { c: ct, .. } => Some((
@@ -208,14 +258,16 @@ impl Lowered {
                 )),
                 _ => {
                     return Err(unsupported(format!(
-                        "result type `{}`: host callbacks return at most one scalar or string",
+                        "result type `{}`: host callbacks return at most one scalar or string \
+                         (and a last `error`)",
                         r.ty
                     )));
                 }
             },
             _ => {
                 return Err(unsupported(
-                    "host callbacks return at most one scalar".into(),
+                    "host callbacks return at most one scalar or string (and a last `error`)"
+                        .into(),
                 ));
             }
         };
@@ -239,6 +291,7 @@ impl Lowered {
             go_args,
             result,
             string_result,
+            error_result,
             func_ty,
         })
     }
@@ -328,14 +381,30 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str, unsafe_: &st
     w.line(format!("var {p}s {sync}.Map"));
     w.blank();
     w.comment("call runs the host closure; a status other than MOCHI_OK becomes a Go panic.");
-    let ret = result
-        .as_ref()
-        .map(|(_, t)| format!(" {t}"))
-        .unwrap_or_default();
+    let ret = match (result, l.error_result) {
+        (Some((_, t)), true) => format!(" ({t}, error)"),
+        (Some((_, t)), false) => format!(" {t}"),
+        (None, true) => " error".to_string(),
+        (None, false) => String::new(),
+    };
+    // With an `error` result every value return carries a nil error after it.
+    let nil_err = if l.error_result { ", nil" } else { "" };
     w.block(
         format!("func (r *{p}Rec) call({}){ret}", go_params.join(", ")),
         |w| {
             w.line(format!("res := C.{p}_invoke({})", go_args.join(", ")));
+            if l.error_result {
+                let he = apisurface::names::go::helper(m, "hostError");
+                w.block("if res.st == C.MOCHI_GO_ERROR", |w| match result {
+                    Some((_, t)) => {
+                        w.line(format!("var zero {t}"));
+                        w.line(format!("return zero, {he}(res.msg, res.msg_len)"));
+                    }
+                    None => {
+                        w.line(format!("return {he}(res.msg, res.msg_len)"));
+                    }
+                });
+            }
             w.block("if res.st != C.MOCHI_OK", |w| {
                 w.line(format!(
                     "panic({}(\"{p}\", res.st, res.msg, res.msg_len))", apisurface::names::go::helper(m, "hostFailure")
@@ -350,12 +419,22 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str, unsafe_: &st
                     ));
                     w.line(format!("C.free({unsafe_}.Pointer(res.r0))"));
                 });
-                w.line(format!("return {t}(v)"));
+                w.line(format!("return {t}(v){nil_err}"));
             } else if let Some((_, t)) = &result {
-                w.line(format!("return {t}(res.r0)"));
+                w.line(format!("return {t}(res.r0){nil_err}"));
+            } else if l.error_result {
+                w.line("return nil");
             }
         },
     );
+}
+
+/// The results of a Go func type without a last `error`, and whether there was one.
+pub(crate) fn split_error(results: &[apisurface::ParamDecl]) -> (&[apisurface::ParamDecl], bool) {
+    match results.split_last() {
+        Some((last, rest)) if last.ty == GoType::name("error") => (rest, true),
+        _ => (results, false),
+    }
 }
 
 /// `<p>_new`: stores a Go func that calls the host closure.

@@ -94,4 +94,4 @@ mod rust;
 pub use go::{HOST_MSG_CAP, render_host_go};
 pub use model::{GoExport, HostCallback, HostError, HostFile, NameProblem};
 pub use proto::{Mismatch, check_prototypes};
-pub use rust::render_rust_module;
+pub use rust::{closure_type, render_rust_module};

@@ -135,6 +135,36 @@ fn resolve_channels<'f>(
     Ok(chans)
 }
 
+/// The Rust closure type of host callback `h` (`dyn Fn(i32) -> bool + Send + Sync`) in a module
+/// binding `bound`: one Rust type can serve one Go func type only, so a caller choosing which
+/// callbacks to render keeps one per closure type.
+pub fn closure_type(
+    h: &HostCallback,
+    bound: &[bind_render::BoundPackage],
+) -> Result<String, HostError> {
+    Cb::new(h, 0, &bound_handle_types(bound)).map(|c| c.dyn_ty)
+}
+
+/// Go types (as go/types prints them) that cross as a bound package's handle type, with that
+/// type's path from the module root: `*flag.Flag` → `flag::Flag` (a struct's handle holds a
+/// pointer), `go/ast.Node` → `ast::Node`. A host closure gets such a parameter typed.
+fn bound_handle_types(bound: &[bind_render::BoundPackage]) -> BTreeMap<String, String> {
+    use bind_render::TypeKind;
+    let mut out = BTreeMap::new();
+    for p in bound {
+        for t in &p.types {
+            let go = format!("{}.{}", p.import_path, t.go_name);
+            let key = match t.kind {
+                TypeKind::Struct => format!("*{go}"),
+                TypeKind::Interface | TypeKind::Other => go,
+                _ => continue,
+            };
+            out.insert(key, format!("{}::{}", p.rust_mod, t.rust.rust_name));
+        }
+    }
+    out
+}
+
 /// The host callbacks of module `m` (one per Rust closure type).
 fn resolve_callbacks<'f>(
     file: &'f HostFile,
@@ -143,6 +173,7 @@ fn resolve_callbacks<'f>(
 ) -> Result<Vec<Cb<'f>>, HostError> {
     let mut cbs: Vec<Cb<'_>> = Vec::new();
     let mut by_fn: BTreeMap<String, &str> = BTreeMap::new();
+    let typed = bound_handle_types(&file.bound);
     for h in &file.host_callbacks {
         if h.module != *m {
             return Err(HostError::ModuleMismatch {
@@ -152,7 +183,7 @@ fn resolve_callbacks<'f>(
             });
         }
         check_c_ident("base", &h.base)?;
-        let cb = Cb::new(h, cbs.len())?;
+        let cb = Cb::new(h, cbs.len(), &typed)?;
         names.declare(cb.alias.clone())?;
         names.declare(format!("{}CallFn", camel(&h.base)))?;
         if let Some(first) = by_fn.insert(cb.dyn_ty.clone(), &h.base) {
@@ -721,11 +752,19 @@ struct Cb<'a> {
     /// Position among the file's host callbacks (names `host<index>` items).
     index: usize,
     params: Vec<Kind>,
+    /// Per parameter: the bound Rust type a handle parameter converts to (else a `GoValue`).
+    typed: Vec<Option<String>>,
     result: Option<&'static str>,
+    /// The Go func's last result is `error`: the closure returns `Result<_, String>`.
+    error: bool,
 }
 
 impl<'a> Cb<'a> {
-    fn new(h: &'a HostCallback, index: usize) -> Result<Cb<'a>, HostError> {
+    fn new(
+        h: &'a HostCallback,
+        index: usize,
+        bound: &BTreeMap<String, String>,
+    ) -> Result<Cb<'a>, HostError> {
         let symbol = h.prefix();
         let unsupported = |what: &str| HostError::Unsupported {
             symbol: symbol.clone(),
@@ -739,35 +778,48 @@ impl<'a> Cb<'a> {
         }
         let mut params = Vec::new();
         let mut rust_params = Vec::new();
+        let mut typed = Vec::new();
         for p in &h.sig.params {
             let k = kind(&symbol, &p.ty)?;
+            let mut ty = None;
             match &k {
                 Kind::Scalar { rust, .. } => rust_params.push(rust.to_string()),
                 Kind::Str => rust_params.push("&str".to_string()),
+                // Any other Go value: the closure owns an ID of it, as the bound package's
+                // Rust type when there is one, else as a `GoValue`.
                 Kind::Handle => {
-                    return Err(unsupported(&format!(
-                        "parameter type `{}`: host callbacks take scalars and strings",
-                        p.ty
-                    )));
+                    ty = bound.get(&p.ty.to_string()).cloned();
+                    rust_params.push(ty.clone().unwrap_or_else(|| "GoValue".into()));
                 }
             }
             params.push(k);
+            typed.push(ty);
         }
-        let result = match h.sig.results.as_slice() {
+        let (values, error) = crate::go::split_error(&h.sig.results);
+        let result = match values {
             [] => None,
             [r] => match kind(&symbol, &r.ty)? {
                 Kind::Scalar { rust, .. } => Some(rust),
                 Kind::Str => Some("String"),
                 _ => {
                     return Err(unsupported(&format!(
-                        "result type `{}`: host callbacks return at most one scalar or string",
+                        "result type `{}`: host callbacks return at most one scalar or string \
+                         (and a last `error`)",
                         r.ty
                     )));
                 }
             },
-            _ => return Err(unsupported("host callbacks return at most one scalar")),
+            _ => {
+                return Err(unsupported(
+                    "host callbacks return at most one scalar or string (and a last `error`)",
+                ));
+            }
         };
-        let ret = result.map(|r| format!(" -> {r}")).unwrap_or_default();
+        let ret = match (result, error) {
+            (r, true) => format!(" -> Result<{}, String>", r.unwrap_or("()")),
+            (Some(r), false) => format!(" -> {r}"),
+            (None, false) => String::new(),
+        };
         Ok(Cb {
             h,
             dyn_ty: format!("dyn Fn({}){ret} + Send + Sync", rust_params.join(", ")),
@@ -775,7 +827,9 @@ impl<'a> Cb<'a> {
             pool: format!("HOST_POOL_{index}"),
             index,
             params,
+            typed,
             result,
+            error,
         })
     }
 
@@ -791,7 +845,7 @@ impl<'a> Cb<'a> {
                     owned.push((format!("a{i}"), "*const u8".into()));
                     owned.push((format!("a{i}_len"), "usize".into()));
                 }
-                Kind::Handle => {}
+                Kind::Handle => owned.push((format!("a{i}"), "u64".into())),
             }
         }
         match self.result {
@@ -904,6 +958,16 @@ impl<'a> Cb<'a> {
             Some("RawStatus"),
             " {",
         ));
+        // Go handed over an ID per value argument: owned first, so that every path releases it.
+        for (i, k) in self.params.iter().enumerate() {
+            if *k == Kind::Handle {
+                let v = format!("GoValue::from_owned_id(a{i})");
+                match &self.typed[i] {
+                    Some(t) => s.push_str(&format!("    let a{i} = {t}::from({v});\n")),
+                    None => s.push_str(&format!("    let a{i} = {v};\n")),
+                }
+            }
+        }
         s.push_str(&format!(
             "    let id = handlepool::HandleId::new(host_id);\n    let Some(f) = id.and_then(|id| {pool}.resolve(id)) else {{\n        return Status::UnknownHandle.raw();\n    }};\n"
         ));
@@ -929,12 +993,23 @@ impl<'a> Cb<'a> {
         s.push_str(&format!(
             "    match std::panic::catch_unwind(std::panic::AssertUnwindSafe({call})) {{\n"
         ));
-        if self.result == Some("String") {
-            s.push_str("        Ok(y) => host_string_out(y, r0, r0_len),\n");
-        } else if self.result.is_some() {
-            s.push_str("        Ok(y) => {\n            if r0.is_null() {\n                return Status::BadArg.raw();\n            }\n            // SAFETY: Go passes a writable `r0` for this call (checked non-NULL).\n            unsafe { r0.write(y) };\n            OK\n        }\n");
+        // The closure's value (inside `Ok(..)` when it also returns an error).
+        let (ok, pad) = if self.error {
+            ("Ok(Ok", ")")
         } else {
-            s.push_str("        Ok(()) => OK,\n");
+            ("Ok", "")
+        };
+        if self.result == Some("String") {
+            s.push_str(&format!(
+                "        {ok}(y){pad} => host_string_out(y, r0, r0_len),\n"
+            ));
+        } else if self.result.is_some() {
+            s.push_str(&format!("        {ok}(y){pad} => {{\n            if r0.is_null() {{\n                return Status::BadArg.raw();\n            }}\n            // SAFETY: Go passes a writable `r0` for this call (checked non-NULL).\n            unsafe {{ r0.write(y) }};\n            OK\n        }}\n"));
+        } else {
+            s.push_str(&format!("        {ok}(()){pad} => OK,\n"));
+        }
+        if self.error {
+            s.push_str("        Ok(Err(e)) => {\n            host_text(&e, msg, msg_cap, msg_len);\n            Status::GoError.raw()\n        }\n");
         }
         s.push_str("        Err(p) => {\n            host_panic(p, msg, msg_cap, msg_len);\n            Status::Panic.raw()\n        }\n    }\n}\n\n");
         // Drop trampoline.

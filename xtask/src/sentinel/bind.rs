@@ -308,7 +308,7 @@ fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> R
 }
 
 /// The std packages the second leg binds into one archive.
-const STD: [&str; 9] = [
+const STD: [&str; 10] = [
     "strings",
     "strconv",
     "regexp",
@@ -318,6 +318,7 @@ const STD: [&str; 9] = [
     "encoding/json",
     "errors",
     "slices",
+    "flag",
 ];
 /// Generic functions the std leg instantiates: function, suffix, type arguments.
 const STD_INSTANTIATE: [(&str, &str, [&str; 2]); 2] = [
@@ -591,6 +592,8 @@ pub(crate) fn render_cgo(
         let base = match GoType::Func(unnamed.clone()).to_string().as_str() {
             "func(rune) bool" => "rune_pred".to_string(),
             "func(rune) rune" => "rune_map".to_string(),
+            "func(string) error" => "str_check".to_string(),
+            "func(*flag.Flag)" => "flag_visit".to_string(),
             _ => format!("f{i}"),
         };
         let h = HostCallback::new(popts.module.clone(), base, s);

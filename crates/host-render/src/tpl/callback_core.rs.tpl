@@ -53,6 +53,13 @@ fn host_panic(
     } else {
         "a Rust panic with a non-string payload"
     };
+    host_text(text, msg, msg_cap, msg_len);
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(payload)));
+}
+
+/// Copies `text` (a panic message, or the error a host closure returned) into Go's buffer, cut
+/// at a UTF-8 boundary to `msg_cap` bytes.
+fn host_text(text: &str, msg: *mut u8, msg_cap: usize, msg_len: *mut usize) {
     if !msg.is_null() && !msg_len.is_null() {
         let mut n = text.len().min(msg_cap);
         while !text.is_char_boundary(n) {
@@ -65,7 +72,6 @@ fn host_panic(
             msg_len.write(n);
         }
     }
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(payload)));
 }
 
 /// Borrows a string Go passes into a host closure (invalid UTF-8 is replaced).

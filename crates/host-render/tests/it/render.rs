@@ -247,10 +247,11 @@ fn refused_inputs_are_typed_errors() {
         render_rust_module(&f),
         Err(HostError::SameElement { .. })
     ));
-    // A host callback with a handle parameter or two results.
+    // A host callback with a handle result, two value results, or an `error` that is not last.
     for s in [
-        sig(vec![thing()], vec![]),
+        sig(vec![], vec![thing()]),
         sig(vec![], vec![GoType::name("string"), GoType::name("string")]),
+        sig(vec![], vec![GoType::name("error"), GoType::name("string")]),
     ] {
         let mut f = file();
         f.host_callbacks = vec![HostCallback::new(M, "bad", s)];

@@ -1,5 +1,7 @@
-use crate::fixture::{file, multi_line};
+use crate::fixture::{M, file, multi_line, sig, thing};
 use apisurface::EmitContext;
+use apisurface::GoType;
+use host_render::{HostCallback, HostFile};
 use host_render::{render_host_go, render_rust_module};
 
 #[test]
@@ -27,4 +29,53 @@ fn shim_file_multi_line() {
 #[test]
 fn host_go_file_multi_line() {
     insta::assert_snapshot!(render_host_go(&multi_line(), &EmitContext::new()).unwrap());
+}
+
+/// Host callbacks whose Go funcs take values of any type (the closure gets a `GoValue`) and
+/// return an `error` (the closure returns `Result<_, String>`): Go and Rust sides.
+fn value_and_error_callbacks() -> HostFile {
+    let mut f = HostFile::new(goroutine_render::ShimFile::new(M));
+    let error = GoType::name("error");
+    f.host_callbacks = vec![
+        HostCallback::new(M, "visit", sig(vec![thing()], vec![])),
+        HostCallback::new(
+            M,
+            "parse",
+            sig(vec![GoType::name("string")], vec![error.clone()]),
+        ),
+        HostCallback::new(
+            M,
+            "count",
+            sig(
+                vec![thing(), GoType::name("any")],
+                vec![GoType::name("int64"), error.clone()],
+            ),
+        ),
+        HostCallback::new(M, "name", sig(vec![], vec![GoType::name("string"), error])),
+    ];
+    f
+}
+
+#[test]
+fn host_go_file_values_and_errors() {
+    insta::assert_snapshot!(
+        render_host_go(&value_and_error_callbacks(), &EmitContext::new()).unwrap()
+    );
+}
+
+#[test]
+fn rust_module_values_and_errors() {
+    insta::assert_snapshot!(render_rust_module(&value_and_error_callbacks()).unwrap());
+}
+
+#[test]
+fn values_and_errors_module_is_rustfmt_clean_and_compiles() {
+    let text = render_rust_module(&value_and_error_callbacks()).unwrap();
+    crate::render::rustfmt_check("values-and-errors", &text);
+    crate::render::compile("values-and-errors", &text);
+    // The closure types say what crosses: owned `GoValue`s in, `Result<_, String>` out.
+    assert!(text.contains(
+        "pub type CountFn = dyn Fn(GoValue, GoValue) -> Result<i64, String> + Send + Sync;"
+    ));
+    assert!(text.contains("pub type ParseFn = dyn Fn(&str) -> Result<(), String> + Send + Sync;"));
 }

@@ -276,6 +276,51 @@ fn bytes_fns() {
     );
 }
 
+/// Rust closures as Go funcs that take a Go value (`func(*flag.Flag)`: the closure gets the
+/// bound `flag::Flag`) and return an `error` (`func(string) error`: `Err(text)` is the Go error).
+fn flags() {
+    let fs = flag::new_flag_set("t", flag::CONTINUE_ON_ERROR).expect("new_flag_set");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let check_num = GoCallback::<StrCheckFn>::new(move |v| {
+        record.lock().unwrap().push(v.to_string());
+        v.parse::<i64>()
+            .map(|_| ())
+            .map_err(|_| format!("{v:?} is not a number"))
+    })
+    .expect("callback");
+    check(
+        fs.func("n", "a number", &check_num).is_ok(),
+        "FlagSet::func",
+    );
+    check(fs.parse(&["-n", "42"]).is_ok(), "parse -n 42 (Ok from the closure)");
+    match fs.parse(&["-n", "x"]) {
+        Err(GoError::Go { message, .. }) => check_eq(
+            message.as_str(),
+            "invalid value \"x\" for flag -n: \"x\" is not a number",
+            "the closure's Err is Go's error",
+        ),
+        other => check(false, &format!("parse -n x: {other:?}")),
+    }
+    check_eq(
+        seen.lock().unwrap().clone(),
+        vec!["42".to_string(), "x".to_string()],
+        "the closure saw both values",
+    );
+    let names = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let into = names.clone();
+    let visit = GoCallback::<FlagVisitFn>::new(move |f: flag::Flag| {
+        into.lock().unwrap().push(f.name().unwrap_or_default());
+    })
+    .expect("callback");
+    check(fs.visit(&visit).is_ok(), "FlagSet::visit");
+    check_eq(
+        names.lock().unwrap().clone(),
+        vec!["n".to_string()],
+        "the closure got each set flag as a flag::Flag",
+    );
+}
+
 fn time_fns() {
     // A constant of a named basic type is that type (with its Go methods).
     check_eq(time::SECOND, time::Duration(1_000_000_000), "time::SECOND");
@@ -367,6 +412,7 @@ fn generics() {
 fn everything() {
     strings_fns();
     closures();
+    flags();
     handles();
     strconv_fns();
     regexp_fns();
