@@ -58,7 +58,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     ] {
         imports.reserve(n);
     }
-    for h in ["hostFailure", "hostArg", "hostError"] {
+    for h in ["hostFailure", "hostArg", "hostError", "hostText"] {
         imports.reserve(&apisurface::names::go::helper(m, h));
     }
     imports.reserve("zero");
@@ -84,13 +84,10 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     w.block(
         format!("func {hf}(sym string, st C.mochi_status, msg *C.char, n C.size_t) string"),
         |w| {
-            w.line("text := \"\"");
-            w.block("if msg != nil", |w| {
-                w.line(format!(
-                    "text = string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(msg)), int(n)))"
-                ));
-                w.line(format!("C.free({unsafe_}.Pointer(msg))"));
-            });
+            w.line(format!(
+                "text := {}(msg, n)",
+                apisurface::names::go::helper(m, "hostText")
+            ));
             w.block("if st == C.MOCHI_PANIC", |w| {
                 w.line(format!(
                     "return {fmt}.Sprintf(\"%s: the host callback panicked: %s\", sym, text)"
@@ -120,6 +117,22 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
 fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str) {
     let arg = apisurface::names::go::helper(m, "hostArg");
     let err = apisurface::names::go::helper(m, "hostError");
+    let text = apisurface::names::go::helper(m, "hostText");
+    w.blank();
+    w.comment(&format!(
+        "{text} copies n bytes of C memory at p (a host string or message) into a Go string\n\
+         and frees p; NULL is the empty string."
+    ));
+    w.block(format!("func {text}(p *C.char, n C.size_t) string"), |w| {
+        w.block("if p == nil", |w| {
+            w.line("return \"\"");
+        });
+        w.line(format!(
+            "s := string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(p)), int(n)))"
+        ));
+        w.line(format!("C.free({unsafe_}.Pointer(p))"));
+        w.line("return s");
+    });
     w.blank();
     w.comment(&format!(
         "{arg} gives a Go value passed to a host closure an ID the closure owns (0 for a nil\n\
@@ -141,14 +154,7 @@ fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str) {
          it frees (C memory the invoke helper allocated, or NULL for an empty text)."
     ));
     w.block(format!("func {err}(msg *C.char, n C.size_t) error"), |w| {
-        w.line("text := \"\"");
-        w.block("if msg != nil", |w| {
-            w.line(format!(
-                "text = string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(msg)), int(n)))"
-            ));
-            w.line(format!("C.free({unsafe_}.Pointer(msg))"));
-        });
-        w.line(format!("return {errors}.New(text)"));
+        w.line(format!("return {errors}.New({text}(msg, n))"));
     });
 }
 
@@ -163,8 +169,7 @@ fn render_one(
 ) -> Result<(), HostError> {
     let l = Lowered::new(h, ctx, imports)?;
     write_c_helpers(c, &l);
-    let unsafe_ = imports.local_name("unsafe").unwrap_or("unsafe").to_string();
-    write_record(w, &l, m, sync, &unsafe_);
+    write_record(w, &l, m, sync);
     write_new(w, &l);
     write_release(w, &l.p);
     Ok(())
@@ -361,7 +366,7 @@ fn write_c_helpers(c: &mut String, l: &Lowered) {
 }
 
 /// The Go record of a host closure, its map, and `call` (a non-OK status becomes a Go panic).
-fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str, unsafe_: &str) {
+fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str) {
     let (p, func_ty, go_params, result, string_result) =
         (&l.p, &l.func_ty, &l.go_params, &l.result, l.string_result);
     let go_args = &l.go_args;
@@ -407,19 +412,14 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str, unsafe_: &st
             }
             w.block("if res.st != C.MOCHI_OK", |w| {
                 w.line(format!(
-                    "panic({}(\"{p}\", res.st, res.msg, res.msg_len))", apisurface::names::go::helper(m, "hostFailure")
+                    "panic({}(\"{p}\", res.st, res.msg, res.msg_len))",
+                    apisurface::names::go::helper(m, "hostFailure")
                 ));
             });
             if string_result {
                 let (_, t) = result.as_ref().expect("a string result");
-                w.line("var v string");
-                w.block("if res.r0 != nil", |w| {
-                    w.line(format!(
-                        "v = string({unsafe_}.Slice((*byte)({unsafe_}.Pointer(res.r0)), int(res.r0_len)))"
-                    ));
-                    w.line(format!("C.free({unsafe_}.Pointer(res.r0))"));
-                });
-                w.line(format!("return {t}(v){nil_err}"));
+                let text = apisurface::names::go::helper(m, "hostText");
+                w.line(format!("return {t}({text}(res.r0, res.r0_len)){nil_err}"));
             } else if let Some((_, t)) = &result {
                 w.line(format!("return {t}(res.r0){nil_err}"));
             } else if l.error_result {

@@ -870,19 +870,25 @@ fn cli_proxy_module_gets_a_go_sum_and_builds_with_the_printed_command() {
         gomod.contains("require golang.org/x/sync v0.10.0\n"),
         "{gomod}"
     );
-    let stdout = text(&o.stdout);
+    run_printed_build(&o, tmp.path());
+    assert!(out.join("cgo/libsync.a").exists());
+}
+
+/// Runs the build command `generate` printed (its `  build    ` line), verbatim from `dir`, with
+/// Go's default `-mod=readonly`.
+fn run_printed_build(generated: &std::process::Output, dir: &std::path::Path) {
+    let stdout = text(&generated.stdout);
     let cmd = stdout
         .lines()
         .find_map(|l| l.strip_prefix("  build    "))
         .expect("a build line");
     let b = Command::new("sh")
         .args(["-c", cmd])
-        .current_dir(tmp.path())
-        .env_remove("GOFLAGS")
+        .current_dir(dir)
+        .env("GOFLAGS", "-mod=readonly")
         .output()
         .unwrap();
     assert!(b.status.success(), "{cmd}: {}", text(&b.stderr));
-    assert!(out.join("cgo/libsync.a").exists());
 }
 
 #[test]
@@ -903,18 +909,7 @@ fn cli_std_only_module_needs_no_go_sum_and_builds_with_the_printed_command() {
     assert!(!out.join("go.sum").exists());
     let gomod = std::fs::read_to_string(out.join("go.mod")).unwrap();
     assert_eq!(gomod, "module gobridge.local/std\n\ngo 1.21\n");
-    let stdout = text(&o.stdout);
-    let cmd = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("  build    "))
-        .expect("a build line");
-    let b = Command::new("sh")
-        .args(["-c", cmd])
-        .current_dir(tmp.path())
-        .env("GOFLAGS", "-mod=readonly")
-        .output()
-        .unwrap();
-    assert!(b.status.success(), "{cmd}: {}", text(&b.stderr));
+    run_printed_build(&o, tmp.path());
     assert!(out.join("cgo/libstd.a").exists());
 }
 

@@ -466,7 +466,12 @@ fn string_result_callbacks_copy_and_free_the_hosts_bytes() {
     let f = callbacks_only();
     let g = render_host_go(&f, &EmitContext::new()).unwrap();
     assert!(g.contains("char **r0, size_t *r0_len, char *msg"), "{g}");
-    assert!(g.contains("C.free(unsafe.Pointer(res.r0))"), "{g}");
+    // Copied into a Go string and freed by the one helper that does both.
+    assert!(
+        g.contains("return string(mochi_cbs_hostText(res.r0, res.r0_len))"),
+        "{g}"
+    );
+    assert!(g.contains("\tC.free(unsafe.Pointer(p))\n"), "{g}");
     assert!(g.contains("var f func(string) string = r.call"), "{g}");
     let r = render_rust_module(&f).unwrap();
     assert!(r.contains("pub type UpperFn = dyn Fn(&str) -> String + Send + Sync;"));
