@@ -191,8 +191,7 @@ impl Drop for BoundHandle {
 /// The ID a `GoValue` owns, taken out without releasing it.
 #[allow(dead_code)]
 fn bind_value_id(v: GoValue) -> u64 {
-    let v = std::mem::ManuallyDrop::new(v);
-    v.id
+    v.into_owned_id()
 }
 
 /// An empty per-call message slot.
@@ -324,11 +323,13 @@ fn package(p: &BoundPackage, known: &Known) -> Result<String, HostError> {
         p.go_name
     );
     // Go's names and signatures, kept as they are, trip these lints: `Len` without `IsEmpty`,
-    // `New` returning a handle, `Clone`/`Cmp` methods, `math.Pi` spelled out exactly.
+    // `New` returning a handle or read as a field (`Pool.New`), `Clone`/`Cmp` methods,
+    // `math.Pi` spelled out exactly.
     s.push_str(
         "#[allow(\n    clippy::too_many_arguments,\n    clippy::type_complexity,\n    \
          clippy::len_without_is_empty,\n    clippy::new_ret_no_self,\n    \
-         clippy::should_implement_trait,\n    clippy::approx_constant\n)]\n",
+         clippy::should_implement_trait,\n    clippy::wrong_self_convention,\n    \
+         clippy::approx_constant\n)]\n",
     );
     // Types keep their Go names (`debug/elf.R_386`), which Rust's style lint would flag.
     if p.types.iter().any(|t| !is_upper_camel(&t.rust.rust_name)) {

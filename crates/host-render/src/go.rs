@@ -58,7 +58,13 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
     ] {
         imports.reserve(n);
     }
-    for h in ["hostFailure", "hostArg", "hostError", "hostText"] {
+    for h in [
+        "hostFailure",
+        "hostArg",
+        "hostError",
+        "hostText",
+        "hostValue",
+    ] {
         imports.reserve(&apisurface::names::go::helper(m, h));
     }
     imports.reserve("zero");
@@ -98,7 +104,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
             ));
         },
     );
-    write_value_helpers(&mut w, m, &unsafe_, &errors);
+    write_value_helpers(&mut w, m, &unsafe_, &errors, &fmt);
     for h in &file.host_callbacks {
         render_one(h, m, ctx, &mut imports, &mut c, &mut w, &sync)?;
     }
@@ -114,7 +120,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
 
 /// `hostArg` (a Go value crossing into a host closure gets an ID the closure owns) and
 /// `hostError` (a host closure's error text becomes a Go `error`).
-fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str) {
+fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str, fmt: &str) {
     let arg = apisurface::names::go::helper(m, "hostArg");
     let err = apisurface::names::go::helper(m, "hostError");
     let text = apisurface::names::go::helper(m, "hostText");
@@ -156,6 +162,30 @@ fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str) {
     w.block(format!("func {err}(msg *C.char, n C.size_t) error"), |w| {
         w.line(format!("return {errors}.New({text}(msg, n))"));
     });
+    let value = apisurface::names::go::helper(m, "hostValue");
+    w.blank();
+    w.comment(&format!(
+        "{value} is the Go value a host closure returned as an ID the host gave up: resolved\n\
+         and released (ID 0 is T's zero value). An unknown ID or a value of another type panics."
+    ));
+    w.block(format!("func {value}[T any](id C.uint64_t) T"), |w| {
+        w.line("var zero T");
+        w.block("if id == 0", |w| {
+            w.line("return zero");
+        });
+        w.line(format!("v, ok := {}(uint64(id))", apisurface::names::go::RESOLVE));
+        w.line(format!("{}(uint64(id))", apisurface::names::go::RELEASE));
+        w.block("if !ok", |w| {
+            w.line("panic(\"gobridge: a host closure returned an unknown handle\")");
+        });
+        w.line("x, ok := v.(T)");
+        w.block("if !ok", |w| {
+            w.line(format!(
+                "panic({fmt}.Sprintf(\"gobridge: a host closure returned a %T where a %T is wanted\", v, zero))"
+            ));
+        });
+        w.line("return x");
+    });
 }
 
 fn render_one(
@@ -188,6 +218,8 @@ struct Lowered {
     /// The result's C type and Go type, if any (`char *` for a string).
     result: Option<(&'static str, String)>,
     string_result: bool,
+    /// The result is a Go value the host returns as an ID.
+    handle_result: bool,
     /// The Go func's last result is `error` (the host reports one with `MOCHI_GO_ERROR`).
     error_result: bool,
     /// The Go func type (parameter names dropped).
@@ -261,21 +293,20 @@ impl Lowered {
                     "char *",
                     emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
                 )),
-                _ => {
-                    return Err(unsupported(format!(
-                        "result type `{}`: host callbacks return at most one scalar or string \
-                         (and a last `error`)",
-                        r.ty
-                    )));
-                }
+                // Any other Go value: the host hands over an ID, which Go resolves and releases.
+                Kind::Handle => Some((
+                    "uint64_t",
+                    emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
+                )),
             },
             _ => {
                 return Err(unsupported(
-                    "host callbacks return at most one scalar or string (and a last `error`)"
-                        .into(),
+                    "host callbacks return at most one value (and a last `error`)".into(),
                 ));
             }
         };
+        let handle_result =
+            matches!(values, [r] if kind(&p, &r.ty).is_ok_and(|k| k == Kind::Handle));
         let string_result = matches!(&result, Some((ct, _)) if *ct == "char *");
         let mut unnamed = h.sig.clone();
         for prm in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
@@ -296,6 +327,7 @@ impl Lowered {
             go_args,
             result,
             string_result,
+            handle_result,
             error_result,
             func_ty,
         })
@@ -420,6 +452,9 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str) {
                 let (_, t) = result.as_ref().expect("a string result");
                 let text = apisurface::names::go::helper(m, "hostText");
                 w.line(format!("return {t}({text}(res.r0, res.r0_len)){nil_err}"));
+            } else if let (Some((_, t)), true) = (&result, l.handle_result) {
+                let value = apisurface::names::go::helper(m, "hostValue");
+                w.line(format!("return {value}[{t}](res.r0){nil_err}"));
             } else if let Some((_, t)) = &result {
                 w.line(format!("return {t}(res.r0){nil_err}"));
             } else if l.error_result {

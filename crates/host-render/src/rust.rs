@@ -755,6 +755,9 @@ struct Cb<'a> {
     /// Per parameter: the bound Rust type a handle parameter converts to (else a `GoValue`).
     typed: Vec<Option<String>>,
     result: Option<&'static str>,
+    /// A Go-value result: the Rust type the closure returns (the bound type or `GoValue`),
+    /// handed to Go as its ID (`result` is then `u64`).
+    handle_result: Option<String>,
     /// The Go func's last result is `error`: the closure returns `Result<_, String>`.
     error: bool,
 }
@@ -801,21 +804,25 @@ impl<'a> Cb<'a> {
             [r] => match kind(&symbol, &r.ty)? {
                 Kind::Scalar { rust, .. } => Some(rust),
                 Kind::Str => Some("String"),
-                _ => {
-                    return Err(unsupported(&format!(
-                        "result type `{}`: host callbacks return at most one scalar or string \
-                         (and a last `error`)",
-                        r.ty
-                    )));
-                }
+                Kind::Handle => Some("u64"),
             },
             _ => {
                 return Err(unsupported(
-                    "host callbacks return at most one scalar or string (and a last `error`)",
+                    "host callbacks return at most one value (and a last `error`)",
                 ));
             }
         };
-        let ret = match (result, error) {
+        let handle_result = match values {
+            [r] if kind(&symbol, &r.ty)? == Kind::Handle => Some(
+                bound
+                    .get(&r.ty.to_string())
+                    .cloned()
+                    .unwrap_or_else(|| "GoValue".into()),
+            ),
+            _ => None,
+        };
+        let value = handle_result.as_deref().or(result);
+        let ret = match (value, error) {
             (r, true) => format!(" -> Result<{}, String>", r.unwrap_or("()")),
             (Some(r), false) => format!(" -> {r}"),
             (None, false) => String::new(),
@@ -829,6 +836,7 @@ impl<'a> Cb<'a> {
             params,
             typed,
             result,
+            handle_result,
             error,
         })
     }
@@ -1003,6 +1011,14 @@ impl<'a> Cb<'a> {
             s.push_str(&format!(
                 "        {ok}(y){pad} => host_string_out(y, r0, r0_len),\n"
             ));
+        } else if let Some(t) = &self.handle_result {
+            // The closure's value goes to Go as its ID (Go releases it).
+            let v = if t == "GoValue" {
+                "y".to_string()
+            } else {
+                "GoValue::from(y)".to_string()
+            };
+            s.push_str(&format!("        {ok}(y){pad} => {{\n            let y = {v}.into_owned_id();\n            if r0.is_null() {{\n                drop(GoValue::from_owned_id(y));\n                return Status::BadArg.raw();\n            }}\n            // SAFETY: Go passes a writable `r0` for this call (checked non-NULL).\n            unsafe {{ r0.write(y) }};\n            OK\n        }}\n"));
         } else if self.result.is_some() {
             s.push_str(&format!("        {ok}(y){pad} => {{\n            if r0.is_null() {{\n                return Status::BadArg.raw();\n            }}\n            // SAFETY: Go passes a writable `r0` for this call (checked non-NULL).\n            unsafe {{ r0.write(y) }};\n            OK\n        }}\n"));
         } else {

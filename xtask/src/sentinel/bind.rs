@@ -308,7 +308,7 @@ fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> R
 }
 
 /// The std packages the second leg binds into one archive.
-const STD: [&str; 10] = [
+const STD: [&str; 11] = [
     "strings",
     "strconv",
     "regexp",
@@ -319,6 +319,7 @@ const STD: [&str; 10] = [
     "errors",
     "slices",
     "flag",
+    "sync",
 ];
 /// Generic functions the std leg instantiates: function, suffix, type arguments.
 const STD_INSTANTIATE: [(&str, &str, [&str; 2]); 2] = [
@@ -594,6 +595,7 @@ pub(crate) fn render_cgo(
             "func(rune) rune" => "rune_map".to_string(),
             "func(string) error" => "str_check".to_string(),
             "func(*flag.Flag)" => "flag_visit".to_string(),
+            "func() any" => "make_any".to_string(),
             _ => format!("f{i}"),
         };
         let h = HostCallback::new(popts.module.clone(), base, s);

@@ -225,6 +225,12 @@ impl GoValue {
     fn from_owned_id(id: u64) -> GoValue {
         GoValue { id }
     }
+
+    /// Gives up the ID without releasing it (its new owner releases it).
+    #[allow(dead_code)]
+    fn into_owned_id(self) -> u64 {
+        std::mem::ManuallyDrop::new(self).id
+    }
 }
 
 impl Drop for GoValue {

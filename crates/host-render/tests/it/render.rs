@@ -247,9 +247,9 @@ fn refused_inputs_are_typed_errors() {
         render_rust_module(&f),
         Err(HostError::SameElement { .. })
     ));
-    // A host callback with a handle result, two value results, or an `error` that is not last.
+    // A host callback with two value results, or an `error` that is not last.
     for s in [
-        sig(vec![], vec![thing()]),
+        sig(vec![], vec![thing(), GoType::name("string")]),
         sig(vec![], vec![GoType::name("string"), GoType::name("string")]),
         sig(vec![], vec![GoType::name("error"), GoType::name("string")]),
     ] {

@@ -51,7 +51,17 @@ fn value_and_error_callbacks() -> HostFile {
                 vec![GoType::name("int64"), error.clone()],
             ),
         ),
-        HostCallback::new(M, "name", sig(vec![], vec![GoType::name("string"), error])),
+        HostCallback::new(
+            M,
+            "name",
+            sig(vec![], vec![GoType::name("string"), error.clone()]),
+        ),
+        HostCallback::new(
+            M,
+            "make",
+            sig(vec![GoType::name("string")], vec![thing(), error]),
+        ),
+        HostCallback::new(M, "pick", sig(vec![], vec![GoType::name("any")])),
     ];
     f
 }
@@ -78,4 +88,9 @@ fn values_and_errors_module_is_rustfmt_clean_and_compiles() {
         "pub type CountFn = dyn Fn(GoValue, GoValue) -> Result<i64, String> + Send + Sync;"
     ));
     assert!(text.contains("pub type ParseFn = dyn Fn(&str) -> Result<(), String> + Send + Sync;"));
+    // Go values out: the closure returns one, whose ID Go takes over.
+    assert!(
+        text.contains("pub type MakeFn = dyn Fn(&str) -> Result<GoValue, String> + Send + Sync;")
+    );
+    assert!(text.contains("pub type PickFn = dyn Fn() -> GoValue + Send + Sync;"));
 }

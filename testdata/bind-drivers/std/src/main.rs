@@ -321,6 +321,25 @@ fn flags() {
     );
 }
 
+/// A Rust closure that returns a Go value: `sync.Pool`'s `New` field (`func() any`) set to a
+/// closure making a `*url.URL`; `Pool::get` on an empty pool calls it.
+fn pool_new() {
+    let pool = sync::Pool::zero().expect("Pool::zero");
+    let make = GoCallback::<MakeAnyFn>::new(|| {
+        GoValue::from(url::parse("https://pool.example/made").expect("url::parse"))
+    })
+    .expect("callback");
+    check(pool.set_new(&make).is_ok(), "Pool::set_new with a Rust closure");
+    match pool.get() {
+        Ok(v) => check_eq(
+            url::URL::from(v).host().ok().as_deref(),
+            Some("pool.example"),
+            "the value the closure returned reached Go and came back",
+        ),
+        Err(e) => check(false, &format!("Pool::get: {e}")),
+    }
+}
+
 fn time_fns() {
     // A constant of a named basic type is that type (with its Go methods).
     check_eq(time::SECOND, time::Duration(1_000_000_000), "time::SECOND");
@@ -413,6 +432,7 @@ fn everything() {
     strings_fns();
     closures();
     flags();
+    pool_new();
     handles();
     strconv_fns();
     regexp_fns();
