@@ -53,45 +53,62 @@ pub fn host_file(
     bound: &[BoundPackage],
     ctx: &EmitContext<'_>,
 ) -> (HostFile, Vec<(String, String)>) {
+    let wanted = shims
+        .callbacks
+        .iter()
+        .map(|cb| HostCallback::new(shims.module.clone(), cb.base.clone(), cb.sig.clone()))
+        .collect();
+    let (kept, refused) = host_callbacks(wanted, &shims.package, bound, ctx);
     let mut f = HostFile::new(shims.clone());
+    f.host_callbacks = kept;
+    f.bound = bound.to_vec();
+    let refused = refused
+        .into_iter()
+        .map(|(h, why)| {
+            let prefix = apisurface::names::cb_prefix(&h.module, &h.base);
+            (prefix, why)
+        })
+        .collect();
+    (f, refused)
+}
+
+/// Of `wanted` (in order), the host callbacks host-render can render into Go package `package`
+/// next to `bound`, and the others with the reason: a signature its trampolines cannot carry, or
+/// a second Go func type whose Rust closure type is taken — one Rust type serves one Go func
+/// type (`func(a.T) error` and `func(b.U) error` with unbound `T`, `U` both take a `GoValue`):
+/// the first keeps it, the second's funcs cross as `GoValue`.
+pub fn host_callbacks(
+    wanted: Vec<HostCallback>,
+    package: &str,
+    bound: &[BoundPackage],
+    ctx: &EmitContext<'_>,
+) -> (Vec<HostCallback>, Vec<(HostCallback, String)>) {
+    let mut kept = Vec::new();
     let mut refused = Vec::new();
     let mut closures: std::collections::BTreeMap<String, String> = Default::default();
-    for cb in &shims.callbacks {
-        let h = HostCallback::new(shims.module.clone(), cb.base.clone(), cb.sig.clone());
-        let mut one = HostFile::new(ShimFile::new(shims.module.clone()));
-        one.shims.package = shims.package.clone();
+    for h in wanted {
+        let mut one = HostFile::new(ShimFile::new(h.module.clone()));
+        one.shims.package = package.to_string();
         one.host_callbacks = vec![h.clone()];
         let checked = host_render::render_host_go(&one, ctx)
-            .map(|_| ())
+            .and_then(|_| host_render::render_rust_module(&one))
+            .and_then(|_| host_render::closure_type(&h, bound))
             .map_err(|e| e.to_string())
-            .and_then(|()| {
-                host_render::render_rust_module(&one)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            })
-            .and_then(|()| {
-                // One Rust closure type serves one Go func type: two whose closures would be the
-                // same (`func(a.T) error` and `func(b.U) error` with unbound `T`, `U` both take a
-                // `GoValue`) cannot both have one; the first keeps it, the second's funcs cross
-                // as `GoValue`.
-                let ty = host_render::closure_type(&h, bound).map_err(|e| e.to_string())?;
-                match closures.get(&ty) {
-                    Some(first) => Err(format!(
-                        "its Rust closure type `{ty}` is already the host callback `{first}`'s"
-                    )),
-                    None => {
-                        closures.insert(ty, h.base.clone());
-                        Ok(())
-                    }
+            .and_then(|ty| match closures.get(&ty) {
+                Some(first) => Err(format!(
+                    "its Rust closure type `{ty}` is already the host callback `{first}`'s"
+                )),
+                None => {
+                    closures.insert(ty, h.base.clone());
+                    Ok(())
                 }
             });
         match checked {
-            Ok(()) => f.host_callbacks.push(h),
-            Err(why) => refused.push((cb.prefix(), why)),
+            Ok(()) => kept.push(h),
+            Err(why) => refused.push((h, why)),
         }
     }
-    f.bound = bound.to_vec();
-    (f, refused)
+    (kept, refused)
 }
 
 /// Report entries for a binding plan: every bound function, method, type (its zero-value

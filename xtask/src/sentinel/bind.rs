@@ -576,16 +576,16 @@ pub(crate) fn render_cgo(
             }
         }
     }
-    // One callback per signature up to parameter names (`func(r rune) bool` is `func(rune) bool`).
+    // One callback per signature up to parameter names (`func(r rune) bool` is `func(rune) bool`),
+    // kept or refused by the CLI's own rule (gobridge::bind::host_callbacks).
     let mut seen: Vec<apisurface::Signature> = Vec::new();
+    let mut wanted = Vec::new();
     for (i, sig) in sigs.iter().enumerate() {
         let Ok(GoType::Func(s)) = apisurface::parse_type(sig) else {
             continue;
         };
         let mut unnamed = s.clone();
-        for p in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
-            p.name = None;
-        }
+        unnamed.strip_param_names();
         if seen.contains(&unnamed) {
             continue;
         }
@@ -598,13 +598,11 @@ pub(crate) fn render_cgo(
             "func() any" => "make_any".to_string(),
             _ => format!("f{i}"),
         };
-        let h = HostCallback::new(popts.module.clone(), base, s);
-        let mut one = HostFile::new(shims.clone());
-        one.host_callbacks = vec![h.clone()];
-        if render_host_go(&one, &EmitContext::new()).is_ok() {
-            host.host_callbacks.push(h);
-        }
+        wanted.push(HostCallback::new(popts.module.clone(), base, s));
     }
+    let (kept, _refused) =
+        gobridge::bind::host_callbacks(wanted, &shims.package, &plan, &EmitContext::new());
+    host.host_callbacks = kept;
     host.bound = plan;
     let rust = render_rust_module(&host)?;
     let cgo = dir.join("cgo");
