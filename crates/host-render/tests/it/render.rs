@@ -114,33 +114,21 @@ fn callbacks_only() -> HostFile {
     f
 }
 
-#[test]
-fn module_is_rustfmt_clean() {
-    let Ok(rustfmt) = which_rustfmt() else {
-        println!("SKIP: rustfmt not found");
-        return;
-    };
-    for (name, f) in [
+/// Every fixture's module: rustfmt-clean, and compiles with `-D warnings`.
+fn fixtures() -> [(&'static str, HostFile); 5] {
+    [
         ("full", file()),
         ("minimal", minimal()),
         ("callbacks", callbacks_only()),
         ("long", long_names()),
         ("multi_line", multi_line()),
-    ] {
-        let text = render_rust_module(&f).unwrap();
-        let dir = scratch(&format!("fmt-{name}"));
-        let path = dir.join("bindings.rs");
-        std::fs::write(&path, &text).unwrap();
-        let out = Command::new(&rustfmt)
-            .args(["--edition", "2024", "--check"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: rustfmt --check:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+    ]
+}
+
+#[test]
+fn module_is_rustfmt_clean() {
+    for (name, f) in fixtures() {
+        rustfmt_check(name, &render_rust_module(&f).unwrap());
     }
 }
 
@@ -158,50 +146,8 @@ fn which_rustfmt() -> Result<PathBuf, ()> {
 
 #[test]
 fn module_compiles_with_deny_warnings() {
-    let Some(rlib) = handlepool_rlib() else {
-        println!("SKIP: no handlepool rlib next to the test binary");
-        return;
-    };
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    for (name, f) in [
-        ("full", file()),
-        ("minimal", minimal()),
-        ("callbacks", callbacks_only()),
-        ("long", long_names()),
-        ("multi_line", multi_line()),
-    ] {
-        let dir = scratch(&format!("rustc-{name}"));
-        std::fs::write(dir.join("bindings.rs"), render_rust_module(&f).unwrap()).unwrap();
-        std::fs::write(
-            dir.join("lib.rs"),
-            "//! Test crate.\npub mod bindings {\n    //! Generated.\n    include!(\"bindings.rs\");\n}\n",
-        )
-        .unwrap();
-        let out = Command::new(&rustc)
-            .args([
-                "--edition",
-                "2024",
-                "--crate-type",
-                "lib",
-                "-D",
-                "warnings",
-                "--crate-name",
-                "hostbind",
-            ])
-            .arg("--extern")
-            .arg(format!("handlepool={}", rlib.display()))
-            .arg("-L")
-            .arg(rlib.parent().unwrap())
-            .arg("--out-dir")
-            .arg(&dir)
-            .arg(dir.join("lib.rs"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: rustc -D warnings:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    for (name, f) in fixtures() {
+        compile(name, &render_rust_module(&f).unwrap());
     }
 }
 
