@@ -11,7 +11,7 @@ mod bindings {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
-#[path = "../../check.rs"]
+#[path = "../../../driver_check.rs"]
 mod check;
 use check::{check, check_eq};
 

@@ -4,7 +4,6 @@
 //! host threads. Prints `PASS: ...` as its last line, or exits non-zero.
 
 use std::ffi::c_void;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 type Status = u32;
@@ -130,18 +129,11 @@ unsafe extern "C" {
     safe fn mochi_fixture_doubler_cb_release(id: u64) -> Status;
 }
 
-static FAILURES: AtomicUsize = AtomicUsize::new(0);
-static CHECKS: AtomicUsize = AtomicUsize::new(0);
-
-#[track_caller]
-fn check(cond: bool, what: &str) {
-    CHECKS.fetch_add(1, Ordering::Relaxed);
-    if !cond {
-        let at = std::panic::Location::caller();
-        eprintln!("FAIL {}:{}: {what}", at.file(), at.line());
-        FAILURES.fetch_add(1, Ordering::Relaxed);
-    }
-}
+// `check_eq` is for drivers with typed results; this one compares raw statuses (`st`).
+#[allow(dead_code)]
+#[path = "../../../driver_check.rs"]
+mod check;
+use check::check;
 
 #[track_caller]
 fn st(got: Status, want: Status) {
@@ -701,13 +693,5 @@ fn main() {
     concurrency();
     let live = mochi_fixture_live();
     check(live == 0, "ends empty");
-    let (f, c) = (
-        FAILURES.load(Ordering::Relaxed),
-        CHECKS.load(Ordering::Relaxed),
-    );
-    if f != 0 {
-        println!("FAILED: {f} of {c} checks (live handles {live})");
-        std::process::exit(1);
-    }
-    println!("PASS: {c} checks, live handles {live}");
+    check::finish(&format!("live handles {live}"));
 }

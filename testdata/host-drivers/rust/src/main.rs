@@ -18,23 +18,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Iterations of the concurrent-panic check, per thread.
 const PANIC_ITERS: i64 = 2000;
 
-static FAILURES: AtomicUsize = AtomicUsize::new(0);
-static CHECKS: AtomicUsize = AtomicUsize::new(0);
-
-#[track_caller]
-fn check(cond: bool, what: &str) {
-    CHECKS.fetch_add(1, Ordering::Relaxed);
-    if !cond {
-        let at = std::panic::Location::caller();
-        eprintln!("FAIL {}:{}: {what}", at.file(), at.line());
-        FAILURES.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-#[track_caller]
-fn check_eq<T: PartialEq + Debug>(got: T, want: T, what: &str) {
-    check(got == want, &format!("{what}: got {got:?}, want {want:?}"));
-}
+#[path = "../../../driver_check.rs"]
+mod check;
+use check::{check, check_eq};
 
 #[track_caller]
 fn is_status<T: Debug>(r: Result<T, GoError>, want: Status, what: &str) {
@@ -399,11 +385,5 @@ fn main() {
     // Every GoChan, GoValue and GoCallback above is dropped: both pools are empty.
     check_eq(live(), 0, "Go handle table empty");
     check_eq(host_live(), 0, "host pool empty");
-    let failures = FAILURES.load(Ordering::Relaxed);
-    let checks = CHECKS.load(Ordering::Relaxed);
-    if failures > 0 {
-        println!("FAIL: {failures} of {checks} checks failed");
-        std::process::exit(1);
-    }
-    println!("PASS: {checks} checks; Go live handles 0, host live closures 0");
+    check::finish("Go live handles 0, host live closures 0");
 }

@@ -1,4 +1,5 @@
-//! The checks every bind driver counts, and its last line (`PASS: ...` or `FAIL: ...`).
+//! The checks every Rust gate driver (bridge, host, bind) counts, and its last line (`PASS: ...`
+//! or `FAIL: ...`), which the sentinel reads.
 
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicUsize, Ordering};
