@@ -74,45 +74,19 @@ pub fn run(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&lib)?;
     build_c_archive(&ctx.go, &cgo, ".", &lib.join("libexample.a"), None)?;
     let bindings = out.join(apisurface::names::file::rust_module("example"));
-    let target = root()
-        .join("target")
-        .join("xtask")
-        .join("bench-bind-driver");
-    util::run(
-        driver_cargo("build", "bench", &target, &lib, &bindings, "example").arg("--release"),
-    )?;
-    let o = util::run(
-        Command::new(target.join("release").join("bind-driver"))
-            .arg(iters.to_string())
-            .env_remove("GODEBUG"),
-    )?;
-    let text = String::from_utf8_lossy(&o.stdout);
     println!(
         "{:<16} {:>14} {:>10} {:>7} {:>6}",
         "call", "generated ns", "bare ns", "ratio", "goal"
     );
-    let mut rows = 0;
-    for line in text.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let [name, g, b, r] = f[..] else { continue };
-        let goal = if name.starts_with("floor:") {
-            "-"
+    run_driver("bench", &lib, &bindings, "example", iters, 3, |name| {
+        if name.starts_with("floor:") {
+            None
         } else if name.starts_with("double") {
-            "1.10"
+            Some("1.10")
         } else {
-            "1.20"
-        };
-        let goal = if goal == "-" {
-            format!("{goal:>6}")
-        } else {
-            format!("{goal:>5}x")
-        };
-        println!("{name:<16} {g:>14} {b:>10} {r:>6}x {goal}");
-        rows += 1;
-    }
-    if rows != 3 {
-        bail!("bench bind driver printed {rows} rows:\n{text}");
-    }
+            Some("1.20")
+        }
+    })?;
     std_bench(&ctx.go, iters)
 }
 
@@ -159,36 +133,53 @@ fn std_bench(go: &std::path::Path, iters: u64) -> Result<()> {
         &lib.join(format!("lib{module}.a")),
         None,
     )?;
+    run_driver(
+        "bench-std",
+        &lib,
+        &dir.join("bindings.rs"),
+        module,
+        iters,
+        2,
+        |_| Some("1.20"),
+    )
+}
+
+/// Builds bench driver `name` (release) against the archive in `lib` and the module at
+/// `bindings`, runs it for `iters` calls, and prints its `name generated bare ratio` rows with
+/// each row's goal (`None`: a reference row without one); fails unless it printed `rows` rows.
+fn run_driver(
+    name: &str,
+    lib: &std::path::Path,
+    bindings: &std::path::Path,
+    lib_name: &str,
+    iters: u64,
+    rows: usize,
+    goal: impl Fn(&str) -> Option<&'static str>,
+) -> Result<()> {
     let target = root()
         .join("target")
         .join("xtask")
-        .join("bench-bind-std-driver");
-    util::run(
-        driver_cargo(
-            "build",
-            "bench-std",
-            &target,
-            &lib,
-            &dir.join("bindings.rs"),
-            module,
-        )
-        .arg("--release"),
-    )?;
+        .join(format!("bind-{name}-driver"));
+    util::run(driver_cargo("build", name, &target, lib, bindings, lib_name).arg("--release"))?;
     let o = util::run(
         Command::new(target.join("release").join("bind-driver"))
             .arg(iters.to_string())
             .env_remove("GODEBUG"),
     )?;
     let text = String::from_utf8_lossy(&o.stdout);
-    let mut rows = 0;
+    let mut printed = 0;
     for line in text.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
-        let [name, g, b, r] = f[..] else { continue };
-        println!("{name:<16} {g:>14} {b:>10} {r:>6}x {:>5}x", "1.20");
-        rows += 1;
+        let [row, g, b, r] = f[..] else { continue };
+        let goal = match goal(row) {
+            Some(x) => format!("{x:>5}x"),
+            None => format!("{:>6}", "-"),
+        };
+        println!("{row:<16} {g:>14} {b:>10} {r:>6}x {goal}");
+        printed += 1;
     }
-    if rows != 2 {
-        bail!("bench bind std driver printed {rows} rows:\n{text}");
+    if printed != rows {
+        bail!("bench driver {name} printed {printed} rows:\n{text}");
     }
     Ok(())
 }

@@ -7,25 +7,16 @@ mod bindings {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
+#[path = "../../bench_timing.rs"]
+mod bench_timing;
+
+use bench_timing::per_call_pair;
 use bindings::*;
 use std::hint::black_box;
-use std::time::Instant;
 
 unsafe extern "C" {
     fn bench_bare_to_upper(p: *const u8, n: usize) -> *mut std::ffi::c_char;
     fn free(p: *mut std::ffi::c_void);
-}
-
-fn per_call(n: u64, mut f: impl FnMut()) -> f64 {
-    let mut best = f64::MAX;
-    for _ in 0..5 {
-        let t = Instant::now();
-        for _ in 0..n {
-            f();
-        }
-        best = best.min(t.elapsed().as_nanos() as f64 / n as f64);
-    }
-    best
 }
 
 fn bare(s: &str) -> String {
@@ -47,12 +38,15 @@ fn main() {
         let s: String = "abcdefghijklmnop".chars().cycle().take(len).collect();
         assert_eq!(strings::to_upper(&s).expect("to_upper"), bare(&s));
         let rounds = if len > 1000 { n / 10 } else { n };
-        let g = per_call(rounds, || {
-            black_box(strings::to_upper(black_box(&s)).expect("to_upper"));
-        });
-        let b = per_call(rounds, || {
-            black_box(bare(black_box(&s)));
-        });
+        let (g, b) = per_call_pair(
+            rounds,
+            |_| {
+                black_box(strings::to_upper(black_box(&s)).expect("to_upper"));
+            },
+            |_| {
+                black_box(bare(black_box(&s)));
+            },
+        );
         println!("to_upper/{len} {g:.1} {b:.1} {:.2}", g / b);
     }
 }

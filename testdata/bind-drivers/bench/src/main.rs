@@ -7,33 +7,17 @@ mod bindings {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
+#[path = "../../bench_timing.rs"]
+mod bench_timing;
+
+use bench_timing::per_call_pair;
 use bindings::*;
 use std::hint::black_box;
-use std::time::Instant;
 
 unsafe extern "C" {
     fn bench_bare_double(x: i64) -> i64;
     fn bench_bare_double_recover(x: i64) -> i64;
     fn bench_bare_counter_add(k: i64) -> i64;
-}
-
-/// Nanoseconds per call of `g` and of `b` over `n` calls each: the best of 15 rounds, the two
-/// sides alternating round by round so that a burst of load on the machine hits both.
-fn per_call_pair(n: u64, mut g: impl FnMut(u64), mut b: impl FnMut(u64)) -> (f64, f64) {
-    let mut best = (f64::MAX, f64::MAX);
-    for _ in 0..15 {
-        let t = Instant::now();
-        for i in 0..n {
-            g(i);
-        }
-        best.0 = best.0.min(t.elapsed().as_nanos() as f64 / n as f64);
-        let t = Instant::now();
-        for i in 0..n {
-            b(i);
-        }
-        best.1 = best.1.min(t.elapsed().as_nanos() as f64 / n as f64);
-    }
-    best
 }
 
 fn main() {
