@@ -91,7 +91,6 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             experiment,
         )?;
         if name == "default" && label == "go" {
-            let header = std::fs::read_to_string(lib.join(format!("lib{MODULE}.h")))?;
             // Every binding wrapper and handle helper must be declared; the Go-func callback
             // shims (`*_cb_call`) have no Rust binding (host-render binds host closures).
             let prefixes = [
@@ -102,37 +101,27 @@ pub fn run(ctx: &Ctx) -> Result<()> {
                 format!("mochi_{MODULE}_free"),
             ];
             let prefixes: Vec<&str> = prefixes.iter().map(String::as_str).collect();
-            match check_prototypes(&header, &rust, &prefixes) {
-                Ok(names) => {
-                    let wrappers = names
-                        .iter()
-                        .filter(|n| n.starts_with(&format!("mochi_{MODULE}_{MODULE}_")))
-                        .count();
-                    if wrappers < 14 {
-                        bail!("only {wrappers} binding wrappers were checked against the header");
-                    }
-                    println!(
-                        "bind: {} Rust extern declarations ({wrappers} binding wrappers) match libexample.h prototype by prototype",
-                        names.len()
-                    );
-                }
-                Err(errs) => {
-                    let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
-                    bail!(
-                        "the Rust declarations and libexample.h disagree:\n{}",
-                        list.join("\n")
-                    );
-                }
+            let names = prototypes_match(&lib, MODULE, &rust, &prefixes)?;
+            let wrappers = names
+                .iter()
+                .filter(|n| n.starts_with(&format!("mochi_{MODULE}_{MODULE}_")))
+                .count();
+            if wrappers < 14 {
+                bail!("only {wrappers} binding wrappers were checked against the header");
             }
+            println!(
+                "bind: {} Rust extern declarations ({wrappers} binding wrappers) match libexample.h prototype by prototype",
+                names.len()
+            );
             clippy_driver("example", &lib, &bindings, MODULE)?;
         }
-        let exe = build_crate("example", &lib, &bindings, MODULE)?;
-        let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
-        let text = String::from_utf8_lossy(&o.stdout);
-        match text.lines().rev().find(|l| !l.trim().is_empty()) {
-            Some(l) if l.starts_with("PASS") => println!("bind: archive ({label}, {name}): {l}"),
-            _ => bail!("bind driver did not end with PASS:\n{text}"),
-        }
+        run_driver(
+            "example",
+            &lib,
+            &bindings,
+            MODULE,
+            &format!("archive ({label}, {name})"),
+        )?;
     }
     std_leg(&ctx.go, &ctx.go, "go")?;
     if let Ok(old) = &old {
@@ -283,26 +272,11 @@ fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> R
             experiment,
         )?;
         if name == "default" && label == "go" {
-            let header = std::fs::read_to_string(lib.join(format!("lib{module}.h")))?;
-            let prefix = format!("mochi_{module}_");
-            if let Err(errs) = check_prototypes(&header, &rust, &[&prefix]) {
-                let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
-                bail!(
-                    "the third-party Rust declarations and lib{module}.h disagree:\n{}",
-                    list.join("\n")
-                );
-            }
+            prototypes_match(&lib, &module, &rust, &[&format!("mochi_{module}_")])?;
             clippy_driver("thirdparty", &lib, &bindings, &module)?;
         }
-        let exe = build_crate("thirdparty", &lib, &bindings, &module)?;
-        let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
-        let text = String::from_utf8_lossy(&o.stdout);
-        match text.lines().rev().find(|l| !l.trim().is_empty()) {
-            Some(l) if l.starts_with("PASS") => {
-                println!("bind: third-party archive ({label}, {name}): {l}")
-            }
-            _ => bail!("third-party bind driver did not end with PASS:\n{text}"),
-        }
+        let what = format!("third-party archive ({label}, {name})");
+        run_driver("thirdparty", &lib, &bindings, &module, &what)?;
     }
     Ok(())
 }
@@ -397,34 +371,18 @@ fn std_leg(ingest_go: &Path, go: &Path, label: &str) -> Result<()> {
             experiment,
         )?;
         if name == "default" {
-            let header = std::fs::read_to_string(lib.join(format!("lib{STD_MODULE}.h")))?;
-            let prefix = format!("mochi_{STD_MODULE}_");
-            match check_prototypes(&header, &rust, &[&prefix]) {
-                Ok(names) => println!(
-                    "bind: std: {} Rust extern declarations match lib{STD_MODULE}.h",
-                    names.len()
-                ),
-                Err(errs) => {
-                    let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
-                    bail!(
-                        "the std Rust declarations and lib{STD_MODULE}.h disagree:\n{}",
-                        list.join("\n")
-                    );
-                }
-            }
+            let names =
+                prototypes_match(&lib, STD_MODULE, &rust, &[&format!("mochi_{STD_MODULE}_")])?;
+            println!(
+                "bind: std: {} Rust extern declarations match lib{STD_MODULE}.h",
+                names.len()
+            );
         }
         if name == "default" && label == "go" {
             clippy_driver("std", &lib, &bindings, STD_MODULE)?;
         }
-        let exe = build_crate("std", &lib, &bindings, STD_MODULE)?;
-        let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
-        let text = String::from_utf8_lossy(&o.stdout);
-        match text.lines().rev().find(|l| !l.trim().is_empty()) {
-            Some(l) if l.starts_with("PASS") => {
-                println!("bind: std archive ({label}, {name}): {l}")
-            }
-            _ => bail!("std bind driver did not end with PASS:\n{text}"),
-        }
+        let what = format!("std archive ({label}, {name})");
+        run_driver("std", &lib, &bindings, STD_MODULE, &what)?;
     }
     Ok(())
 }
@@ -681,6 +639,39 @@ fn driver_target(name: &str) -> std::path::PathBuf {
         .join("target")
         .join("xtask")
         .join(format!("bind-{name}-driver"))
+}
+
+/// The Rust declarations of `rust` against `lib/lib<module>.h`, prototype by prototype; every C
+/// function with one of `prefixes` must be declared. Returns the symbols checked.
+fn prototypes_match(
+    lib: &Path,
+    module: &str,
+    rust: &str,
+    prefixes: &[&str],
+) -> Result<Vec<String>> {
+    let header = std::fs::read_to_string(lib.join(format!("lib{module}.h")))?;
+    check_prototypes(&header, rust, prefixes).map_err(|errs| {
+        let list: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+        anyhow::anyhow!(
+            "the Rust declarations and lib{module}.h disagree:\n{}",
+            list.join("\n")
+        )
+    })
+}
+
+/// Builds and runs bind driver `name` against the archive in `lib`; its last line must start
+/// with `PASS`, which is printed after `what`.
+fn run_driver(name: &str, lib: &Path, bindings: &Path, module: &str, what: &str) -> Result<()> {
+    let exe = build_crate(name, lib, bindings, module)?;
+    let o = util::run(Command::new(&exe).env_remove("GODEBUG"))?;
+    let text = String::from_utf8_lossy(&o.stdout);
+    match text.lines().rev().find(|l| !l.trim().is_empty()) {
+        Some(l) if l.starts_with("PASS") => {
+            println!("bind: {what}: {l}");
+            Ok(())
+        }
+        _ => bail!("bind driver {name} did not end with PASS:\n{text}"),
+    }
 }
 
 /// `cargo clippy -D warnings` over the driver crate, which includes the generated module.
