@@ -1,6 +1,6 @@
 //! The Go side of host callbacks: a cgo file with one trampoline per [`HostCallback`].
 
-use crate::model::{HostCallback, HostError, HostFile, Kind, check_c_ident, kind};
+use crate::model::{HostCallback, HostError, HostFile, Kind, check_c_ident, kind, split_error};
 use apisurface::{EmitContext, GoFile, GoType, GoWriter, ImportSet, emit_type};
 use goroutine_render::{BUILD_TAG, DEFAULT_PACKAGE, preamble};
 
@@ -281,37 +281,30 @@ impl Lowered {
             }
         }
         let (values, error_result) = split_error(&h.sig.results);
-        let result = match values {
-            [] => None,
-            [r] => match kind(&p, &r.ty)? {
-                Kind::Scalar { c: ct, .. } => Some((
-                    ct,
-                    emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
-                )),
-                // A string result: the host writes malloc'd bytes (`char *r0`, `size_t r0_len`).
-                Kind::Str => Some((
-                    "char *",
-                    emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
-                )),
-                // Any other Go value: the host hands over an ID, which Go resolves and releases.
-                Kind::Handle => Some((
-                    "uint64_t",
-                    emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?,
-                )),
-            },
+        let (result, result_kind) = match values {
+            [] => (None, None),
+            [r] => {
+                let k = kind(&p, &r.ty)?;
+                let ct = match &k {
+                    Kind::Scalar { c, .. } => *c,
+                    // The host writes malloc'd bytes (`char *r0`, `size_t r0_len`).
+                    Kind::Str => "char *",
+                    // Any other Go value: the host hands over an ID Go resolves and releases.
+                    Kind::Handle => "uint64_t",
+                };
+                let t = emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?;
+                (Some((ct, t)), Some(k))
+            }
             _ => {
                 return Err(unsupported(
                     "host callbacks return at most one value (and a last `error`)".into(),
                 ));
             }
         };
-        let handle_result =
-            matches!(values, [r] if kind(&p, &r.ty).is_ok_and(|k| k == Kind::Handle));
-        let string_result = matches!(&result, Some((ct, _)) if *ct == "char *");
+        let handle_result = result_kind == Some(Kind::Handle);
+        let string_result = result_kind == Some(Kind::Str);
         let mut unnamed = h.sig.clone();
-        for prm in unnamed.params.iter_mut().chain(unnamed.results.iter_mut()) {
-            prm.name = None;
-        }
+        unnamed.strip_param_names();
         let func_ty =
             emit_type(&GoType::Func(unnamed), ctx, imports).map_err(|e| emit_err(&p, e))?;
         let unsafe_ = imports.local_name("unsafe").unwrap_or("unsafe").to_string();
@@ -462,14 +455,6 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str) {
             }
         },
     );
-}
-
-/// The results of a Go func type without a last `error`, and whether there was one.
-pub(crate) fn split_error(results: &[apisurface::ParamDecl]) -> (&[apisurface::ParamDecl], bool) {
-    match results.split_last() {
-        Some((last, rest)) if last.ty == GoType::name("error") => (rest, true),
-        _ => (results, false),
-    }
 }
 
 /// `<p>_new`: stores a Go func that calls the host closure.

@@ -249,6 +249,14 @@ pub(crate) fn kind(symbol: &str, ty: &GoType) -> Result<Kind, HostError> {
     })
 }
 
+/// The results of a Go func type without a last `error`, and whether there was one.
+pub(crate) fn split_error(results: &[apisurface::ParamDecl]) -> (&[apisurface::ParamDecl], bool) {
+    match results.split_last() {
+        Some((last, rest)) if last.ty == GoType::name("error") => (rest, true),
+        _ => (results, false),
+    }
+}
+
 /// `some_base` → `SomeBase`.
 pub(crate) fn camel(s: &str) -> String {
     let mut out = String::new();

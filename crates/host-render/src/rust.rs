@@ -165,6 +165,15 @@ fn bound_handle_types(bound: &[bind_render::BoundPackage]) -> BTreeMap<String, S
     out
 }
 
+/// The Rust type a Go value of type `ty` crosses a host closure as: the bound type of
+/// [`bound_handle_types`], else `GoValue`.
+fn handle_type(bound: &BTreeMap<String, String>, ty: &GoType) -> String {
+    bound
+        .get(&ty.to_string())
+        .cloned()
+        .unwrap_or_else(|| "GoValue".into())
+}
+
 /// The host callbacks of module `m` (one per Rust closure type).
 fn resolve_callbacks<'f>(
     file: &'f HostFile,
@@ -792,34 +801,25 @@ impl<'a> Cb<'a> {
                 // Rust type when there is one, else as a `GoValue`.
                 Kind::Handle => {
                     ty = bound.get(&p.ty.to_string()).cloned();
-                    rust_params.push(ty.clone().unwrap_or_else(|| "GoValue".into()));
+                    rust_params.push(handle_type(bound, &p.ty));
                 }
             }
             params.push(k);
             typed.push(ty);
         }
-        let (values, error) = crate::go::split_error(&h.sig.results);
-        let result = match values {
-            [] => None,
+        let (values, error) = crate::model::split_error(&h.sig.results);
+        let (result, handle_result) = match values {
+            [] => (None, None),
             [r] => match kind(&symbol, &r.ty)? {
-                Kind::Scalar { rust, .. } => Some(rust),
-                Kind::Str => Some("String"),
-                Kind::Handle => Some("u64"),
+                Kind::Scalar { rust, .. } => (Some(rust), None),
+                Kind::Str => (Some("String"), None),
+                Kind::Handle => (Some("u64"), Some(handle_type(bound, &r.ty))),
             },
             _ => {
                 return Err(unsupported(
                     "host callbacks return at most one value (and a last `error`)",
                 ));
             }
-        };
-        let handle_result = match values {
-            [r] if kind(&symbol, &r.ty)? == Kind::Handle => Some(
-                bound
-                    .get(&r.ty.to_string())
-                    .cloned()
-                    .unwrap_or_else(|| "GoValue".into()),
-            ),
-            _ => None,
         };
         let value = handle_result.as_deref().or(result);
         let ret = match (value, error) {
