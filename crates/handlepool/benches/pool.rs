@@ -27,6 +27,12 @@ trait Contender: Sync {
     fn acquire(&self, v: u64) -> Self::Id;
     fn resolve(&self, id: Self::Id) -> Option<u64>;
     fn release(&self, id: Self::Id);
+    /// Whether the contender has a second, cheaper read ([`Contender::read`]).
+    const HAS_READ: bool = false;
+    /// The cheaper read (ours: the closure-scoped `HandlePool::with`).
+    fn read(&self, id: Self::Id) -> Option<u64> {
+        self.resolve(id)
+    }
 }
 
 struct Ours<const UNBOUNDED: bool>(HandlePool<u64>);
@@ -48,6 +54,11 @@ impl<const UNBOUNDED: bool> Contender for Ours<UNBOUNDED> {
     #[inline]
     fn release(&self, id: HandleId) {
         self.0.release(id);
+    }
+    const HAS_READ: bool = true;
+    #[inline]
+    fn read(&self, id: HandleId) -> Option<u64> {
+        self.0.with(id, |v| *v)
     }
 }
 
@@ -110,7 +121,7 @@ impl Contender for SlotMap {
     }
 }
 
-const OPS: [&str; 4] = ["pair", "resolve-hit", "resolve-stale", "mixed"];
+const OPS: [&str; 5] = ["pair", "resolve-hit", "with-hit", "resolve-stale", "mixed"];
 /// Live handles each thread keeps around (resolve targets; realistic table occupancy).
 const WORKING_SET: usize = 32;
 
@@ -179,6 +190,14 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, 
                             }
                             black_box(sum);
                         }
+                        "with-hit" => {
+                            let mut sum = 0u64;
+                            let set = black_box(&set);
+                            for i in 0..iters as usize {
+                                sum += c.read(set[i % WORKING_SET]).unwrap();
+                            }
+                            black_box(sum);
+                        }
                         "resolve-stale" => {
                             let mut miss = 0u64;
                             let stale = black_box(&stale);
@@ -233,7 +252,10 @@ fn measure<C: Contender>(make: impl Fn() -> C, budget: Duration) {
         if !only("POOL_BENCH_THREADS", &threads.to_string()) {
             continue;
         }
-        for op in OPS.into_iter().filter(|op| only("POOL_BENCH_OPS", op)) {
+        let ops = OPS
+            .into_iter()
+            .filter(|op| only("POOL_BENCH_OPS", op) && (C::HAS_READ || *op != "with-hit"));
+        for op in ops {
             let c = make();
             // Calibrate: grow the iteration count until a run takes ~budget.
             let mut iters = 10_000u64;
@@ -291,6 +313,7 @@ fn floors(budget: Duration) {
         }
         black_box(s);
     });
+    let rmw2 = rmw_two_threads(n);
     let ids: Vec<u64> = (1..=WORKING_SET as u64).collect();
     let harness = time(&|| {
         let mut miss = 0u64;
@@ -301,11 +324,54 @@ fn floors(budget: Duration) {
     });
     for (what, (wall, cpu)) in [
         ("atomic-rmw", rmw),
+        ("atomic-rmw-2threads", rmw2),
         ("loop-harness", harness),
         ("atomic-load", load),
     ] {
         println!("FLOOR\t{what}\t{wall:.2}\t{cpu:.2}");
     }
+}
+
+/// The read-modify-write loop of `floors` on two threads at once, each on its own cache line:
+/// what the hardware alone does to a 2-thread figure (the pool's threads share no written line
+/// either). Mean per-thread (wall, on-CPU) ns per RMW, best of 5.
+fn rmw_two_threads(n: u64) -> (f64, f64) {
+    #[repr(align(128))]
+    struct Line(AtomicU64);
+    let lines = [Line(AtomicU64::new(0)), Line(AtomicU64::new(0))];
+    let once = || {
+        let barrier = Barrier::new(2);
+        let times: Vec<(f64, f64)> = std::thread::scope(|s| {
+            let hs: Vec<_> = lines
+                .iter()
+                .map(|line| {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        barrier.wait();
+                        let cpu0 = on_cpu_ns();
+                        let t = Instant::now();
+                        for _ in 0..n {
+                            black_box(&line.0).fetch_add(1, Ordering::AcqRel);
+                        }
+                        let wall = t.elapsed().as_nanos() as f64 / n as f64;
+                        let cpu = match (cpu0, on_cpu_ns()) {
+                            (Some(a), Some(b)) => (b - a) as f64 / n as f64,
+                            _ => wall,
+                        };
+                        (wall, cpu)
+                    })
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mean = |f: fn(&(f64, f64)) -> f64| times.iter().map(f).sum::<f64>() / 2.0;
+        (mean(|t| t.0), mean(|t| t.1))
+    };
+    (0..5)
+        .map(|_| once())
+        .fold((f64::INFINITY, f64::INFINITY), |(w, c), (a, b)| {
+            (w.min(a), c.min(b))
+        })
 }
 
 fn main() {

@@ -7,8 +7,9 @@
 //! resolves again, even after its slot is reused. Pools are independent of each other.
 //!
 //! It must never: hand out ID 0; resolve a released ID; let more than `max` handles be live;
-//! drop a value while a [`Ref`] to it exists, twice, or while holding a lock; block a reader
-//! on another reader; panic on any ID a foreign caller makes up.
+//! drop a value while a [`Ref`] to it exists or a [`with`](HandlePool::with) closure reads it,
+//! twice, or while holding a lock; block a reader on another reader; panic on any ID a foreign
+//! caller makes up.
 //!
 //! ```
 //! use handlepool::{HandleId, HandlePool};
@@ -26,9 +27,15 @@
 //!   [`from_max_setting`](HandlePool::from_max_setting) (negative = unbounded).
 //! * [`acquire`](HandlePool::acquire) → `Result<HandleId, PoolError>` (or
 //!   [`try_acquire`](HandlePool::try_acquire), which hands the value back when full);
-//!   [`resolve`](HandlePool::resolve) → `Option<Ref<'_, T>>`; [`release`](HandlePool::release)
-//!   → `bool`; [`take`](HandlePool::take) / [`try_take`](HandlePool::try_take) → the value;
-//!   [`live`](HandlePool::live).
+//!   [`resolve`](HandlePool::resolve) → `Option<Ref<'_, T>>`, or the cheaper closure-scoped
+//!   read [`with`](HandlePool::with)`(id, |v| …)` → `Option<R>`;
+//!   [`release`](HandlePool::release) → `bool`; [`take`](HandlePool::take) /
+//!   [`try_take`](HandlePool::try_take) → the value; [`live`](HandlePool::live).
+//! * Which read: `resolve` when the borrow must outlive a call or be handed around (a [`Ref`]
+//!   guard; two atomic read-modify-writes per read, and a released value is dropped the moment
+//!   its last guard goes); `with` for a look, a copy or a clone (one read-modify-write; a value
+//!   released while a `with` on another thread reads it is dropped after that closure, by that
+//!   thread or a later release in the pool — see [`with`](HandlePool::with)).
 //! * `HandlePool<T>` is `Send` when `T: Send` and `Sync` when `T: Send + Sync` (values move in
 //!   and out on any thread, and `&T` is shared between threads); `Ref` is `Send`/`Sync` when
 //!   `T: Send + Sync` (the last guard may drop the value on its thread):
@@ -55,11 +62,12 @@
 //!   never moves and lookups never take a lock. Slots are minted in cache-line aligned groups
 //!   of 8, so slots minted by different threads do not share a cache line.
 //! * Each slot has one atomic **state word**: generation (32 bits) | `LIVE` | `FREE` | `IDLE`
-//!   (1 bit each) | number of live [`Ref`] guards (29 bits). An ID is
+//!   | `TAKING` (1 bit each) | number of live [`Ref`] guards (28 bits). An ID is
 //!   `generation << 32 | (slot index + 1)`; both halves are non-zero, so an ID is never 0.
 //!   `FREE`: no value, reusable, and in a bounded pool it carries a ticket (below); whoever
 //!   clears it with a compare-exchange (a *claim*) owns the slot. `IDLE`: no value and no
-//!   ticket (a spare, or retired). No flag and no guard: owned by one thread mid-operation.
+//!   ticket (a spare, or retired). `TAKING` (with `LIVE`): a take is checking for `with`
+//!   readers. No flag and no guard: owned by one thread mid-operation.
 //! * [`resolve`](HandlePool::resolve) loads the state and compares generation and `LIVE` (a
 //!   stale or foreign ID costs two loads and no write), then increments the guard count with
 //!   one compare-exchange. Dropping the [`Ref`] decrements it. Readers only touch the slot's
@@ -69,6 +77,17 @@
 //!   slot `FREE`, puts it in its thread's cache, and only then drops the value, with no lock
 //!   held. If guards are held, the last guard to drop moves the value out and drops it (on its
 //!   thread, outside any lock). [`take`](HandlePool::take) succeeds only when no guard is held.
+//! * **`with` readers** ([`with`](HandlePool::with)) announce themselves in a hazard word of
+//!   their thread's cache instead of the slot: name the slot (one read-modify-write), check the
+//!   handle, run the closure, clear the word (a plain store). Once a thread has used `with` on a
+//!   pool, a release there (after clearing `LIVE`), and a last guard, read the hazard words of
+//!   such threads; a value one of them names is not dropped but **deferred**: the slot keeps
+//!   one guard (so it is neither reused nor counted free; its ticket goes back at once) and goes
+//!   on a shared list, which the reader empties on its way out and every later release, failing
+//!   acquire and the pool's drop empty too. A take first marks the slot `TAKING` (the handle
+//!   stays live), then reads the hazard words: a reader there makes it fail with `InUse`; a
+//!   reader that sees `TAKING` reads through a guard instead, which the take's final
+//!   compare-exchange sees. Pools nobody calls `with` on pay one load per release for this.
 //! * **Per-thread caches.** Each thread has a small number (unique among live threads,
 //!   recycled when a thread exits); thread `n` uses cache `n` of each pool it touches,
 //!   allocated on first use and owned by the pool (so a thread's exit loses nothing: the next
@@ -131,6 +150,14 @@
 //! * The exhaustion check reads with `SeqCst` read-modify-writes (failing path only), and the
 //!   ticket and minting counters change with `SeqCst` read-modify-writes, so nothing is read
 //!   stale.
+//! * `with`'s handshake is store buffering made safe by `SeqCst`: the reader names the slot
+//!   (`SeqCst` swap) and then loads the state (`SeqCst`); the releaser clears `LIVE` (or the
+//!   taker sets `TAKING`) with a `SeqCst` compare-exchange and then loads the reader count and
+//!   hazard words (`SeqCst`). In the single total order of `SeqCst` operations one side's load
+//!   comes after the other side's write, so either the reader sees the handle gone and reads
+//!   nothing, or the releaser sees the hazard (or its clear, a `Release` store its load
+//!   acquires, so the reads happen before the drop). The reader count is raised (`SeqCst`
+//!   `fetch_max`) before a thread's first hazard, by the same argument.
 //!
 //! These arguments are model-checked with [loom](https://docs.rs/loom): the pool's atomics and
 //! cells come from a small `sync` shim that switches to loom's under `--cfg loom` (where the
@@ -140,7 +167,12 @@
 //! RUSTFLAGS="--cfg loom" cargo test -p handlepool --release --lib loom
 //! ```
 //!
-//! One deviation: under loom, stores to a slot's state word are swaps. Loom 0.7 let the owner's
+//! Two deviations. Loom models `SeqCst` loads and read-modify-writes as `AcqRel` (but `SeqCst`
+//! fences exactly), which is too weak for `with`'s handshake; under loom both halves add a
+//! `SeqCst` fence between their write and their load (`fence(SeqCst)` after a locked
+//! instruction would cost a second barrier per release on x86, so the real build relies on the
+//! `SeqCst` operations alone, which C++20 orders; removing the fence makes the `with` models
+//! fail). And under loom, stores to a slot's state word are swaps. Loom 0.7 let the owner's
 //! load after its own plain store return the value of another thread's `fetch_add(0)` (the
 //! exhaustion check's read) that came before that store, which C++ coherence rules out; with
 //! a swap (the same as a store in the memory model) the models run as intended.
@@ -158,14 +190,16 @@
 //!
 //! `cargo xtask bench pool` compares this pool with the seed's `Mutex<HashMap>`,
 //! `sharded-slab`, `slotmap` under a mutex, and Go's `runtime/cgo.Handle`, measures one atomic
-//! read-modify-write in the same run, and prints each of our rows' distance from its floor:
-//! an acquire/release pair needs two read-modify-writes in a bounded pool (claim, clear
-//! `LIVE`) and one in an unbounded pool; a resolve hit two (guard up, guard down); a stale miss
+//! read-modify-write in the same run (on one thread and on two at once), and prints each of
+//! our rows' distance from its floor: an acquire/release pair needs two read-modify-writes in
+//! a bounded pool (claim, clear `LIVE`) and one in an unbounded pool; a resolve hit two (guard
+//! up, guard down); a `with` hit one (name the slot; the clear is a plain store); a stale miss
 //! two dependent loads. Both threads of a 2-thread run work on their own cache and slots, so
-//! they share no written cache line. A cheaper guarded read is not on offer: a reader that
-//! keeps the value alive until it is done, without the releaser waiting or scanning per-thread
-//! reader records on every release, must announce itself in the slot's word and withdraw from
-//! it, which is two read-modify-writes.
+//! they share no written cache line. A guard ([`Ref`]) cannot be cheaper: a reader that keeps
+//! the value alive beyond a closure, without the releaser waiting for it or a deferred drop,
+//! must announce itself in the slot's word and withdraw from it, two read-modify-writes;
+//! `with` trades the prompt drop (a released value a reader holds waits on the deferred list)
+//! for one of them.
 
 #![warn(missing_docs)]
 

@@ -338,3 +338,104 @@ fn loom_spilled_slots_are_claimed_from_the_shared_list() {
         assert_eq!(pool.live(), 0);
     });
 }
+
+#[test]
+fn loom_with_races_release() {
+    // The hazard handshake: whatever the interleaving, a `with` reader never sees its value
+    // dropped, the release always succeeds, and the value is dropped exactly once (by the
+    // reader on its way out, the releaser, or at the latest the pool's drop).
+    check(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::new());
+        let id = pool.acquire(Counted(drops.clone())).unwrap();
+        let reader = {
+            let (pool, drops) = (pool.clone(), drops.clone());
+            thread::spawn(move || {
+                pool.with(id, |v| {
+                    assert_eq!(drops.load(SeqCst), 0, "dropped under a reader");
+                    assert!(Arc::ptr_eq(&v.0, &drops));
+                })
+                .is_some()
+            })
+        };
+        let releaser = {
+            let pool = pool.clone();
+            thread::spawn(move || assert!(pool.release(id)))
+        };
+        let _ = reader.join().unwrap();
+        releaser.join().unwrap();
+        assert!(drops.load(SeqCst) <= 1);
+        assert!(pool.resolve(id).is_none());
+        assert_eq!(pool.live(), 0);
+        drop(pool);
+        assert_eq!(drops.load(SeqCst), 1, "dropped exactly once");
+    });
+}
+
+#[test]
+fn loom_with_races_take() {
+    // A take either moves the value out (and the reader got nothing or finished before the
+    // take's check) or fails with InUse and leaves the handle live.
+    check(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::new());
+        let id = pool.acquire(Counted(drops.clone())).unwrap();
+        let reader = {
+            let (pool, drops) = (pool.clone(), drops.clone());
+            thread::spawn(move || {
+                pool.with(id, |_| {
+                    assert_eq!(drops.load(SeqCst), 0, "taken under a reader")
+                })
+            })
+        };
+        let taker = {
+            let pool = pool.clone();
+            thread::spawn(move || pool.try_take(id).map(drop).is_ok())
+        };
+        let _ = reader.join().unwrap();
+        if taker.join().unwrap() {
+            assert_eq!(drops.load(SeqCst), 1);
+            assert!(pool.resolve(id).is_none());
+        } else {
+            assert_eq!(drops.load(SeqCst), 0);
+            assert!(pool.release(id), "a failed take leaves the handle live");
+            assert_eq!(drops.load(SeqCst), 1);
+        }
+        assert_eq!(pool.live(), 0);
+    });
+}
+
+#[test]
+fn loom_with_races_the_last_guard() {
+    // Release while a guard is held, then the guard goes: the last guard must also find a
+    // `with` reader and leave the value to it.
+    check(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::with_max_handles(1));
+        let id = pool.acquire(Counted(drops.clone())).unwrap();
+        let guard_holder = {
+            let pool = pool.clone();
+            thread::spawn(move || {
+                let g = pool.resolve(id);
+                assert!(pool.release(id));
+                drop(g);
+            })
+        };
+        let reader = {
+            let (pool, drops) = (pool.clone(), drops.clone());
+            thread::spawn(move || {
+                pool.with(id, |_| {
+                    assert_eq!(drops.load(SeqCst), 0, "dropped under a reader")
+                })
+            })
+        };
+        guard_holder.join().unwrap();
+        let _ = reader.join().unwrap();
+        assert!(drops.load(SeqCst) <= 1);
+        // The cap is not held by the deferred value: the one ticket is free again.
+        let again = pool.acquire(Counted(drops.clone())).unwrap();
+        assert!(pool.release(again));
+        drop(pool);
+        assert_eq!(drops.load(SeqCst), 2, "each value dropped exactly once");
+    });
+}

@@ -4,7 +4,7 @@
 
 use crate::id::HandleId;
 use crate::spin::SpinMutex;
-use crate::sync::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, UnsafeCell, fence};
+use crate::sync::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, UnsafeCell, fence};
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::MaybeUninit;
@@ -79,7 +79,10 @@ const CACHE_SLOTS: usize = 2;
 // bit  30      FREE: holds no value; reusable, and in a bounded pool it carries a ticket.
 //              Whoever clears it with a compare-exchange owns the slot (and the ticket).
 // bit  29      IDLE: holds no value and no ticket: a spare for minting, or retired
-// bits 28..0   number of live `Ref` guards
+// bit  28      TAKING: with LIVE: a `take` is checking for `with` readers before it moves the
+//              value out (the handle is live until it succeeds; a release clears the bit)
+// bits 27..0   number of live `Ref` guards; a released value whose drop waits for `with`
+//              readers keeps one (the deferred list holds it)
 //
 // No flag and no guard: the slot is owned by one thread in the middle of an operation
 // (acquire between claim and publish, release/take between clearing LIVE and recycling,
@@ -88,8 +91,9 @@ const CACHE_SLOTS: usize = 2;
 const LIVE: u64 = 1 << 31;
 const FREE: u64 = 1 << 30;
 const IDLE: u64 = 1 << 29;
-const REFS: u64 = IDLE - 1;
-const FLAGS: u64 = LIVE | FREE | IDLE | REFS;
+const TAKING: u64 = 1 << 28;
+const REFS: u64 = TAKING - 1;
+const FLAGS: u64 = LIVE | FREE | IDLE | TAKING | REFS;
 
 #[inline]
 fn gen_of(state: u64) -> u32 {
@@ -124,8 +128,9 @@ impl<T> Slot<T> {
     }
 }
 
-/// A cache-line aligned run of slots.
-#[repr(align(64))]
+/// A run of slots aligned to a pair of cache lines (x86 fetches lines in aligned pairs, so two
+/// groups never share a prefetched pair).
+#[repr(align(128))]
 struct Group<T> {
     slots: [Slot<T>; GROUP],
 }
@@ -196,16 +201,31 @@ struct Cache {
     acquired: AtomicUsize,
     /// Handles this cache's owners released or took (wrapping; owner-written).
     released: AtomicUsize,
+    /// Owner-only: this cache is counted in [`HandlePool::readers`] (its owners use `with`).
+    reader: AtomicBool,
+    /// This cache's number (the index of its thread number in the cache table).
+    number: usize,
     buf: [AtomicU32; CACHE_SLOTS],
+    /// The slot (index + 1) this cache's owner is reading inside [`HandlePool::with`], else
+    /// 0. Owner-written; releasers read it. On a cache line of its own.
+    hazard: Hazard,
 }
 
+/// A hazard word on its own cache line (so releasers scanning it do not pull the owner's hot
+/// cache fields away from it).
+#[repr(align(128))]
+struct Hazard(AtomicU64);
+
 impl Cache {
-    fn new() -> Self {
+    fn new(number: usize) -> Self {
         Self {
             len: AtomicUsize::new(0),
             acquired: AtomicUsize::new(0),
             released: AtomicUsize::new(0),
+            reader: AtomicBool::new(false),
+            number,
             buf: std::array::from_fn(|_| AtomicU32::new(0)),
+            hazard: Hazard(AtomicU64::new(0)),
         }
     }
 
@@ -234,6 +254,11 @@ struct Shared {
     minting: AtomicUsize,
     /// Net acquires minus releases by threads without a cache (wrapping).
     live: AtomicUsize,
+    /// Released slots whose value waits for `with` readers (each keeps one guard, so the slot
+    /// is not reused); whoever pops an entry owns it.
+    deferred: SpinMutex<Vec<u32>>,
+    /// `deferred.len()`, readable without the lock (a hint).
+    deferred_len: AtomicUsize,
 }
 
 /// A concurrent, bounded, generation-checked pool of opaque non-zero `u64` handles.
@@ -245,6 +270,9 @@ pub struct HandlePool<T> {
     /// `caches[n]`: thread number `n`'s cache, allocated on its first use of this pool.
     caches: [AtomicPtr<Cache>; CACHES],
     max: Option<usize>,
+    /// Caches `0..readers` may hold a hazard (their owners used `with`); 0 while nobody has,
+    /// so releases skip the hazard scan. Only grows.
+    readers: AtomicUsize,
     shared: Shared,
     /// The pool owns `T`s; `*const ()` opts out of the auto traits (implemented below).
     _owns: PhantomData<(T, *const ())>,
@@ -314,6 +342,7 @@ impl<T> HandlePool<T> {
             chunks: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
             caches: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
             max,
+            readers: AtomicUsize::new(0),
             shared: Shared {
                 overflow: SpinMutex::new(Vec::new()),
                 spare: SpinMutex::new(Vec::new()),
@@ -321,6 +350,8 @@ impl<T> HandlePool<T> {
                 tickets: AtomicUsize::new(max.unwrap_or(0)),
                 minting: AtomicUsize::new(0),
                 live: AtomicUsize::new(0),
+                deferred: SpinMutex::new(Vec::new()),
+                deferred_len: AtomicUsize::new(0),
             },
             _owns: PhantomData,
         }
@@ -458,16 +489,22 @@ impl<T> HandlePool<T> {
                 return false;
             }
             // Acquire: when no guard is left, synchronise with every guard's Release decrement
-            // (and with `acquire`'s Release store) before moving the value out below.
+            // (and with `acquire`'s Release store) before moving the value out below. SeqCst:
+            // the releasing half of `with`'s handshake (see `hazarded`). A pending take's
+            // TAKING goes too: this release wins.
             match slot
                 .state
-                .compare_exchange_weak(s, s & !LIVE, Acquire, Relaxed)
+                .compare_exchange_weak(s, s & !(LIVE | TAKING), SeqCst, Relaxed)
             {
                 Ok(_) => break,
                 Err(now) => s = now,
             }
         }
         let cache = cache();
+        if self.readers_in_use() {
+            self.release_read(cache, slot, s, index);
+            return true;
+        }
         if s & REFS == 0 {
             // SAFETY: we cleared LIVE while no guard existed, so no guard can appear (resolve
             // needs LIVE) and no release/take can win: the slot and its value are ours.
@@ -491,27 +528,118 @@ impl<T> HandlePool<T> {
     }
 
     /// Like [`take`](Self::take), saying why it failed.
+    ///
+    /// Costs two read-modify-writes: the take is announced on the slot (the handle stays live
+    /// meanwhile) and, unless a [`with`](Self::with) reader or a [`Ref`] turned up, completed.
+    /// A concurrent take of the same handle waits for the announced one's outcome.
     pub fn try_take(&self, id: HandleId) -> Result<T, TakeError> {
         let Some((slot, generation, index)) = self.lookup(id) else {
             return Err(TakeError::Unknown);
         };
-        let mut s = slot.state.load(Relaxed);
+        let mut s = announce_take(slot, generation)?;
+        if self.hazarded(index) {
+            abandon_take(slot, generation);
+            return Err(TakeError::InUse);
+        }
         loop {
-            if gen_of(s) != generation || s & LIVE == 0 {
-                return Err(TakeError::Unknown);
-            }
-            if s & REFS != 0 {
-                return Err(TakeError::InUse);
-            }
-            match slot.state.compare_exchange(s, s & !LIVE, Acquire, Relaxed) {
+            // Acquire: as in `release`.
+            match slot
+                .state
+                .compare_exchange(s, s & !(LIVE | TAKING), Acquire, Relaxed)
+            {
                 Ok(_) => break,
+                // A release won (it cleared LIVE and TAKING): the handle is gone.
+                Err(now) if gen_of(now) != generation || now & LIVE == 0 => {
+                    return Err(TakeError::Unknown);
+                }
+                Err(now) if now & REFS != 0 => {
+                    abandon_take(slot, generation);
+                    return Err(TakeError::InUse);
+                }
                 Err(now) => s = now,
             }
         }
-        // SAFETY: as in `release`: LIVE cleared with no guard, the slot is ours.
+        // SAFETY: as in `release`: LIVE cleared with no guard and no `with` reader, the slot is
+        // ours.
         let value = unsafe { self.move_out(slot) };
         self.free_unguarded(self.my_cache(), slot, generation, index);
         Ok(value)
+    }
+
+    /// Runs `f` on the value behind `id` and returns its result; `None` (without calling `f`)
+    /// for IDs that are unknown, released, or from another pool.
+    ///
+    /// The cheaper read: one read-modify-write and a few loads, against [`resolve`]'s two
+    /// (its guard goes up and down). The value is borrowed only for the closure. Use `resolve`
+    /// to keep a borrow across other work or hand it around, `with` for a quick look or clone
+    /// (`pool.with(id, T::clone)`).
+    ///
+    /// How: the thread names the slot in a hazard word of its own before it checks the handle,
+    /// and clears it after `f`; a release (or take) that finds its slot named leaves the value
+    /// in place. So a value released while a `with` on another thread reads it is dropped after
+    /// that `f` returns — by that thread, or by the next release (or failing acquire) in the
+    /// pool, at the latest when the pool is dropped; a release inside `f` of the handle being
+    /// read drops the value right after `f` returns. A take that finds a reader fails with
+    /// [`TakeError::InUse`]. Once a thread has used `with` on a pool, every release in that pool
+    /// also reads one word per such thread.
+    ///
+    /// A `with` inside `f` on the same pool, and calls from a thread without a cache (more live
+    /// threads than 128), fall back to a guarded read (`resolve`), with the same result.
+    ///
+    /// ```
+    /// let pool = handlepool::HandlePool::new();
+    /// let id = pool.acquire(vec![1, 2, 3]).unwrap();
+    /// assert_eq!(pool.with(id, |v| v.len()), Some(3));
+    /// let copy: Option<Vec<i32>> = pool.with(id, Vec::clone);
+    /// assert!(pool.release(id) && pool.with(id, |v| v.len()).is_none() && copy.is_some());
+    /// ```
+    ///
+    /// [`resolve`]: Self::resolve
+    #[inline]
+    pub fn with<R>(&self, id: HandleId, f: impl FnOnce(&T) -> R) -> Option<R> {
+        let (slot, generation, index) = self.lookup(id)?;
+        let s = slot.state.load(Relaxed);
+        if gen_of(s) != generation || s & LIVE == 0 {
+            return None; // stale or foreign: two loads, no write
+        }
+        let Some(cache) = self.my_cache() else {
+            return self.with_guard(id, f);
+        };
+        let hazard = &cache.hazard.0;
+        if hazard.load(Relaxed) != 0 {
+            return self.with_guard(id, f); // nested: the hazard word is in use
+        }
+        if !cache.reader.load(Relaxed) {
+            self.register_reader(cache);
+        }
+        // The reading half of the handshake: name the slot, then check the handle. SeqCst
+        // read-modify-write and load against the releaser's SeqCst read-modify-write and load
+        // (store buffering: at least one side sees the other's write).
+        hazard.swap(u64::from(index) + 1, SeqCst);
+        #[cfg(loom)]
+        fence(SeqCst);
+        let s = slot.state.load(SeqCst);
+        if gen_of(s) != generation || s & (LIVE | TAKING) != LIVE {
+            hazard.store(0, Release);
+            // TAKING: a take is checking for readers and may have missed this hazard; a
+            // guard is what it checks after that.
+            let taking = gen_of(s) == generation && s & LIVE != 0;
+            return if taking { self.with_guard(id, f) } else { None };
+        }
+        let _scope = ReadScope { pool: self, hazard };
+        Some(slot.value.with(|p| {
+            // SAFETY: the handle was LIVE with our hazard already published, so its releaser
+            // (or taker) sees the hazard and leaves the value alone until `_scope` clears it;
+            // the value was initialised before LIVE was stored (our SeqCst load acquires).
+            f(unsafe { (*p).assume_init_ref() })
+        }))
+    }
+
+    /// `with` through a guard (nested `with`, thread without a cache, take in progress).
+    #[cold]
+    #[inline(never)]
+    fn with_guard<R>(&self, id: HandleId, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.resolve(id).map(|r| f(&r))
     }
 
     /// How many handles are live (acquired and not yet released or taken). Exact whenever no
@@ -548,7 +676,7 @@ impl<T> HandlePool<T> {
     #[cold]
     #[inline(never)]
     fn new_cache(&self, me: usize) -> Option<&Cache> {
-        let fresh = Box::into_raw(Box::new(Cache::new()));
+        let fresh = Box::into_raw(Box::new(Cache::new(me)));
         // AcqRel: Release publishes the initialised cache to other threads' Acquire loads.
         match self.caches[me].compare_exchange(std::ptr::null_mut(), fresh, AcqRel, Acquire) {
             // SAFETY: published just now; freed only when the pool is dropped.
@@ -666,7 +794,7 @@ impl<T> HandlePool<T> {
     /// (or the last guard of a released slot is the caller), and the value is initialised.
     #[inline]
     unsafe fn move_out(&self, slot: &Slot<T>) -> T {
-        slot.value.with(|p| {
+        slot.value.with_mut(|p| {
             // SAFETY: guaranteed by the caller; the slot is marked not LIVE, so the value is
             // never read or dropped again through the slot.
             unsafe { (*p).assume_init_read() }
@@ -747,6 +875,8 @@ impl<T> HandlePool<T> {
     #[cold]
     #[inline(never)]
     fn acquire_slow(&self, cache: Option<&Cache>) -> Result<(u32, u64), PoolError> {
+        // Deferred slots whose readers are gone become spares again.
+        self.reclaim_if_pending();
         let Some(max) = self.max else {
             // Unbounded: the shared list holds slots nobody else can take (no claims), else
             // mint a group.
@@ -953,7 +1083,8 @@ impl<T> HandlePool<T> {
             if is_transient(s) {
                 return Err(Verdict::Busy);
             }
-            seen.push(s & !REFS);
+            // A pending take leaves the handle live: TAKING does not count as a change.
+            seen.push(s & !(REFS | TAKING));
         }
         seen.push(self.shared.tickets.fetch_add(0, SeqCst) as u64);
         seen.push(self.shared.minting.fetch_add(0, SeqCst) as u64);
@@ -963,8 +1094,23 @@ impl<T> HandlePool<T> {
     /// Called by the last guard of a released slot (which now owns it).
     #[cold]
     fn finish_guarded(&self, slot: &Slot<T>, generation: u32, index: u32) {
-        // SAFETY: the slot is not LIVE and this was its last guard, so nobody else can reach
-        // the value (resolve needs LIVE; release/take need LIVE).
+        if self.finish_released(slot, generation, index) {
+            // Deferred for a `with` reader, which may have finished (and looked at the list)
+            // meanwhile: one more look.
+            self.reclaim();
+        }
+    }
+
+    /// Drops the value of a released slot that we own, no guard left and its ticket already
+    /// refunded, and makes the slot a spare (or leaves it retired) — unless a `with` reader
+    /// may still be reading it: then the slot is deferred instead. Whether it was deferred.
+    fn finish_released(&self, slot: &Slot<T>, generation: u32, index: u32) -> bool {
+        if self.hazarded(index) {
+            self.defer(slot, generation, index);
+            return true;
+        }
+        // SAFETY: the slot is not LIVE and no guard or `with` reader is left, so nobody else
+        // can reach the value (resolve, with, release and take need LIVE).
         let value = unsafe { self.move_out(slot) };
         if generation == MAX_GENERATION {
             // Retired: its ticket was refunded at release time.
@@ -975,6 +1121,109 @@ impl<T> HandlePool<T> {
             self.shared.spare.lock().with(|sp| sp.push(index));
         }
         drop(value);
+        false
+    }
+
+    // ---- `with` readers: hazard words and deferred drops ------------------------------------
+
+    /// Whether any thread has used `with` on this pool (then releases check hazards). Called
+    /// after the read-modify-write that took LIVE away or announced TAKING.
+    #[inline(always)]
+    fn readers_in_use(&self) -> bool {
+        // Loom models SeqCst accesses as AcqRel, but SeqCst fences exactly; the fence here and
+        // the one in `with` give the handshake loom's model of it.
+        #[cfg(loom)]
+        fence(SeqCst);
+        self.readers.load(SeqCst) != 0
+    }
+
+    /// Whether a `with` reader may be reading slot `index`: some cache's hazard names it. The
+    /// releasing half of the handshake: the caller took LIVE away (or announced TAKING) with a
+    /// SeqCst read-modify-write first; a reader names the slot with a SeqCst read-modify-write
+    /// and then loads the state with SeqCst. In the single order of SeqCst operations one of the
+    /// two loads comes after the other side's write: either the reader sees the handle gone, or
+    /// this scan sees the hazard (or the reader's later clear, a Release store that our SeqCst
+    /// load acquires, so its reads happen before whatever we do with the value next).
+    fn hazarded(&self, index: u32) -> bool {
+        if !self.readers_in_use() {
+            return false;
+        }
+        let tag = u64::from(index) + 1;
+        let n = self.readers.load(SeqCst).min(CACHES);
+        self.caches[..n].iter().any(|p| {
+            let p = p.load(Acquire);
+            // SAFETY: as in `my_cache`.
+            !p.is_null() && unsafe { &*p }.hazard.0.load(SeqCst) == tag
+        })
+    }
+
+    /// First `with` of this cache's owners on this pool: releases scan its hazard from now on.
+    #[cold]
+    #[inline(never)]
+    fn register_reader(&self, cache: &Cache) {
+        // SeqCst, before the first hazard is named: a releaser that loads `readers` after its
+        // read-modify-write sees this (same argument as `hazarded`).
+        self.readers.fetch_max(cache.number + 1, SeqCst);
+        cache.reader.store(true, Relaxed);
+    }
+
+    /// `release` in a pool with `with` readers: as the fast path, but a value a reader may be
+    /// reading is deferred, and deferred values whose readers are gone are dropped.
+    #[cold]
+    #[inline(never)]
+    fn release_read(&self, cache: Option<&Cache>, slot: &Slot<T>, before: u64, index: u32) {
+        let generation = gen_of(before);
+        if before & REFS != 0 {
+            // Guards remain: the last one finishes the slot (and checks hazards then).
+            self.count_release(cache);
+            self.refund();
+        } else if self.hazarded(index) {
+            self.count_release(cache);
+            self.refund();
+            self.defer(slot, generation, index);
+        } else {
+            // SAFETY: LIVE cleared with no guard and no reader: the slot is ours.
+            let value = unsafe { self.move_out(slot) };
+            self.free_unguarded(cache, slot, generation, index);
+            drop(value);
+        }
+        self.reclaim_if_pending();
+    }
+
+    /// Parks a released slot we own whose value a `with` reader may be reading: it keeps one
+    /// guard (so it is not reused or counted free, and the pool's drop drops the value) and
+    /// goes on the deferred list. Its ticket was refunded.
+    #[cold]
+    fn defer(&self, slot: &Slot<T>, generation: u32, index: u32) {
+        // Release: the list's next owner sees the state (the lock orders it too).
+        slot.set_state((u64::from(generation) << 32) | 1, Release);
+        self.shared.deferred.lock().with(|v| {
+            v.push(index);
+            self.shared.deferred_len.store(v.len(), Relaxed);
+        });
+    }
+
+    #[inline]
+    fn reclaim_if_pending(&self) {
+        if self.shared.deferred_len.load(Relaxed) != 0 {
+            self.reclaim();
+        }
+    }
+
+    /// Drops the deferred values no hazard names any more (the others go back on the list).
+    #[cold]
+    #[inline(never)]
+    fn reclaim(&self) {
+        let pending = self.shared.deferred.lock().with(|v| {
+            self.shared.deferred_len.store(0, Relaxed);
+            std::mem::take(v)
+        });
+        for index in pending {
+            // Ours: popped from the list, whose pusher stored the state before pushing.
+            let slot = self.slot_of_minted(index);
+            let generation = gen_of(slot.state.load(Relaxed));
+            self.finish_released(slot, generation, index);
+        }
     }
 
     #[cfg(all(test, not(loom)))]
@@ -994,8 +1243,72 @@ fn minted_without_chunk() -> ! {
 #[cold]
 #[inline(never)]
 fn guard_overflow() -> ! {
-    // 2^29 - 1 simultaneous guards on one handle can only come from leaked guards.
+    // 2^28 - 1 simultaneous guards on one handle can only come from leaked guards.
     std::process::abort()
+}
+
+/// Ends a `with` read (also when `f` panics): clears the hazard, then drops deferred values
+/// (this reader may be the one they waited for).
+struct ReadScope<'a, T> {
+    pool: &'a HandlePool<T>,
+    hazard: &'a AtomicU64,
+}
+
+impl<T> Drop for ReadScope<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        // Release: our reads of the value happen before a releaser or reclaimer that loads the
+        // cleared hazard (SeqCst, so acquiring) and drops the value.
+        self.hazard.store(0, Release);
+        if !std::thread::panicking() {
+            self.pool.reclaim_if_pending();
+        }
+    }
+}
+
+/// Marks a live, unguarded handle TAKING (one SeqCst read-modify-write: the take's half of
+/// `with`'s handshake, see `HandlePool::hazarded`); returns the new state. The handle stays
+/// live: resolve still guards it, and a release still wins over it.
+fn announce_take<T>(slot: &Slot<T>, generation: u32) -> Result<u64, TakeError> {
+    let mut s = slot.state.load(Relaxed);
+    let mut step = 0u32;
+    loop {
+        if gen_of(s) != generation || s & LIVE == 0 {
+            return Err(TakeError::Unknown);
+        }
+        if s & REFS != 0 {
+            return Err(TakeError::InUse);
+        }
+        if s & TAKING != 0 {
+            // Another take of this handle is checking for readers (a bounded wait: that check
+            // never waits for anyone). A read-modify-write reads the latest state (a load may
+            // stay stale under loom).
+            crate::sync::spin_wait(&mut step);
+            s = slot.state.fetch_add(0, Relaxed);
+            continue;
+        }
+        match slot
+            .state
+            .compare_exchange_weak(s, s | TAKING, SeqCst, Relaxed)
+        {
+            Ok(_) => return Ok(s | TAKING),
+            Err(now) => s = now,
+        }
+    }
+}
+
+/// Withdraws a take's TAKING (a reader or guard turned up); nothing to do if a release won.
+fn abandon_take<T>(slot: &Slot<T>, generation: u32) {
+    let mut s = slot.state.load(Relaxed);
+    while gen_of(s) == generation && s & (LIVE | TAKING) == LIVE | TAKING {
+        match slot
+            .state
+            .compare_exchange_weak(s, s & !TAKING, Release, Relaxed)
+        {
+            Ok(_) => return,
+            Err(now) => s = now,
+        }
+    }
 }
 
 impl<T> Drop for HandlePool<T> {
@@ -1494,5 +1807,179 @@ mod unbounded_tests {
             max_slot < 256,
             "slots are not being reused: max index {max_slot}"
         );
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod with_tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize as StdAtomicUsize;
+    use std::sync::{Arc, Barrier};
+
+    struct Counted(Arc<StdAtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Relaxed);
+        }
+    }
+
+    fn counted(drops: &Arc<StdAtomicUsize>) -> Counted {
+        Counted(Arc::clone(drops))
+    }
+
+    #[test]
+    fn reads_live_handles_and_refuses_dead_ones() {
+        for pool in [HandlePool::with_max_handles(4), HandlePool::unbounded()] {
+            let a = pool.acquire(String::from("a")).unwrap();
+            let b = pool.acquire(String::from("b")).unwrap();
+            assert_eq!(pool.with(a, |v| v.clone()).as_deref(), Some("a"));
+            assert_eq!(pool.with(b, String::len), Some(1));
+            assert!(pool.release(a));
+            assert_eq!(pool.with(a, |_| unreachable!("released")), None);
+            let zero_gen = HandleId::from_parts(b.generation() + 1, b.slot().unwrap());
+            assert_eq!(pool.with(zero_gen, |_| unreachable!("stale")), None);
+            let far = HandleId::from_parts(1, 1 << 30);
+            assert_eq!(pool.with(far, |_| unreachable!("no chunk")), None);
+            // The hazard is cleared after each read: take works, and the next read too.
+            assert_eq!(pool.take(b).as_deref(), Some("b"));
+            assert_eq!(pool.live(), 0);
+        }
+    }
+
+    #[test]
+    fn release_inside_the_closure_drops_right_after_it() {
+        let drops = Arc::new(StdAtomicUsize::new(0));
+        let pool = HandlePool::with_max_handles(1);
+        let id = pool.acquire(counted(&drops)).unwrap();
+        let seen = pool.with(id, |v| {
+            assert!(pool.release(id));
+            assert!(pool.resolve(id).is_none() && !pool.release(id));
+            assert_eq!(pool.live(), 0);
+            // The ticket is back (cap 1): a new handle fits while the old value is read.
+            let other = pool.acquire(counted(&drops)).unwrap();
+            assert!(pool.release(other));
+            // `v` is still readable: not dropped yet.
+            assert!(Arc::ptr_eq(&v.0, &drops));
+            drops.load(Relaxed)
+        });
+        assert_eq!(seen, Some(1), "only `other` was dropped inside");
+        assert_eq!(drops.load(Relaxed), 2, "dropped once `with` returned");
+        drop(pool);
+        assert_eq!(drops.load(Relaxed), 2, "and only once");
+    }
+
+    #[test]
+    fn take_inside_the_closure_is_in_use_and_the_handle_stays_live() {
+        let pool = HandlePool::new();
+        let id = pool.acquire(7u32).unwrap();
+        let r = pool.with(id, |v| {
+            assert_eq!(pool.try_take(id), Err(TakeError::InUse));
+            assert_eq!(pool.with(id, |w| *w + 1), Some(8), "nested read (guarded)");
+            *v
+        });
+        assert_eq!(r, Some(7));
+        assert_eq!(*pool.resolve(id).unwrap(), 7, "still live");
+        assert_eq!(pool.try_take(id), Ok(7));
+        assert_eq!(pool.try_take(id), Err(TakeError::Unknown));
+    }
+
+    #[test]
+    fn a_panicking_closure_clears_its_hazard() {
+        let drops = Arc::new(StdAtomicUsize::new(0));
+        let pool = HandlePool::new();
+        let id = pool.acquire(counted(&drops)).unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pool.with(id, |_| panic!("reader fails"));
+        }));
+        assert!(caught.is_err());
+        assert!(pool.release(id));
+        assert_eq!(drops.load(Relaxed), 1, "no hazard left: dropped at release");
+    }
+
+    #[test]
+    fn release_on_another_thread_waits_for_the_reader() {
+        let drops = Arc::new(StdAtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::with_max_handles(1));
+        let id = pool.acquire(counted(&drops)).unwrap();
+        let inside = Arc::new(Barrier::new(2));
+        let reader = {
+            let (pool, inside, drops) =
+                (Arc::clone(&pool), Arc::clone(&inside), Arc::clone(&drops));
+            std::thread::spawn(move || {
+                pool.with(id, |v| {
+                    inside.wait(); // reading
+                    inside.wait(); // the main thread released meanwhile
+                    assert_eq!(drops.load(Relaxed), 0, "dropped under a reader");
+                    assert!(Arc::ptr_eq(&v.0, &drops));
+                })
+            })
+        };
+        inside.wait();
+        assert!(pool.release(id));
+        assert_eq!(drops.load(Relaxed), 0, "deferred: the reader is inside");
+        assert!(pool.resolve(id).is_none());
+        assert!(matches!(pool.try_take(id), Err(TakeError::Unknown)));
+        // Cap 1 and the handle is released: a new one fits while the old value waits.
+        let other = pool.acquire(counted(&drops)).unwrap();
+        inside.wait();
+        assert_eq!(reader.join().unwrap(), Some(()));
+        assert_eq!(
+            drops.load(Relaxed),
+            1,
+            "the reader dropped it on its way out"
+        );
+        assert!(pool.release(other));
+        assert_eq!(drops.load(Relaxed), 2);
+        assert_eq!(pool.live(), 0);
+    }
+
+    #[test]
+    fn take_on_another_thread_fails_while_read_and_the_last_guard_defers() {
+        let drops = Arc::new(StdAtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::new());
+        let id = pool.acquire(counted(&drops)).unwrap();
+        let inside = Arc::new(Barrier::new(2));
+        let reader = {
+            let (pool, inside) = (Arc::clone(&pool), Arc::clone(&inside));
+            std::thread::spawn(move || {
+                pool.with(id, |_| {
+                    inside.wait();
+                    inside.wait();
+                })
+            })
+        };
+        inside.wait();
+        assert!(matches!(pool.try_take(id), Err(TakeError::InUse)));
+        // A guard as well: the release leaves the value to the last guard, which finds the
+        // reader and defers it.
+        let guard = pool.resolve(id).unwrap();
+        assert!(pool.release(id));
+        drop(guard);
+        assert_eq!(drops.load(Relaxed), 0, "the reader is still inside");
+        inside.wait();
+        reader.join().unwrap();
+        assert_eq!(drops.load(Relaxed), 1);
+        assert_eq!(pool.live(), 0);
+    }
+
+    #[test]
+    fn deferred_values_are_dropped_by_the_pool_at_the_latest() {
+        // The reader clears its hazard but never runs a reclaim (its thread's view of the
+        // list is forced empty by doing the release after the reader left): nothing leaks.
+        let drops = Arc::new(StdAtomicUsize::new(0));
+        let pool = HandlePool::unbounded();
+        let id = pool.acquire(counted(&drops)).unwrap();
+        let cache = pool.my_cache().unwrap();
+        // Simulate a reader of this slot on this thread's hazard word, then a release.
+        cache
+            .hazard
+            .0
+            .store(u64::from(id.slot().unwrap()) + 1, SeqCst);
+        pool.register_reader(cache);
+        assert!(pool.release(id));
+        assert_eq!(drops.load(Relaxed), 0);
+        cache.hazard.0.store(0, SeqCst);
+        drop(pool);
+        assert_eq!(drops.load(Relaxed), 1);
     }
 }

@@ -204,7 +204,27 @@ fn stress(pool: HandlePool<Tracked>, max: Option<usize>) {
                                 shared.lock().unwrap().push((id, serial));
                             }
                         }
-                        3..=5 => {
+                        5 => {
+                            // The closure-scoped read: the value must stay alive (not dropped
+                            // by a racing release or take) until the closure returns.
+                            if let Some((id, s)) = pick(&mut rng) {
+                                let read = pool.with(id, |v| {
+                                    assert_eq!(v.serial, s, "stale with");
+                                    for _ in 0..16 {
+                                        assert_eq!(
+                                            v.dropped[v.serial].load(SeqCst),
+                                            0,
+                                            "dropped while read"
+                                        );
+                                        std::hint::spin_loop();
+                                    }
+                                });
+                                if read.is_none() {
+                                    stale_seen.fetch_add(1, SeqCst);
+                                }
+                            }
+                        }
+                        3..=4 => {
                             if let Some((id, s)) = pick(&mut rng) {
                                 match pool.resolve(id) {
                                     Some(g) => assert_eq!(g.serial, s, "stale resolve"),
