@@ -439,3 +439,31 @@ fn loom_with_races_the_last_guard() {
         assert_eq!(drops.load(SeqCst), 2, "each value dropped exactly once");
     });
 }
+
+#[test]
+fn loom_deferred_value_does_not_hold_the_cap() {
+    // Cap 1: a release whose value waits for a `with` reader gives its ticket back at once, so
+    // an acquire right after it never fails, whatever the reader is doing.
+    check(|| {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let pool = Arc::new(HandlePool::with_max_handles(1));
+        let id = pool.acquire(Counted(drops.clone())).unwrap();
+        let reader = {
+            let (pool, drops) = (pool.clone(), drops.clone());
+            thread::spawn(move || {
+                pool.with(id, |_| {
+                    assert_eq!(drops.load(SeqCst), 0, "dropped under a reader")
+                })
+            })
+        };
+        assert!(pool.release(id));
+        let next = pool
+            .acquire(Counted(drops.clone()))
+            .expect("the released handle's ticket is free: no Exhausted");
+        let _ = reader.join().unwrap();
+        assert_eq!(pool.live(), 1);
+        assert!(pool.release(next));
+        drop(pool);
+        assert_eq!(drops.load(SeqCst), 2, "each value dropped exactly once");
+    });
+}
