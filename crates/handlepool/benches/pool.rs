@@ -2,14 +2,17 @@
 //! `Mutex<HashMap>` design, `sharded-slab` and `slotmap` under a mutex, at 1 and 2 threads.
 //! `cargo xtask bench pool` runs this, adds Go's `runtime/cgo.Handle`, and prints ratios.
 //!
-//! Output: one `RESULT <impl> <op> <threads> <ns/op> <on-cpu ns/op>` line per measurement (ns
-//! per operation as one thread sees it: with 2 threads each thread runs the loop, and the
-//! figure is the mean per-thread time per iteration; the second figure counts only the time the
-//! thread was on a CPU, which filters out other processes preempting it on a busy machine but
-//! still includes cache-line contention between the threads), plus `FLOOR <what> <ns> <on-cpu
-//! ns>` lines for raw costs measured in the same run (one atomic read-modify-write, one load,
-//! the loop harness), so each result can be read as a distance from the floor.
-//! The best of several short runs is kept, to filter out other processes on a busy machine.
+//! Output: one `RESULT <impl> <op> <threads> <ns/op> <on-cpu ns/op> <rmw ns>` line per
+//! measurement (ns per operation as one thread sees it: with 2 threads each thread runs the
+//! loop, and the figure is the mean per-thread time per iteration; the second figure counts only
+//! the time the thread was on a CPU, which filters out other processes preempting it on a busy
+//! machine but still includes cache-line contention between the threads; the third is one
+//! atomic read-modify-write timed on the same threads right before the loop, the row's own
+//! floor), plus `FLOOR <what> <ns> <on-cpu ns>` lines for raw costs measured in the same run
+//! (one atomic read-modify-write on one thread and on two at once, one load, the loop harness),
+//! so each result can be read as a distance from the floor.
+//! The best of several short runs is kept, to filter out other processes on a busy machine; the
+//! rows take turns, so each row's runs are spread over the whole bench.
 //! Set `POOL_BENCH_MS` to change the time per run (default 40 ms); `POOL_BENCH_IMPLS`,
 //! `POOL_BENCH_OPS` and `POOL_BENCH_THREADS` (comma lists) select a subset.
 
@@ -154,10 +157,30 @@ fn on_cpu_ns() -> Option<u64> {
     None
 }
 
-/// Mean per-thread (wall ns/op, on-CPU ns/op).
-fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, f64) {
+/// One atomic read-modify-write's cost on the CPU this thread runs on now (on-CPU ns; 100 000
+/// of them on a cache line of the thread's own): the floor its row is read against. On a shared
+/// virtual machine the CPUs can differ by 20 % and more (a neighbour on the host), so a floor
+/// measured on another thread misleads.
+fn rmw_here() -> f64 {
+    #[repr(align(128))]
+    struct Line(AtomicU64);
+    const N: u64 = 100_000;
+    let line = Line(AtomicU64::new(0));
+    let cpu0 = on_cpu_ns();
+    let t = Instant::now();
+    for _ in 0..N {
+        black_box(&line.0).fetch_add(1, Ordering::AcqRel);
+    }
+    match (cpu0, on_cpu_ns()) {
+        (Some(a), Some(b)) => (b - a) as f64 / N as f64,
+        _ => t.elapsed().as_nanos() as f64 / N as f64,
+    }
+}
+
+/// Mean per-thread (wall ns/op, on-CPU ns/op, RMW ns measured on the thread just before).
+fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, f64, f64) {
     let barrier = Barrier::new(threads);
-    let (wall_ns, cpu_ns): (f64, f64) = std::thread::scope(|s| {
+    let (wall_ns, cpu_ns, rmw_ns): (f64, f64, f64) = std::thread::scope(|s| {
         let hs: Vec<_> = (0..threads)
             .map(|t| {
                 let barrier = &barrier;
@@ -173,6 +196,7 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, 
                         })
                         .collect();
                     barrier.wait();
+                    let rmw = rmw_here();
                     let cpu0 = on_cpu_ns();
                     let start = Instant::now();
                     match op {
@@ -230,18 +254,35 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, 
                     for id in set {
                         c.release(id);
                     }
-                    (ns, cpu)
+                    (ns, cpu, rmw)
                 })
             })
             .collect();
         hs.into_iter()
             .map(|h| h.join().unwrap())
-            .fold((0.0, 0.0), |(w, c), (a, b)| (w + a, c + b))
+            .fold((0.0, 0.0, 0.0), |(w, c, r), (a, b, x)| {
+                (w + a, c + b, r + x)
+            })
     });
-    (wall_ns / threads as f64, cpu_ns / threads as f64)
+    let n = threads as f64;
+    (wall_ns / n, cpu_ns / n, rmw_ns / n)
 }
 
-fn measure<C: Contender>(make: impl Fn() -> C, budget: Duration) {
+/// One table row: a contender, an operation and a thread count, with its pool and calibrated
+/// iteration count inside `run` (one timed run: wall, on-CPU and RMW ns as `run_once`).
+struct Row {
+    name: &'static str,
+    op: &'static str,
+    threads: usize,
+    run: Box<dyn FnMut() -> (f64, f64, f64)>,
+}
+
+/// Timed runs per row; rows take turns (see `main`).
+const ROUNDS: usize = 7;
+
+/// Adds the contender's rows (those the `POOL_BENCH_*` variables select), each with a fresh
+/// contender and an iteration count calibrated to take about `budget` per run.
+fn rows<C: Contender + 'static>(make: impl Fn() -> C, budget: Duration, out: &mut Vec<Row>) {
     let only = |var: &str, what: &str| {
         std::env::var(var).map_or(true, |v| v.split(',').any(|w| w == what))
     };
@@ -269,13 +310,36 @@ fn measure<C: Contender>(make: impl Fn() -> C, budget: Duration) {
                 }
                 iters *= 4;
             }
-            let (wall, cpu) = (0..5)
-                .map(|_| run_once(&c, op, threads, iters))
-                .fold((f64::INFINITY, f64::INFINITY), |(w, c), (a, b)| {
-                    (w.min(a), c.min(b))
-                });
-            println!("RESULT\t{}\t{op}\t{threads}\t{wall:.2}\t{cpu:.2}", C::NAME);
+            out.push(Row {
+                name: C::NAME,
+                op,
+                threads,
+                run: Box::new(move || run_once(&c, op, threads, iters)),
+            });
         }
+    }
+}
+
+/// Runs every row `ROUNDS` times, the rows taking turns (so one row's runs spread over the
+/// whole bench instead of one burst: on a shared virtual machine a CPU can run 40 % slow for a
+/// second or so), and prints each row's best wall and best on-CPU figure, with the floor
+/// measured in the run that gave the best on-CPU figure (same threads, same CPUs).
+fn measure(mut rows: Vec<Row>) {
+    let mut best = vec![(f64::INFINITY, f64::INFINITY, f64::NAN); rows.len()];
+    for _ in 0..ROUNDS {
+        for (row, (w, c, r)) in rows.iter_mut().zip(best.iter_mut()) {
+            let (wall, cpu, rmw) = (row.run)();
+            *w = w.min(wall);
+            if cpu < *c {
+                (*c, *r) = (cpu, rmw);
+            }
+        }
+    }
+    for (row, (wall, cpu, rmw)) in rows.iter().zip(best) {
+        println!(
+            "RESULT\t{}\t{}\t{}\t{wall:.2}\t{cpu:.2}\t{rmw:.2}",
+            row.name, row.op, row.threads
+        );
     }
 }
 
@@ -382,10 +446,20 @@ fn main() {
         .unwrap_or(40);
     let budget = Duration::from_millis(ms);
     floors(budget);
-    measure(|| Ours::<false>(HandlePool::new()), budget);
+    let mut all = Vec::new();
+    rows(|| Ours::<false>(HandlePool::new()), budget, &mut all);
     // The same pool without a cap (`HandlePool::unbounded()`).
-    measure(|| Ours::<true>(HandlePool::unbounded()), budget);
-    measure(|| SeedMap(Mutex::new((0, HashMap::new()))), budget);
-    measure(|| Slab(sharded_slab::Slab::new()), budget);
-    measure(|| SlotMap(Mutex::new(slotmap::SlotMap::new())), budget);
+    rows(|| Ours::<true>(HandlePool::unbounded()), budget, &mut all);
+    rows(
+        || SeedMap(Mutex::new((0, HashMap::new()))),
+        budget,
+        &mut all,
+    );
+    rows(|| Slab(sharded_slab::Slab::new()), budget, &mut all);
+    rows(
+        || SlotMap(Mutex::new(slotmap::SlotMap::new())),
+        budget,
+        &mut all,
+    );
+    measure(all);
 }

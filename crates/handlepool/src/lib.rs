@@ -190,8 +190,9 @@
 //!
 //! `cargo xtask bench pool` compares this pool with the seed's `Mutex<HashMap>`,
 //! `sharded-slab`, `slotmap` under a mutex, and Go's `runtime/cgo.Handle`, measures one atomic
-//! read-modify-write in the same run (on one thread and on two at once), and prints each of
-//! our rows' distance from its floor: an acquire/release pair needs two read-modify-writes in
+//! read-modify-write in the same run (on one thread, on two at once, and on each row's own
+//! threads just before its loop: the CPUs of a shared virtual machine differ), and prints each
+//! of our rows' distance from its floor: an acquire/release pair needs two read-modify-writes in
 //! a bounded pool (claim, clear `LIVE`) and one in an unbounded pool; a resolve hit two (guard
 //! up, guard down); a `with` hit one (name the slot; the clear is a plain store); a stale miss
 //! two dependent loads. Both threads of a 2-thread run work on their own cache and slots, so
