@@ -976,9 +976,6 @@ impl<'a> Cb<'a> {
                 }
             }
         }
-        s.push_str(&format!(
-            "    let id = handlepool::HandleId::new(host_id);\n    let Some(f) = id.and_then(|id| {pool}.resolve(id)) else {{\n        return Status::UnknownHandle.raw();\n    }};\n"
-        ));
         let mut args = Vec::new();
         for (i, k) in self.params.iter().enumerate() {
             match k {
@@ -991,15 +988,16 @@ impl<'a> Cb<'a> {
                 _ => args.push(format!("a{i}")),
             }
         }
-        s.push_str(&format!("    let f: &{alias} = &**f;\n"));
         // Without arguments the closure is `f` itself (clippy: redundant_closure).
         let call = if args.is_empty() {
             "f".to_string()
         } else {
             format!("|| f({})", args.join(", "))
         };
+        // The closure is read in place (`HandlePool::with`: one atomic read-modify-write; a
+        // guard from `resolve` costs two), and a panic is caught inside, so `with` returns.
         s.push_str(&format!(
-            "    match std::panic::catch_unwind(std::panic::AssertUnwindSafe({call})) {{\n"
+            "    let Some(id) = handlepool::HandleId::new(host_id) else {{\n        return Status::UnknownHandle.raw();\n    }};\n    let ran = {pool}.with(id, |f| {{\n        let f: &{alias} = &**f;\n        std::panic::catch_unwind(std::panic::AssertUnwindSafe({call}))\n    }});\n    let Some(ran) = ran else {{\n        return Status::UnknownHandle.raw();\n    }};\n    match ran {{\n"
         ));
         // The closure's value (inside `Ok(..)` when it also returns an error).
         let (ok, pad) = if self.error {
