@@ -145,9 +145,13 @@ pub struct BoundFunc {
     pub doc: String,
     /// Type arguments of an instantiated generic function (go/types strings), else empty.
     pub type_args: Vec<String>,
-    /// A pointer-receiver method of a non-struct type, whose handle holds the value itself:
-    /// the wrapper calls it on a copy and stores the copy back under the receiver's ID (a
-    /// receiver ID 0, the zero value, has nowhere to store it).
+    /// A pointer-receiver method of a non-struct type. A handle type's handle holds the value
+    /// itself: the wrapper calls the method on a copy and stores the copy back under the
+    /// receiver's ID (a receiver ID 0, the zero value, has nowhere to store it). A named basic
+    /// type's receiver crosses as a pointer to its scalar (in and out): the wrapper calls the
+    /// method on a copy and writes the copy back through the pointer (NULL is `MOCHI_BAD_ARG`).
+    /// Either way the write-back happens right after the call, before an error is returned, as
+    /// the caller's variable would change in Go.
     pub writes_receiver: bool,
 }
 

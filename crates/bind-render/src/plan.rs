@@ -461,12 +461,12 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let s = Sym::method(self.pkg, &t.name, m);
-            if m.receiver_pointer && matches!(kind, TypeKind::Scalar { .. } | TypeKind::String) {
+            if m.receiver_pointer && matches!(kind, TypeKind::String) {
                 self.skip(
                     &s,
                     "",
                     SkipKind::NotAddressable,
-                    "a pointer-receiver method of a named basic type: its Rust newtype crosses \
+                    "a pointer-receiver method of a named string type: its Rust newtype crosses \
                      by value, so the change the method makes could not reach the caller"
                         .into(),
                 );
@@ -477,7 +477,8 @@ impl<'a> Planner<'a> {
             let before = self.out.funcs.len();
             self.plan_callable(m, s, &parts, Some(owner.clone()), Some(receiver));
             // A handle of a non-struct type holds the value itself: the method runs on a copy
-            // that the wrapper stores back under the same ID.
+            // that the wrapper stores back under the same ID. A named basic type's receiver
+            // crosses as a pointer to the scalar, which the wrapper writes back.
             if m.receiver_pointer && !matches!(kind, TypeKind::Struct) {
                 if let Some(b) = self.out.funcs.get_mut(before) {
                     b.writes_receiver = true;

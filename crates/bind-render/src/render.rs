@@ -4,7 +4,7 @@
 //! Go locals of a wrapper are `st`, `msg` and `p_<name>` / `x_<name>` (C parameter / Go value),
 //! all reserved in the file's [`ImportSet`], so no import name can shadow them or be shadowed.
 
-use crate::model::{BoundFunc, BoundPackage, Class, FuncKind, Value};
+use crate::model::{BoundFunc, BoundPackage, Class, FuncKind, ScalarKind, Value};
 use crate::plan::PlanOptions;
 use apisurface::names::{self, TAG_WRAP};
 use apisurface::template::fill;
@@ -140,11 +140,15 @@ impl Wrapper<'_, '_> {
     fn write(&mut self, w: &mut GoWriter) -> Result<(), BindError> {
         let f = self.f;
         w.blank();
+        // A zero value's Go symbol already names its part (`path.T (zero value)`).
+        let kind = format!("({})", kind_text(f.kind));
+        let what = match f.go_symbol.ends_with(&kind) {
+            true => f.go_symbol.clone(),
+            false => format!("{} {kind}", f.go_symbol),
+        };
         w.comment(&format!(
-            "{} wraps {} ({}).\n\n{}",
+            "{} wraps {what}.\n\n{}",
             f.c_symbol,
-            f.go_symbol,
-            kind_text(f.kind),
             f.doc.replace('\n', " ")
         ));
         w.line("//");
@@ -162,12 +166,6 @@ impl Wrapper<'_, '_> {
             self.convert_in(w, p)?;
         }
         self.call(w)?;
-        if f.writes_receiver {
-            // The method ran on a copy of the handle's value: keep its change.
-            w.line(format!(
-                "if st := {hp}_storeHandle(p_recv, x_recv); st != C.MOCHI_OK {{\n\treturn st\n}}"
-            ));
-        }
         self.convert_results(w)?;
         w.line("return C.MOCHI_OK");
         w.dedent();
@@ -179,7 +177,12 @@ impl Wrapper<'_, '_> {
     fn signature(&self) -> String {
         let f = self.f;
         let mut parts = Vec::new();
-        for v in f.receiver.iter().chain(&f.params) {
+        if let (Some(r), Some(scalar)) = (&f.receiver, in_out_scalar(f)) {
+            parts.push(format!("p_{} *C.{}", r.name, scalar.c));
+        } else if let Some(r) = &f.receiver {
+            parts.push(c_in(r));
+        }
+        for v in &f.params {
             parts.push(c_in(v));
         }
         for v in &f.results {
@@ -191,6 +194,9 @@ impl Wrapper<'_, '_> {
 
     fn check_out_pointers(&self, w: &mut GoWriter) {
         let mut conds = Vec::new();
+        if let (Some(r), Some(_)) = (&self.f.receiver, in_out_scalar(self.f)) {
+            conds.push(format!("p_{} == nil", r.name));
+        }
         for v in &self.f.results {
             conds.push(format!("p_{} == nil", v.name));
             if has_len(&v.class) {
@@ -201,6 +207,31 @@ impl Wrapper<'_, '_> {
             w.block(format!("if {}", conds.join(" || ")), |w| {
                 w.line("return C.MOCHI_BAD_ARG");
             });
+        }
+    }
+
+    /// Whether `v` is the receiver that crosses as an in/out scalar pointer.
+    fn is_in_out(&self, v: &Value) -> bool {
+        in_out_scalar(self.f).is_some() && self.f.receiver.as_ref() == Some(v)
+    }
+
+    /// After a method that may change its receiver (`writes_receiver`), before an error
+    /// return: a named basic type's new value goes out through its pointer, a handle's value
+    /// back under its ID.
+    fn write_back_receiver(&self, w: &mut GoWriter) {
+        if !self.f.writes_receiver {
+            return;
+        }
+        match in_out_scalar(self.f) {
+            Some(scalar) => {
+                w.line(format!("*p_recv = C.{}(x_recv)", scalar.c));
+            }
+            None => {
+                let hp = names::go::helper_prefix(&self.opts.module);
+                w.line(format!(
+                    "if st := {hp}_storeHandle(p_recv, x_recv); st != C.MOCHI_OK {{\n\treturn st\n}}"
+                ));
+            }
         }
     }
 
@@ -236,6 +267,7 @@ impl Wrapper<'_, '_> {
         let t = self.go_type(v)?;
         let check = "if st != C.MOCHI_OK {\n\treturn st\n}";
         match &v.class {
+            Class::Scalar { .. } if self.is_in_out(v) => w.line(format!("x_{n} := {t}(*p_{n})")),
             Class::Scalar { .. } => w.line(format!("x_{n} := {t}(p_{n})")),
             Class::String { .. } => w.line(format!(
                 "s_{n}, st := {hp}_goString(p_{n}, p_{n}Len)\n{check}\nx_{n} := {t}(s_{n})"
@@ -336,6 +368,7 @@ impl Wrapper<'_, '_> {
         } else {
             w.line(format!("{} := {expr}", lhs.join(", ")));
         }
+        self.write_back_receiver(w);
         if f.returns_error {
             let hp = names::go::helper_prefix(&self.opts.module);
             w.block("if err != nil", |w| {
@@ -509,6 +542,15 @@ fn c_in(v: &Value) -> String {
         Class::ScalarSlice { scalar } => format!("p_{n} *C.{}, p_{n}Len C.size_t", scalar.c),
         Class::StringSlice => format!("p_{n} *C.mochi_bytes, p_{n}Len C.size_t"),
         _ => format!("p_{n} C.uint64_t"),
+    }
+}
+
+/// The scalar of a receiver that crosses as an in/out pointer (a pointer-receiver method of a
+/// named basic type), else `None`.
+fn in_out_scalar(f: &BoundFunc) -> Option<ScalarKind> {
+    match f.receiver.as_ref().map(|r| &r.class) {
+        Some(Class::Scalar { scalar, .. }) if f.writes_receiver => Some(*scalar),
+        _ => None,
     }
 }
 

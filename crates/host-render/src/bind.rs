@@ -576,9 +576,25 @@ impl<'a> Func<'a> {
             outs: Vec::new(),
             results: Vec::new(),
         };
-        if let Some(r) = &f.receiver {
-            x.params.push("&self".into());
-            x.input(r, "self", here, known, true)?;
+        match &f.receiver {
+            // A pointer-receiver method of a named basic type: the newtype's scalar goes in and
+            // comes back changed, as the Go variable would.
+            Some(
+                r @ Value {
+                    class: Class::Scalar { scalar, .. },
+                    ..
+                },
+            ) if f.writes_receiver => {
+                x.params.push("&mut self".into());
+                x.args.push("&mut self.0".into());
+                x.c_params
+                    .push(format!("p_{}: *mut {}", r.name, scalar.rust));
+            }
+            Some(r) => {
+                x.params.push("&self".into());
+                x.input(r, "self", here, known, true)?;
+            }
+            None => {}
         }
         for v in &f.params {
             check_rust_ident("parameter name", &v.name)?;

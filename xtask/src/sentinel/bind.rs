@@ -282,7 +282,7 @@ fn third_party_leg(ctx: &Ctx, bin: &Path, old: Option<&std::path::PathBuf>) -> R
 }
 
 /// The std packages the second leg binds into one archive.
-const STD: [&str; 11] = [
+const STD: [&str; 12] = [
     "strings",
     "strconv",
     "regexp",
@@ -294,6 +294,7 @@ const STD: [&str; 11] = [
     "slices",
     "flag",
     "sync",
+    "log/slog",
 ];
 /// Generic functions the std leg instantiates: function, suffix, type arguments.
 const STD_INSTANTIATE: [(&str, &str, [&str; 2]); 2] = [
@@ -337,7 +338,16 @@ fn std_leg(ingest_go: &Path, go: &Path, label: &str) -> Result<()> {
         let mut dropped = 0;
         for p in &mut plan {
             let before = p.funcs.len() + p.consts.len();
-            p.funcs.retain(|f| !newer.contains(&api_key(&f.go_symbol)));
+            // Also every wrapper of a type that is itself newer (its zero value, methods,
+            // fields: the API file lists the type once).
+            let path = p.import_path.clone();
+            p.funcs.retain(|f| {
+                let new_owner = f
+                    .owner_go
+                    .as_ref()
+                    .is_some_and(|t| newer.contains(&format!("{path}.{t}")));
+                !new_owner && !newer.contains(&api_key(&f.go_symbol))
+            });
             p.consts.retain(|c| !newer.contains(&api_key(&c.go_symbol)));
             dropped += before - p.funcs.len() - p.consts.len();
         }

@@ -305,3 +305,61 @@ fn multi_line_types_stay_gofmt_clean() {
     let go = render_bind_file(&plan, &s, &o).unwrap();
     assert_gofmt_clean("ml", &go);
 }
+
+#[test]
+fn pointer_receiver_methods_of_named_basic_types_write_back() {
+    let s = surface(
+        r#"{"module":"example.com/m","packages":[{"import_path":"example.com/m","name":"m",
+        "types":[{"name":"Level","kind":"basic","underlying":"int64",
+                  "methods":[{"name":"Set","receiver":"Level","receiver_pointer":true,
+                              "params":[{"name":"s","type":"string"}],
+                              "results":[{"name":"","type":"error"}]},
+                             {"name":"String","receiver":"Level","results":[{"name":"","type":"string"}]}]},
+                 {"name":"Name","kind":"basic","underlying":"string",
+                  "methods":[{"name":"Set","receiver":"Name","receiver_pointer":true,
+                              "params":[{"name":"s","type":"string"}]}]}]}]}"#,
+    );
+    let plan = plan_packages(&s, &[], &opts());
+    let pkg = &plan[0];
+    let set = pkg
+        .funcs
+        .iter()
+        .find(|f| f.go_symbol == "(*example.com/m.Level).Set")
+        .expect("bound, not skipped");
+    assert!(set.writes_receiver && set.returns_error);
+    let string = pkg.funcs.iter().find(|f| f.go_name == "String").unwrap();
+    assert!(
+        !string.writes_receiver,
+        "a value receiver does not write back"
+    );
+    // A named string type still cannot: its newtype crosses by value.
+    let skip = pkg
+        .skipped
+        .iter()
+        .find(|k| k.go_symbol.contains("Name"))
+        .unwrap();
+    assert!(skip.reason.contains("named string type"), "{skip:?}");
+    let go = render_bind_file(&plan, &s, &opts()).unwrap();
+    let body = go
+        .split(&format!("func {}(", set.c_symbol))
+        .nth(1)
+        .expect("the wrapper");
+    let body = &body[..body.find("\n}\n").unwrap()];
+    assert!(body.starts_with("p_recv *C.int64_t, "), "{body}");
+    let order = [
+        "if p_recv == nil",
+        "return C.MOCHI_BAD_ARG",
+        "x_recv := m.Level(*p_recv)",
+        "err := x_recv.Set(x_s)",
+        "*p_recv = C.int64_t(x_recv)",
+        "if err != nil",
+    ];
+    let mut at = 0;
+    for want in order {
+        let i = body[at..]
+            .find(want)
+            .unwrap_or_else(|| panic!("{want:?} missing or out of order in\n{body}"));
+        at += i + want.len();
+    }
+    assert_gofmt_clean("in-out-receiver", &go);
+}

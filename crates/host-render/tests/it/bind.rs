@@ -123,7 +123,10 @@ fn hostile() -> Surface {
         {"name":"Result","kind":"struct","doc":"Result is a struct.\n*/ } fn evil() {} /*\u0007\u202e",
          "methods":[{"name":"IsNil","receiver":"Result","receiver_pointer":true,
            "results":[{"name":"","type":"bool"}],"doc":"IsNil is Go's own."}]},
-        {"name":"FLAG","kind":"basic","underlying":"int"},
+        {"name":"FLAG","kind":"basic","underlying":"int",
+         "methods":[{"name":"Set","receiver":"FLAG","receiver_pointer":true,
+           "params":[{"name":"s","type":"string"}],"results":[{"name":"","type":"error"}],
+           "doc":"Set parses s into the flag."}]},
         {"name":"String","kind":"basic","underlying":"string","doc":"String is a string."},
         {"name":"Vec","kind":"basic","underlying":"float64","doc":""},
         {"name":"Drop","kind":"interface","doc":"Drop has methods."},
@@ -170,6 +173,12 @@ fn hostile_names_and_docs_stay_inert() {
     assert!(renamed.contains(&"is_nil_2"), "{renamed:?}");
     assert!(renamed.contains(&"FLAG_2"), "{renamed:?}");
     let text = render_rust_module(&f).unwrap();
+    // A pointer-receiver method of a named basic type changes the newtype in place.
+    assert!(
+        text.contains("pub fn set(&mut self, s: &str) -> super::GoResult<()> {"),
+        "{text}"
+    );
+    assert!(text.contains("&mut self.0,"), "{text}");
     assert!(!text.contains('\u{202e}') && !text.contains('\u{7}'));
     for l in text.lines() {
         if l.contains("evil") || l.contains("#[cfg(any())]") {

@@ -365,6 +365,32 @@ fn time_fns() {
     }
 }
 
+fn levels() {
+    // A pointer-receiver method of a named basic type changes the Rust newtype in place, as
+    // `var l slog.Level; l.UnmarshalText(...)` changes the Go variable.
+    let mut level = slog::Level::default();
+    check(level.unmarshal_text(b"WARN").is_ok(), "Level::unmarshal_text");
+    check_eq(level, slog::LEVEL_WARN, "unmarshal_text wrote the receiver");
+    check(
+        level.unmarshal_json(b"\"ERROR+2\"").is_ok(),
+        "Level::unmarshal_json",
+    );
+    check_eq(level, slog::Level(slog::LEVEL_ERROR.0 + 2), "unmarshal_json wrote it");
+    match level.unmarshal_text(b"LOUD") {
+        Err(GoError::Go { message, .. }) => check(
+            message.contains("LOUD"),
+            &format!("Go's own error names the input: {message}"),
+        ),
+        other => check(false, &format!("unmarshal_text LOUD: {other:?}")),
+    }
+    check_eq(
+        level,
+        slog::Level(slog::LEVEL_ERROR.0 + 2),
+        "a failed parse leaves the level as Go does",
+    );
+    check_eq(level.string().ok().as_deref(), Some("ERROR+2"), "Level::string");
+}
+
 fn url_fns() {
     let u = url::parse("https://user@example.com:8080/a/b?q=1#frag").expect("url::parse");
     check_eq(
@@ -438,6 +464,7 @@ fn everything() {
     regexp_fns();
     bytes_fns();
     time_fns();
+    levels();
     url_fns();
     errors_fns();
     generics();
