@@ -206,19 +206,15 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, 
                                 c.release(black_box(id));
                             }
                         }
-                        "resolve-hit" => {
+                        "resolve-hit" | "with-hit" => {
+                            let read = match op {
+                                "resolve-hit" => C::resolve,
+                                _ => C::read,
+                            };
                             let mut sum = 0u64;
                             let set = black_box(&set);
                             for i in 0..iters as usize {
-                                sum += c.resolve(set[i % WORKING_SET]).unwrap();
-                            }
-                            black_box(sum);
-                        }
-                        "with-hit" => {
-                            let mut sum = 0u64;
-                            let set = black_box(&set);
-                            for i in 0..iters as usize {
-                                sum += c.read(set[i % WORKING_SET]).unwrap();
+                                sum += read(c, set[i % WORKING_SET]).unwrap();
                             }
                             black_box(sum);
                         }

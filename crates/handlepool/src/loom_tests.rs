@@ -339,25 +339,39 @@ fn loom_spilled_slots_are_claimed_from_the_shared_list() {
     });
 }
 
+/// A pool capped at `max` holding one counted value: (drop counter, pool, the value's ID).
+fn one_counted(max: usize) -> (Arc<AtomicUsize>, Arc<HandlePool<Counted>>, HandleId) {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let pool = Arc::new(HandlePool::with_max_handles(max));
+    let id = pool.acquire(Counted(drops.clone())).unwrap();
+    (drops, pool, id)
+}
+
+/// A thread that reads `id` with `with`, asserting the value is not dropped meanwhile; joins
+/// to whether it read.
+fn spawn_with_reader(
+    pool: &Arc<HandlePool<Counted>>,
+    drops: &Arc<AtomicUsize>,
+    id: HandleId,
+) -> thread::JoinHandle<bool> {
+    let (pool, drops) = (pool.clone(), drops.clone());
+    thread::spawn(move || {
+        pool.with(id, |v| {
+            assert_eq!(drops.load(SeqCst), 0, "dropped under a reader");
+            assert!(Arc::ptr_eq(&v.0, &drops));
+        })
+        .is_some()
+    })
+}
+
 #[test]
 fn loom_with_races_release() {
     // The hazard handshake: whatever the interleaving, a `with` reader never sees its value
     // dropped, the release always succeeds, and the value is dropped exactly once (by the
     // reader on its way out, the releaser, or at the latest the pool's drop).
     check(|| {
-        let drops = Arc::new(AtomicUsize::new(0));
-        let pool = Arc::new(HandlePool::new());
-        let id = pool.acquire(Counted(drops.clone())).unwrap();
-        let reader = {
-            let (pool, drops) = (pool.clone(), drops.clone());
-            thread::spawn(move || {
-                pool.with(id, |v| {
-                    assert_eq!(drops.load(SeqCst), 0, "dropped under a reader");
-                    assert!(Arc::ptr_eq(&v.0, &drops));
-                })
-                .is_some()
-            })
-        };
+        let (drops, pool, id) = one_counted(4);
+        let reader = spawn_with_reader(&pool, &drops, id);
         let releaser = {
             let pool = pool.clone();
             thread::spawn(move || assert!(pool.release(id)))
@@ -377,17 +391,8 @@ fn loom_with_races_take() {
     // A take either moves the value out (and the reader got nothing or finished before the
     // take's check) or fails with InUse and leaves the handle live.
     check(|| {
-        let drops = Arc::new(AtomicUsize::new(0));
-        let pool = Arc::new(HandlePool::new());
-        let id = pool.acquire(Counted(drops.clone())).unwrap();
-        let reader = {
-            let (pool, drops) = (pool.clone(), drops.clone());
-            thread::spawn(move || {
-                pool.with(id, |_| {
-                    assert_eq!(drops.load(SeqCst), 0, "taken under a reader")
-                })
-            })
-        };
+        let (drops, pool, id) = one_counted(4);
+        let reader = spawn_with_reader(&pool, &drops, id);
         let taker = {
             let pool = pool.clone();
             thread::spawn(move || pool.try_take(id).map(drop).is_ok())
@@ -410,9 +415,7 @@ fn loom_with_races_the_last_guard() {
     // Release while a guard is held, then the guard goes: the last guard must also find a
     // `with` reader and leave the value to it.
     check(|| {
-        let drops = Arc::new(AtomicUsize::new(0));
-        let pool = Arc::new(HandlePool::with_max_handles(1));
-        let id = pool.acquire(Counted(drops.clone())).unwrap();
+        let (drops, pool, id) = one_counted(1);
         let guard_holder = {
             let pool = pool.clone();
             thread::spawn(move || {
@@ -421,14 +424,7 @@ fn loom_with_races_the_last_guard() {
                 drop(g);
             })
         };
-        let reader = {
-            let (pool, drops) = (pool.clone(), drops.clone());
-            thread::spawn(move || {
-                pool.with(id, |_| {
-                    assert_eq!(drops.load(SeqCst), 0, "dropped under a reader")
-                })
-            })
-        };
+        let reader = spawn_with_reader(&pool, &drops, id);
         guard_holder.join().unwrap();
         let _ = reader.join().unwrap();
         assert!(drops.load(SeqCst) <= 1);
@@ -445,17 +441,8 @@ fn loom_deferred_value_does_not_hold_the_cap() {
     // Cap 1: a release whose value waits for a `with` reader gives its ticket back at once, so
     // an acquire right after it never fails, whatever the reader is doing.
     check(|| {
-        let drops = Arc::new(AtomicUsize::new(0));
-        let pool = Arc::new(HandlePool::with_max_handles(1));
-        let id = pool.acquire(Counted(drops.clone())).unwrap();
-        let reader = {
-            let (pool, drops) = (pool.clone(), drops.clone());
-            thread::spawn(move || {
-                pool.with(id, |_| {
-                    assert_eq!(drops.load(SeqCst), 0, "dropped under a reader")
-                })
-            })
-        };
+        let (drops, pool, id) = one_counted(1);
+        let reader = spawn_with_reader(&pool, &drops, id);
         assert!(pool.release(id));
         let next = pool
             .acquire(Counted(drops.clone()))

@@ -1398,7 +1398,7 @@ mod tests {
     use std::sync::atomic::AtomicUsize as StdAtomicUsize;
 
     /// Counts drops of values through a shared counter.
-    struct Counted(Arc<StdAtomicUsize>);
+    pub(super) struct Counted(pub(super) Arc<StdAtomicUsize>);
     impl Drop for Counted {
         fn drop(&mut self) {
             self.0.fetch_add(1, Relaxed);
@@ -1812,16 +1812,10 @@ mod unbounded_tests {
 
 #[cfg(all(test, not(loom)))]
 mod with_tests {
+    use super::tests::Counted;
     use super::*;
     use std::sync::atomic::AtomicUsize as StdAtomicUsize;
     use std::sync::{Arc, Barrier};
-
-    struct Counted(Arc<StdAtomicUsize>);
-    impl Drop for Counted {
-        fn drop(&mut self) {
-            self.0.fetch_add(1, Relaxed);
-        }
-    }
 
     fn counted(drops: &Arc<StdAtomicUsize>) -> Counted {
         Counted(Arc::clone(drops))
