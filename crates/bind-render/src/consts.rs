@@ -129,7 +129,9 @@ fn int_literal(value: &str, rust: &'static str) -> Result<(&'static str, String)
 /// An exact float constant (`ExactString`: an integer or `num/den`) as an `f64`/`f32` literal,
 /// correctly rounded: the rational is written as an exact decimal (possible when the denominator
 /// is `2^a * 5^b`) and parsed by Rust's correctly rounding float parser. Other denominators
-/// (`1/3`) are refused unless numerator and denominator fit the mantissa (one exact division).
+/// (`1/3`, `math.Log10E`, `math.Pi / 180`): one exact division when numerator and denominator
+/// fit the mantissa, else the nearest float found by bracketing ([`nearest_of_rational`]).
+/// Go converts an untyped constant to `float64` the same way (to the nearest).
 fn float_literal(value: &str, rust: &'static str) -> Result<(&'static str, String), String> {
     let (num, den) = value.split_once('/').unwrap_or((value, "1"));
     let (sign, num) = match num.strip_prefix('-') {
@@ -142,26 +144,7 @@ fn float_literal(value: &str, rust: &'static str) -> Result<(&'static str, Strin
     }
     let decimal = match exact_decimal(num, den) {
         Some(d) => d,
-        None => {
-            let limit: u128 = if rust == "f32" { 1 << 24 } else { 1 << 53 };
-            let (n, d) = (num.parse::<u128>(), den.parse::<u128>());
-            match (n, d) {
-                (Ok(n), Ok(d)) if n <= limit && d <= limit => {
-                    let q = if rust == "f32" {
-                        format!("{:?}", n as f32 / d as f32)
-                    } else {
-                        format!("{:?}", n as f64 / d as f64)
-                    };
-                    return Ok((rust, format!("{sign}{q}")));
-                }
-                _ => {
-                    return Err(format!(
-                        "{value} has no finite decimal form and does not fit one exact {rust} \
-                         division, so its nearest {rust} is not computed here"
-                    ));
-                }
-            }
-        }
+        None => return nearest_of_rational(num, den, rust).map(|t| (rust, format!("{sign}{t}"))),
     };
     let text = if rust == "f32" {
         let f: f32 = decimal
@@ -181,6 +164,130 @@ fn float_literal(value: &str, rust: &'static str) -> Result<(&'static str, Strin
         format!("{f:?}")
     };
     Ok((rust, format!("{sign}{text}")))
+}
+
+/// The nearest `f64`/`f32` to `num/den` (both decimal digit strings, `den` not of the form
+/// `2^a * 5^b`), as a Rust literal. The value lies in `[q, q + 1) * 10^-k` with
+/// `q = floor(num * 10^k / den)`; both ends are exact decimals that Rust's parser rounds
+/// correctly, and rounding is monotone, so when the two ends round to the same float the value
+/// does too. `k` grows until they agree (a value of this kind is never a midpoint between two
+/// floats: midpoints are finite decimals, so the bracket eventually excludes them).
+fn nearest_of_rational(num: &str, den: &str, rust: &str) -> Result<String, String> {
+    let n: Vec<u8> = num.bytes().map(|b| b - b'0').collect();
+    let d: Vec<u8> = den.bytes().map(|b| b - b'0').collect();
+    if n.iter().all(|&x| x == 0) {
+        return Ok("0.0".into());
+    }
+    // Enough digits for the quotient to carry ~40 significant ones to start with.
+    let mut k = (d.len() + 40).saturating_sub(n.len());
+    while k <= 2000 {
+        let mut scaled = n.clone();
+        scaled.resize(n.len() + k, 0);
+        let q = divide_big(&scaled, &d);
+        let mut q1 = q.clone();
+        increment(&mut q1);
+        let text = |digits: &[u8]| -> String {
+            let s: String = digits.iter().map(|x| (b'0' + x) as char).collect();
+            format!("{s}e-{k}")
+        };
+        let (lo, hi) = (text(&q), text(&q1));
+        let same = if rust == "f32" {
+            parse_pair::<f32>(&lo, &hi)
+        } else {
+            parse_pair::<f64>(&lo, &hi)
+        };
+        if let Some(v) = same {
+            return match v {
+                Some(t) => Ok(t),
+                None => Err(format!("{num}/{den} overflows or underflows {rust}")),
+            };
+        }
+        k += 40;
+    }
+    Err(format!(
+        "{num}/{den}: its nearest {rust} was not settled within 2000 digits"
+    ))
+}
+
+/// `Some(Some(literal))` when both decimals parse to the same finite, non-zero float;
+/// `Some(None)` when they agree on an infinite or zero one; `None` when they differ.
+fn parse_pair<F>(lo: &str, hi: &str) -> Option<Option<String>>
+where
+    F: std::str::FromStr + PartialEq + std::fmt::Debug + Copy + Into<f64>,
+{
+    let (a, b): (F, F) = (lo.parse().ok()?, hi.parse().ok()?);
+    if a != b {
+        return None;
+    }
+    let f: f64 = a.into();
+    Some((f.is_finite() && f != 0.0).then(|| format!("{a:?}")))
+}
+
+/// `floor(a / b)` of decimal digit vectors (most significant first, `b` non-zero), by long
+/// division: each quotient digit is how many times `b` still fits the running remainder.
+fn divide_big(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let b = trim(b);
+    let mut rem: Vec<u8> = Vec::new();
+    let mut q = Vec::with_capacity(a.len());
+    for &digit in a {
+        rem.push(digit);
+        rem = trim(&rem).to_vec();
+        let mut times = 0u8;
+        while !less(&rem, b) {
+            rem = subtract(&rem, b);
+            times += 1;
+        }
+        q.push(times);
+    }
+    trim(&q).to_vec()
+}
+
+/// Without leading zeros (`[0]` stays).
+fn trim(d: &[u8]) -> &[u8] {
+    let first = d
+        .iter()
+        .position(|&x| x != 0)
+        .unwrap_or(d.len().saturating_sub(1));
+    &d[first..]
+}
+
+/// `a < b` for trimmed digit vectors.
+fn less(a: &[u8], b: &[u8]) -> bool {
+    let (a, b) = (trim(a), trim(b));
+    a.len() < b.len() || (a.len() == b.len() && a < b)
+}
+
+/// `a - b` for `a >= b`.
+fn subtract(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = a.to_vec();
+    let mut borrow = 0i16;
+    for i in 0..out.len() {
+        let ai = out.len() - 1 - i;
+        let bd = if i < b.len() {
+            b[b.len() - 1 - i] as i16
+        } else {
+            0
+        };
+        let mut v = out[ai] as i16 - bd - borrow;
+        borrow = i16::from(v < 0);
+        if v < 0 {
+            v += 10;
+        }
+        out[ai] = v as u8;
+    }
+    trim(&out).to_vec()
+}
+
+/// `d + 1` in place.
+fn increment(d: &mut Vec<u8>) {
+    for x in d.iter_mut().rev() {
+        if *x < 9 {
+            *x += 1;
+            return;
+        }
+        *x = 0;
+    }
+    d.insert(0, 1);
 }
 
 /// `num/den` as an exact decimal string (`"0.0625"`), when `den` is `2^a * 5^b`.
@@ -339,14 +446,44 @@ mod tests {
             "5e-324"
         );
         assert_eq!(float_literal("16777217", "f32").unwrap().1, "16777216.0");
-        // a non-terminating fraction too large for one exact division
-        assert!(
-            float_literal(
-                "10000000000000000000000/23025850929940456840179914546843",
-                "f64"
-            )
-            .is_err()
+        // Non-terminating fractions too large for one exact division: the nearest float, found
+        // by bracketing (math.Log10E and math.Log2E as go/constant writes them, Pi/180).
+        let log10e = "10000000000000000000000000000000000000000000000000000000000000/\
+                      23025850929940456840179914546843642076011014886287729760333279";
+        assert_eq!(
+            float_literal(log10e, "f64").unwrap().1,
+            format!("{:?}", std::f64::consts::LOG10_E)
         );
+        let log2e = "1000000000000000000000000000000000000000000000000000000000000000/\
+                     693147180559945309417232121458176568075500134360255254120680009";
+        assert_eq!(
+            float_literal(log2e, "f64").unwrap().1,
+            format!("{:?}", std::f64::consts::LOG2_E)
+        );
+        let pi_180 = "314159265358979323846264338327950288419716939937510582097494459/\
+                      18000000000000000000000000000000000000000000000000000000000000000";
+        assert_eq!(
+            float_literal(pi_180, "f64").unwrap().1,
+            "0.017453292519943295"
+        );
+        assert_eq!(
+            float_literal(&format!("-{log10e}"), "f32").unwrap().1,
+            format!("{:?}", -std::f32::consts::LOG10_E)
+        );
+        // Small ones the one-division path also takes agree with it (checked against Python's
+        // exact Fraction → float).
+        let big7 = format!("1{}/7{}", "0".repeat(60), "0".repeat(60));
+        assert_eq!(
+            float_literal(&big7, "f64").unwrap().1,
+            "0.14285714285714285"
+        );
+        assert_eq!(float_literal(&big7, "f32").unwrap().1, "0.14285715");
+        let big23 = format!("2{}/3{}", "0".repeat(60), "0".repeat(60));
+        assert_eq!(float_literal(&big23, "f32").unwrap().1, "0.6666667");
+        // Out of range is refused, not rounded to infinity or zero.
+        let huge = format!("1{}/3", "0".repeat(400));
+        assert!(float_literal(&huge, "f64").is_err());
+        assert!(float_literal(&format!("1/3{}", "0".repeat(400)), "f64").is_err());
         assert!(float_literal("1e5", "f64").is_err());
     }
 }
