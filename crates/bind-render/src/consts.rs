@@ -486,4 +486,22 @@ mod tests {
         assert!(float_literal(&format!("1/3{}", "0".repeat(400)), "f64").is_err());
         assert!(float_literal("1e5", "f64").is_err());
     }
+
+    proptest::proptest! {
+        /// The bracketing path against IEEE division, which rounds `a / b` correctly when both
+        /// are exact `f64`s: scaled by `10^40` (and by 3 or 7 below, so no finite decimal),
+        /// `a / b` only reaches the bracketing.
+        #[test]
+        fn bracketing_matches_ieee_division(a in 1u64..(1 << 53), b in 1u64..(1 << 53), p in 0u8..3) {
+            let b = b * [1, 3, 7][p as usize];
+            proptest::prop_assume!(b < 1 << 53);
+            let zeros = "0".repeat(40);
+            let got = nearest_of_rational(&format!("{a}{zeros}"), &format!("{b}{zeros}"), "f64");
+            let want = a as f64 / b as f64;
+            match exact_decimal(&a.to_string(), &b.to_string()) {
+                Some(_) => {} // a finite decimal: the other path (and so not this one's job)
+                None => proptest::prop_assert_eq!(got.unwrap(), format!("{want:?}")),
+            }
+        }
+    }
 }
