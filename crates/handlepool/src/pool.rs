@@ -577,9 +577,10 @@ impl<T> HandlePool<T> {
     /// How: the thread names the slot in a hazard word of its own before it checks the handle,
     /// and clears it after `f`; a release (or take) that finds its slot named leaves the value
     /// in place. So a value released while a `with` on another thread reads it is dropped after
-    /// that `f` returns — by that thread, or by the next release (or failing acquire) in the
-    /// pool, at the latest when the pool is dropped; a release inside `f` of the handle being
-    /// read drops the value right after `f` returns. A take that finds a reader fails with
+    /// that `f` returns: normally by that thread on its way out or by the releaser, and in a
+    /// narrow race (both finish at the same instant) by whatever comes next in the pool — a
+    /// release, the end of a `with`, a failing acquire, or the pool's drop. A release inside
+    /// `f` of the handle being read drops the value right after `f` returns. A take that finds a reader fails with
     /// [`TakeError::InUse`]. Once a thread has used `with` on a pool, every release in that pool
     /// also reads one word per such thread.
     ///
