@@ -454,3 +454,21 @@ fn loom_deferred_value_does_not_hold_the_cap() {
         assert_eq!(drops.load(SeqCst), 2, "each value dropped exactly once");
     });
 }
+
+#[test]
+fn loom_two_with_readers_and_a_release() {
+    // Two hazard words name the slot: the value waits for both readers, however they and the
+    // release interleave, and is dropped exactly once.
+    check(|| {
+        let (drops, pool, id) = one_counted(2);
+        let a = spawn_with_reader(&pool, &drops, id);
+        let b = spawn_with_reader(&pool, &drops, id);
+        assert!(pool.release(id));
+        let _ = a.join().unwrap();
+        let _ = b.join().unwrap();
+        assert!(drops.load(SeqCst) <= 1);
+        assert_eq!(pool.live(), 0);
+        drop(pool);
+        assert_eq!(drops.load(SeqCst), 1, "dropped exactly once");
+    });
+}

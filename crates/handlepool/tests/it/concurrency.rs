@@ -156,6 +156,13 @@ fn stress_race_acquire_resolve_release_take() {
 }
 
 #[test]
+fn stress_race_small_cap() {
+    // Cap 4 with 4 threads: acquires hit exhaustion all the time, releases race `with` readers
+    // (deferred drops) and takes on the same few handles.
+    stress(HandlePool::with_max_handles(4), Some(4));
+}
+
+#[test]
 fn stress_race_unbounded_pool() {
     stress(HandlePool::unbounded(), None);
 }
