@@ -3,6 +3,7 @@
 use crate::model::{HostCallback, HostError, HostFile, Kind, check_c_ident, kind, split_error};
 use apisurface::{EmitContext, GoFile, GoType, GoWriter, ImportSet, emit_type};
 use goroutine_render::{BUILD_TAG, DEFAULT_PACKAGE, preamble};
+use std::collections::BTreeSet;
 
 /// Bytes of a host panic message Go keeps (longer messages are cut at a UTF-8 boundary).
 pub const HOST_MSG_CAP: usize = 256;
@@ -64,6 +65,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
         "hostError",
         "hostText",
         "hostValue",
+        "hostStruct",
     ] {
         imports.reserve(&apisurface::names::go::helper(m, h));
     }
@@ -105,8 +107,14 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
         },
     );
     write_value_helpers(&mut w, m, &unsafe_, &errors, &fmt);
+    let boxed = crate::rust::bound_struct_values(&file.bound);
+    let fc = FileCtx {
+        m,
+        sync: &sync,
+        boxed: &boxed,
+    };
     for h in &file.host_callbacks {
-        render_one(h, m, ctx, &mut imports, &mut c, &mut w, &sync)?;
+        render_one(h, &fc, ctx, &mut imports, &mut c, &mut w)?;
     }
     let body = w.finish();
     GoFile::new(package)
@@ -186,18 +194,48 @@ fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str, f
         });
         w.line("return x");
     });
+    let st = apisurface::names::go::helper(m, "hostStruct");
+    w.blank();
+    w.comment(&format!(
+        "{st} is a struct value a host closure returned: its typed Rust value holds a *T, which\n\
+         is copied out (ID 0 is T's zero value; a nil *T panics, as dereferencing it would)."
+    ));
+    w.block(format!("func {st}[T any](id C.uint64_t) T"), |w| {
+        w.line(format!("p := {value}[*T](id)"));
+        w.block("if p != nil", |w| {
+            w.line("return *p");
+        });
+        w.line("var zero T");
+        w.block("if id != 0", |w| {
+            w.line(format!(
+                "panic({fmt}.Sprintf(\"gobridge: a host closure returned a nil *%T where a %T is wanted\", zero, zero))"
+            ));
+        });
+        w.line("return zero");
+    });
+}
+
+/// What every callback of one host file shares.
+struct FileCtx<'a> {
+    /// The module's flat name.
+    m: &'a str,
+    /// The local name of the `sync` import.
+    sync: &'a str,
+    /// Go types of bound structs by value (`log/slog.Attr`): their Rust type holds a `*T`, so
+    /// such a value crosses a host closure as a pointer to a copy (see `bound_struct_values`).
+    boxed: &'a BTreeSet<String>,
 }
 
 fn render_one(
     h: &HostCallback,
-    m: &str,
+    fc: &FileCtx<'_>,
     ctx: &EmitContext<'_>,
     imports: &mut ImportSet,
     c: &mut String,
     w: &mut GoWriter,
-    sync: &str,
 ) -> Result<(), HostError> {
-    let l = Lowered::new(h, ctx, imports)?;
+    let (m, sync) = (fc.m, fc.sync);
+    let l = Lowered::new(h, ctx, imports, fc.boxed)?;
     write_c_helpers(c, &l);
     write_record(w, &l, m, sync);
     write_new(w, &l);
@@ -220,6 +258,8 @@ struct Lowered {
     string_result: bool,
     /// The result is a Go value the host returns as an ID.
     handle_result: bool,
+    /// That value is a bound struct by value: the ID holds a `*T` (`hostStruct`).
+    struct_result: bool,
     /// The Go func's last result is `error` (the host reports one with `MOCHI_GO_ERROR`).
     error_result: bool,
     /// The Go func type (parameter names dropped).
@@ -231,6 +271,7 @@ impl Lowered {
         h: &HostCallback,
         ctx: &EmitContext<'_>,
         imports: &mut ImportSet,
+        boxed: &BTreeSet<String>,
     ) -> Result<Lowered, HostError> {
         let p = h.prefix();
         let unsupported = |what: String| HostError::Unsupported {
@@ -270,11 +311,18 @@ impl Lowered {
                     go_args.push(format!("C.size_t(len(x{i}))"));
                 }
                 Kind::Handle => {
-                    // The closure gets its own ID of the value (a `GoValue` it owns).
+                    // The closure gets its own ID of the value (a `GoValue` it owns); a bound
+                    // struct's value goes as a pointer to the parameter (a copy already), which
+                    // is what its Rust type holds.
                     c_params.push(format!("uint64_t a{i}"));
                     c_args.push(format!("a{i}"));
+                    let amp = if boxed.contains(&prm.ty.to_string()) {
+                        "&"
+                    } else {
+                        ""
+                    };
                     go_args.push(format!(
-                        "{}(x{i})",
+                        "{}({amp}x{i})",
                         apisurface::names::go::helper(&h.module, "hostArg")
                     ));
                 }
@@ -302,6 +350,10 @@ impl Lowered {
             }
         };
         let handle_result = result_kind == Some(Kind::Handle);
+        let struct_result = handle_result
+            && values
+                .first()
+                .is_some_and(|r| boxed.contains(&r.ty.to_string()));
         let string_result = result_kind == Some(Kind::Str);
         let mut unnamed = h.sig.clone();
         unnamed.strip_param_names();
@@ -320,6 +372,7 @@ impl Lowered {
             go_args,
             result,
             string_result,
+            struct_result,
             handle_result,
             error_result,
             func_ty,
@@ -446,7 +499,12 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str) {
                 let text = apisurface::names::go::helper(m, "hostText");
                 w.line(format!("return {t}({text}(res.r0, res.r0_len)){nil_err}"));
             } else if let (Some((_, t)), true) = (&result, l.handle_result) {
-                let value = apisurface::names::go::helper(m, "hostValue");
+                let helper = if l.struct_result {
+                    "hostStruct"
+                } else {
+                    "hostValue"
+                };
+                let value = apisurface::names::go::helper(m, helper);
                 w.line(format!("return {value}[{t}](res.r0){nil_err}"));
             } else if let Some((_, t)) = &result {
                 w.line(format!("return {t}(res.r0){nil_err}"));

@@ -147,22 +147,44 @@ pub fn closure_type(
 
 /// Go types (as go/types prints them) that cross as a bound package's handle type, with that
 /// type's path from the module root: `*flag.Flag` → `flag::Flag` (a struct's handle holds a
-/// pointer), `go/ast.Node` → `ast::Node`. A host closure gets such a parameter typed.
+/// pointer), `go/ast.Node` → `ast::Node`, and a struct by value too (`log/slog.Attr` →
+/// `slog::Attr`: the Go side passes a pointer to a copy, see [`bound_struct_values`]). A host
+/// closure gets such a parameter or result typed.
 fn bound_handle_types(bound: &[bind_render::BoundPackage]) -> BTreeMap<String, String> {
     use bind_render::TypeKind;
     let mut out = BTreeMap::new();
     for p in bound {
         for t in &p.types {
             let go = format!("{}.{}", p.import_path, t.go_name);
-            let key = match t.kind {
-                TypeKind::Struct => format!("*{go}"),
-                TypeKind::Interface | TypeKind::Other => go,
-                _ => continue,
-            };
-            out.insert(key, format!("{}::{}", p.rust_mod, t.rust.rust_name));
+            let rust = format!("{}::{}", p.rust_mod, t.rust.rust_name);
+            match t.kind {
+                TypeKind::Struct => {
+                    out.insert(format!("*{go}"), rust.clone());
+                    out.insert(go, rust);
+                }
+                TypeKind::Interface | TypeKind::Other => {
+                    out.insert(go, rust);
+                }
+                _ => {}
+            }
         }
     }
     out
+}
+
+/// Bound struct types by value (`log/slog.Attr`): their Rust type holds a handle to a `*T`, so
+/// a host closure's parameter of such a type crosses as a pointer to a copy, and its result is
+/// copied out of the pointer the closure hands back.
+pub(crate) fn bound_struct_values(bound: &[bind_render::BoundPackage]) -> BTreeSet<String> {
+    bound
+        .iter()
+        .flat_map(|p| {
+            p.types
+                .iter()
+                .filter(|t| t.kind == bind_render::TypeKind::Struct)
+                .map(move |t| format!("{}.{}", p.import_path, t.go_name))
+        })
+        .collect()
 }
 
 /// The Rust type a Go value of type `ty` crosses a host closure as: the bound type of
@@ -885,9 +907,16 @@ impl<'a> Cb<'a> {
         let pool = &self.pool;
         let go = GoType::Func(unnamed(&self.h.sig)).to_string();
         let mut s = String::new();
+        let dyn_ty = &self.dyn_ty;
+        // As rustfmt lays it out: one line, else broken after `=`.
+        let one_line = format!("pub type {alias} = {dyn_ty};");
+        let decl = if one_line.len() <= WIDTH {
+            one_line
+        } else {
+            format!("pub type {alias} =\n    {dyn_ty};")
+        };
         s.push_str(&format!(
-            "/// The closure type of host callback `{b}` (Go `{go}`).\npub type {alias} = {};\n\n",
-            self.dyn_ty
+            "/// The closure type of host callback `{b}` (Go `{go}`).\n{decl}\n\n"
         ));
         let rhs = format!(
             "unsafe extern \"C\" fn({}) -> RawStatus;",

@@ -3,10 +3,10 @@
 //! wrapper is declared with its C symbol.
 
 use crate::render::{compile, rustfmt_check};
-use apisurface::{GoType, Surface};
+use apisurface::{EmitContext, GoType, Surface};
 use bind_render::{Class, PlanOptions, plan_packages};
 use goroutine_render::{ChannelShim, ShimFile};
-use host_render::{HostCallback, HostFile, render_rust_module};
+use host_render::{HostCallback, HostFile, render_host_go, render_rust_module};
 
 const M: &str = "example";
 const PKG: &str = "example.com/gobridge/example";
@@ -187,4 +187,70 @@ fn hostile_names_and_docs_stay_inert() {
     }
     rustfmt_check("bind-hostile", &text);
     compile("bind-hostile", &text);
+}
+
+/// A struct by value in a host closure: the closure gets and returns the bound Rust type (whose
+/// handle holds a `*T`); the Go side passes a pointer to a copy and copies the result out.
+#[test]
+fn struct_values_cross_host_closures_typed() {
+    let surface: Surface = serde_json::from_str(
+        r#"{"module":"example.com/s","packages":[{"import_path":"example.com/s","name":"s",
+      "types":[{"name":"Item","kind":"struct","underlying":"struct{N int64}",
+                "fields":[{"name":"N","type":"int64","exported":true}]}],
+      "funcs":[
+        {"name":"Each","params":[{"name":"f","type":"func(example.com/s.Item) bool"}]},
+        {"name":"Fill","params":[{"name":"f","type":"func() example.com/s.Item"}],
+         "results":[{"name":"","type":"example.com/s.Item"}]}]}]}"#,
+    )
+    .unwrap();
+    let opts = PlanOptions {
+        module: "s".into(),
+        target: "example.com/s/gobridge/cgo".into(),
+        ..Default::default()
+    };
+    let mut f = HostFile::new(ShimFile::new("s"));
+    f.bound = plan_packages(&surface, &[], &opts);
+    let item = GoType::qualified("example.com/s", "Item");
+    let sig = |params: Vec<GoType>, results: Vec<GoType>| apisurface::Signature {
+        type_params: vec![],
+        params: params
+            .into_iter()
+            .map(|ty| apisurface::ParamDecl { name: None, ty })
+            .collect(),
+        results: results
+            .into_iter()
+            .map(|ty| apisurface::ParamDecl { name: None, ty })
+            .collect(),
+    };
+    f.host_callbacks = vec![
+        HostCallback::new(
+            "s",
+            "each",
+            sig(vec![item.clone()], vec![GoType::name("bool")]),
+        ),
+        HostCallback::new("s", "fill", sig(vec![], vec![item.clone()])),
+        // A closure type too long for one line (rustfmt breaks it after `=`).
+        HostCallback::new(
+            "s",
+            "combine_every_single_item_there_is",
+            sig(vec![item.clone(), item.clone(), item.clone()], vec![item]),
+        ),
+    ];
+    let rust = render_rust_module(&f).unwrap();
+    assert!(
+        rust.contains("pub type EachFn = dyn Fn(s::Item) -> bool + Send + Sync;"),
+        "{rust}"
+    );
+    assert!(rust.contains("pub type FillFn = dyn Fn() -> s::Item + Send + Sync;"));
+    assert!(rust.contains(
+        "pub type CombineEverySingleItemThereIsFn =\n    dyn Fn(s::Item, s::Item, s::Item) -> s::Item + Send + Sync;"
+    ));
+    rustfmt_check("struct-closures", &rust);
+    compile("struct-closures", &rust);
+    let go = render_host_go(&f, &EmitContext::new()).unwrap();
+    assert!(go.contains("mochi_s_hostArg(&x0)"), "{go}");
+    assert!(
+        go.contains("return mochi_s_hostStruct[s.Item](res.r0)"),
+        "{go}"
+    );
 }

@@ -391,6 +391,47 @@ fn levels() {
     check_eq(level.string().ok().as_deref(), Some("ERROR+2"), "Level::string");
 }
 
+/// A struct by value through a Rust closure, both ways: slog's `ReplaceAttr`
+/// (`func([]string, slog.Attr) slog.Attr`) gets each built-in attribute as a `slog::Attr` and
+/// returns one (Go copies the value out of the handle the closure hands back).
+fn replace_attr() {
+    let out = bytes::Buffer::zero().expect("Buffer::zero");
+    let opts = slog::HandlerOptions::zero().expect("HandlerOptions::zero");
+    let keys = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = keys.clone();
+    let replace = GoCallback::<SlogReplaceFn>::new(move |_groups: GoValue, a: slog::Attr| {
+        let key = a.key().unwrap_or_default();
+        if key == "msg" {
+            a.set_key("message").expect("Attr::set_key");
+        }
+        seen.lock().unwrap().push(key);
+        a
+    })
+    .expect("callback");
+    check(
+        opts.set_replace_attr(&replace).is_ok(),
+        "HandlerOptions::set_replace_attr",
+    );
+    let handler =
+        slog::new_text_handler(&GoValue::from(out.clone()), &opts).expect("new_text_handler");
+    let now = time::now().expect("time::now");
+    let record = slog::new_record(&now, slog::LEVEL_WARN, "from rust", 0).expect("new_record");
+    check(
+        handler.handle(&GoValue::nil(), &record).is_ok(),
+        "TextHandler::handle",
+    );
+    let text = out.string().unwrap_or_default();
+    check(
+        text.contains("level=WARN message=\"from rust\""),
+        &format!("the attr the closure changed reached the output: {text:?}"),
+    );
+    check_eq(
+        keys.lock().unwrap().clone(),
+        vec!["time".to_string(), "level".to_string(), "msg".to_string()],
+        "the closure got each built-in attribute as a slog::Attr",
+    );
+}
+
 fn url_fns() {
     let u = url::parse("https://user@example.com:8080/a/b?q=1#frag").expect("url::parse");
     check_eq(
@@ -465,6 +506,7 @@ fn everything() {
     bytes_fns();
     time_fns();
     levels();
+    replace_attr();
     url_fns();
     errors_fns();
     generics();
