@@ -1,6 +1,8 @@
 //! The Go side of host callbacks: a cgo file with one trampoline per [`HostCallback`].
 
-use crate::model::{HostCallback, HostError, HostFile, Kind, check_c_ident, kind, split_error};
+use crate::model::{
+    HostCallback, HostError, HostFile, Kind, callback_kind, check_c_ident, split_error,
+};
 use apisurface::{EmitContext, GoFile, GoType, GoWriter, ImportSet, emit_type};
 use goroutine_render::{BUILD_TAG, DEFAULT_PACKAGE, preamble};
 use std::collections::BTreeSet;
@@ -66,6 +68,7 @@ pub fn render_host_go(file: &HostFile, ctx: &EmitContext<'_>) -> Result<String, 
         "hostText",
         "hostValue",
         "hostStruct",
+        "hostBytes",
     ] {
         imports.reserve(&apisurface::names::go::helper(m, h));
     }
@@ -146,6 +149,23 @@ fn write_value_helpers(w: &mut GoWriter, m: &str, unsafe_: &str, errors: &str, f
         ));
         w.line(format!("C.free({unsafe_}.Pointer(p))"));
         w.line("return s");
+    });
+    let bytes = apisurface::names::go::helper(m, "hostBytes");
+    w.blank();
+    w.comment(&format!(
+        "{bytes} copies n bytes of C memory at p (a host closure's []byte result) into a Go\n\
+         slice and frees p; NULL (what an empty result is written as) is nil."
+    ));
+    w.block(format!("func {bytes}(p *C.char, n C.size_t) []byte"), |w| {
+        w.block("if p == nil", |w| {
+            w.line("return nil");
+        });
+        w.line("b := make([]byte, int(n))");
+        w.line(format!(
+            "copy(b, {unsafe_}.Slice((*byte)({unsafe_}.Pointer(p)), int(n)))"
+        ));
+        w.line(format!("C.free({unsafe_}.Pointer(p))"));
+        w.line("return b");
     });
     w.blank();
     w.comment(&format!(
@@ -256,6 +276,8 @@ struct Lowered {
     /// The result's C type and Go type, if any (`char *` for a string).
     result: Option<(&'static str, String)>,
     string_result: bool,
+    /// That string-shaped result is a `[]byte` (`hostBytes`).
+    bytes_result: bool,
     /// The result is a Go value the host returns as an ID.
     handle_result: bool,
     /// That value is a bound struct by value: the ID holds a `*T` (`hostStruct`).
@@ -294,7 +316,8 @@ impl Lowered {
         for (i, prm) in h.sig.params.iter().enumerate() {
             let ty = emit_type(&prm.ty, ctx, imports).map_err(|e| emit_err(&p, e))?;
             go_params.push(format!("x{i} {ty}"));
-            match kind(&p, &prm.ty)? {
+            let (k, is_bytes) = callback_kind(&p, &prm.ty)?;
+            match k {
                 Kind::Scalar { c: ct, .. } => {
                     c_params.push(format!("{ct} a{i}"));
                     c_args.push(format!("a{i}"));
@@ -305,9 +328,9 @@ impl Lowered {
                     c_params.push(format!("size_t a{i}_len"));
                     c_args.push(format!("a{i}"));
                     c_args.push(format!("a{i}_len"));
-                    go_args.push(format!(
-                        "(*C.char)(unsafe.Pointer(unsafe.StringData(x{i})))"
-                    ));
+                    // A `[]byte` crosses the same way, its backing array borrowed for the call.
+                    let data = if is_bytes { "SliceData" } else { "StringData" };
+                    go_args.push(format!("(*C.char)(unsafe.Pointer(unsafe.{data}(x{i})))"));
                     go_args.push(format!("C.size_t(len(x{i}))"));
                 }
                 Kind::Handle => {
@@ -332,7 +355,7 @@ impl Lowered {
         let (result, result_kind) = match values {
             [] => (None, None),
             [r] => {
-                let k = kind(&p, &r.ty)?;
+                let (k, _) = callback_kind(&p, &r.ty)?;
                 let ct = match &k {
                     Kind::Scalar { c, .. } => *c,
                     // The host writes malloc'd bytes (`char *r0`, `size_t r0_len`).
@@ -355,6 +378,7 @@ impl Lowered {
                 .first()
                 .is_some_and(|r| boxed.contains(&r.ty.to_string()));
         let string_result = result_kind == Some(Kind::Str);
+        let bytes_result = string_result && callback_kind(&p, &values[0].ty)?.1;
         let mut unnamed = h.sig.clone();
         unnamed.strip_param_names();
         let func_ty =
@@ -372,6 +396,7 @@ impl Lowered {
             go_args,
             result,
             string_result,
+            bytes_result,
             struct_result,
             handle_result,
             error_result,
@@ -494,7 +519,10 @@ fn write_record(w: &mut GoWriter, l: &Lowered, m: &str, sync: &str) {
                     apisurface::names::go::helper(m, "hostFailure")
                 ));
             });
-            if string_result {
+            if l.bytes_result {
+                let bytes = apisurface::names::go::helper(m, "hostBytes");
+                w.line(format!("return {bytes}(res.r0, res.r0_len){nil_err}"));
+            } else if string_result {
                 let (_, t) = result.as_ref().expect("a string result");
                 let text = apisurface::names::go::helper(m, "hostText");
                 w.line(format!("return {t}({text}(res.r0, res.r0_len)){nil_err}"));

@@ -249,6 +249,21 @@ pub(crate) fn kind(symbol: &str, ty: &GoType) -> Result<Kind, HostError> {
     })
 }
 
+/// How a parameter or result of a host closure crosses: as [`kind`], except that `[]byte`
+/// crosses like a string (`char *p, size_t n`: borrowed in, `malloc`ed out) and is `&[u8]` /
+/// `Vec<u8>` in Rust. The flag says it is bytes.
+pub(crate) fn callback_kind(symbol: &str, ty: &GoType) -> Result<(Kind, bool), HostError> {
+    if is_byte_slice(ty) {
+        return Ok((Kind::Str, true));
+    }
+    Ok((kind(symbol, ty)?, false))
+}
+
+/// `[]byte` (also spelled `[]uint8`).
+fn is_byte_slice(ty: &GoType) -> bool {
+    matches!(ty, GoType::Slice(e) if **e == GoType::name("byte") || **e == GoType::name("uint8"))
+}
+
 /// The results of a Go func type without a last `error`, and whether there was one.
 pub(crate) fn split_error(results: &[apisurface::ParamDecl]) -> (&[apisurface::ParamDecl], bool) {
     match results.split_last() {

@@ -1,6 +1,8 @@
 //! The Rust module renderer.
 
-use crate::model::{GoExport, HostCallback, HostError, HostFile, Kind, camel, check_c_ident, kind};
+use crate::model::{
+    GoExport, HostCallback, HostError, HostFile, Kind, callback_kind, camel, check_c_ident, kind,
+};
 use apisurface::{ChanDir, EmitContext, GoType, Signature};
 use goroutine_render::{Status, render_shim_file};
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,7 +15,7 @@ const CHAN_HANDLE: &str = include_str!("tpl/chan_handle.rs.tpl");
 const CALLBACK_CORE: &str = include_str!("tpl/callback_core.rs.tpl");
 
 /// Hands a host closure's `String` result to Go as C memory Go frees.
-const HOST_STRING_OUT: &str = "/// Writes a host closure's string result as `malloc`ed bytes (NULL when empty) that Go copies\n/// and frees.\nfn host_string_out(y: String, r0: *mut *mut u8, r0_len: *mut usize) -> RawStatus {\n    if r0.is_null() || r0_len.is_null() {\n        return Status::BadArg.raw();\n    }\n    let mut p: *mut u8 = std::ptr::null_mut();\n    if !y.is_empty() {\n        // SAFETY: a plain C allocation of `y.len()` bytes, checked for NULL below.\n        p = unsafe { libc::malloc(y.len()) }.cast::<u8>();\n        if p.is_null() {\n            return Status::Exhausted.raw();\n        }\n        // SAFETY: `p` is a fresh allocation of `y.len()` bytes; the regions cannot overlap.\n        unsafe { std::ptr::copy_nonoverlapping(y.as_ptr(), p, y.len()) };\n    }\n    // SAFETY: Go passes writable `r0` and `r0_len` for this call (checked non-NULL).\n    unsafe {\n        r0.write(p);\n        r0_len.write(y.len());\n    }\n    OK\n}\n";
+const HOST_BYTES_OUT: &str = "/// Writes a host closure's string or byte-slice result as `malloc`ed bytes (NULL when empty)\n/// that Go copies and frees.\nfn host_bytes_out(y: &[u8], r0: *mut *mut u8, r0_len: *mut usize) -> RawStatus {\n    if r0.is_null() || r0_len.is_null() {\n        return Status::BadArg.raw();\n    }\n    let mut p: *mut u8 = std::ptr::null_mut();\n    if !y.is_empty() {\n        // SAFETY: a plain C allocation of `y.len()` bytes, checked for NULL below.\n        p = unsafe { libc::malloc(y.len()) }.cast::<u8>();\n        if p.is_null() {\n            return Status::Exhausted.raw();\n        }\n        // SAFETY: `p` is a fresh allocation of `y.len()` bytes; the regions cannot overlap.\n        unsafe { std::ptr::copy_nonoverlapping(y.as_ptr(), p, y.len()) };\n    }\n    // SAFETY: Go passes writable `r0` and `r0_len` for this call (checked non-NULL).\n    unsafe {\n        r0.write(p);\n        r0_len.write(y.len());\n    }\n    OK\n}\n";
 
 /// rustfmt's default line width.
 pub(crate) const WIDTH: usize = 100;
@@ -398,7 +400,7 @@ fn callback_externs(cbs: &[Cb<'_>]) -> Vec<Extern> {
             cfg: None,
         });
     }
-    if cbs.iter().any(|c| c.result == Some("String")) {
+    if cbs.iter().any(Cb::bytes_out) {
         ext.push(Extern {
             safe: false,
             group: "libc".into(),
@@ -570,9 +572,9 @@ fn render_callbacks(cbs: &[Cb<'_>]) -> Result<String, HostError> {
     if !cbs.is_empty() {
         out.push('\n');
         out.push_str(&fill(CALLBACK_CORE, &[])?);
-        if cbs.iter().any(|c| c.result == Some("String")) {
+        if cbs.iter().any(Cb::bytes_out) {
             out.push('\n');
-            out.push_str(HOST_STRING_OUT);
+            out.push_str(HOST_BYTES_OUT);
         }
         for cb in cbs {
             out.push('\n');
@@ -783,6 +785,8 @@ struct Cb<'a> {
     /// Position among the file's host callbacks (names `host<index>` items).
     index: usize,
     params: Vec<Kind>,
+    /// Per parameter: a `[]byte` (crossing like a string, `&[u8]` in Rust).
+    bytes: Vec<bool>,
     /// Per parameter: the bound Rust type a handle parameter converts to (else a `GoValue`).
     typed: Vec<Option<String>>,
     result: Option<&'static str>,
@@ -794,6 +798,11 @@ struct Cb<'a> {
 }
 
 impl<'a> Cb<'a> {
+    /// The result is a string or `[]byte`, written as `malloc`ed bytes (`host_bytes_out`).
+    fn bytes_out(&self) -> bool {
+        matches!(self.result, Some("String" | "Vec<u8>"))
+    }
+
     fn new(
         h: &'a HostCallback,
         index: usize,
@@ -811,13 +820,15 @@ impl<'a> Cb<'a> {
             return Err(unsupported("a variadic host callback is not supported"));
         }
         let mut params = Vec::new();
+        let mut bytes = Vec::new();
         let mut rust_params = Vec::new();
         let mut typed = Vec::new();
         for p in &h.sig.params {
-            let k = kind(&symbol, &p.ty)?;
+            let (k, is_bytes) = callback_kind(&symbol, &p.ty)?;
             let mut ty = None;
             match &k {
                 Kind::Scalar { rust, .. } => rust_params.push(rust.to_string()),
+                Kind::Str if is_bytes => rust_params.push("&[u8]".to_string()),
                 Kind::Str => rust_params.push("&str".to_string()),
                 // Any other Go value: the closure owns an ID of it, as the bound package's
                 // Rust type when there is one, else as a `GoValue`.
@@ -827,15 +838,17 @@ impl<'a> Cb<'a> {
                 }
             }
             params.push(k);
+            bytes.push(is_bytes);
             typed.push(ty);
         }
         let (values, error) = crate::model::split_error(&h.sig.results);
         let (result, handle_result) = match values {
             [] => (None, None),
-            [r] => match kind(&symbol, &r.ty)? {
-                Kind::Scalar { rust, .. } => (Some(rust), None),
-                Kind::Str => (Some("String"), None),
-                Kind::Handle => (Some("u64"), Some(handle_type(bound, &r.ty))),
+            [r] => match callback_kind(&symbol, &r.ty)? {
+                (Kind::Scalar { rust, .. }, _) => (Some(rust), None),
+                (Kind::Str, true) => (Some("Vec<u8>"), None),
+                (Kind::Str, false) => (Some("String"), None),
+                (Kind::Handle, _) => (Some("u64"), Some(handle_type(bound, &r.ty))),
             },
             _ => {
                 return Err(unsupported(
@@ -856,6 +869,7 @@ impl<'a> Cb<'a> {
             pool: format!("HOST_POOL_{index}"),
             index,
             params,
+            bytes,
             typed,
             result,
             handle_result,
@@ -879,7 +893,7 @@ impl<'a> Cb<'a> {
             }
         }
         match self.result {
-            Some("String") => {
+            Some("String" | "Vec<u8>") => {
                 owned.push(("r0".into(), "*mut *mut u8".into()));
                 owned.push(("r0_len".into(), "*mut usize".into()));
             }
@@ -1008,6 +1022,12 @@ impl<'a> Cb<'a> {
         let mut args = Vec::new();
         for (i, k) in self.params.iter().enumerate() {
             match k {
+                Kind::Str if self.bytes[i] => {
+                    s.push_str(&format!(
+                        "    // SAFETY: Go passes `a{i}_len` readable bytes of a live Go slice for this call.\n    let a{i} = unsafe {{ host_bytes(a{i}, a{i}_len) }};\n"
+                    ));
+                    args.push(format!("a{i}"));
+                }
                 Kind::Str => {
                     s.push_str(&format!(
                         "    // SAFETY: Go passes `a{i}_len` readable bytes of a live Go string for this call.\n    let a{i} = unsafe {{ host_str(a{i}, a{i}_len) }};\n"
@@ -1036,7 +1056,11 @@ impl<'a> Cb<'a> {
         };
         if self.result == Some("String") {
             s.push_str(&format!(
-                "        {ok}(y){pad} => host_string_out(y, r0, r0_len),\n"
+                "        {ok}(y){pad} => host_bytes_out(y.as_bytes(), r0, r0_len),\n"
+            ));
+        } else if self.result == Some("Vec<u8>") {
+            s.push_str(&format!(
+                "        {ok}(y){pad} => host_bytes_out(&y, r0, r0_len),\n"
             ));
         } else if let Some(t) = &self.handle_result {
             // The closure's value goes to Go as its ID (Go releases it).

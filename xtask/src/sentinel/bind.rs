@@ -564,6 +564,7 @@ pub(crate) fn render_cgo(
             "func(string) error" => "str_check".to_string(),
             "func(*flag.Flag)" => "flag_visit".to_string(),
             "func() any" => "make_any".to_string(),
+            "func([]byte) []byte" => "bytes_map".to_string(),
             "func([]string, log/slog.Attr) log/slog.Attr" => "slog_replace".to_string(),
             _ => format!("f{i}"),
         };

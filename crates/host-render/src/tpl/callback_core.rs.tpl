@@ -74,6 +74,20 @@ fn host_text(text: &str, msg: *mut u8, msg_cap: usize, msg_len: *mut usize) {
     }
 }
 
+/// Borrows a `[]byte` Go passes into a host closure.
+///
+/// # Safety
+///
+/// `p` must point to `n` bytes that stay readable for `'a` (or `n` must be 0).
+#[allow(dead_code)]
+unsafe fn host_bytes<'a>(p: *const u8, n: usize) -> &'a [u8] {
+    if n == 0 || p.is_null() {
+        return &[];
+    }
+    // SAFETY: guaranteed by the caller.
+    unsafe { std::slice::from_raw_parts(p, n) }
+}
+
 /// Borrows a string Go passes into a host closure (invalid UTF-8 is replaced).
 ///
 /// # Safety

@@ -2,6 +2,7 @@
 //! rustfmt-clean, compiles with `-D warnings`, doc comments cannot inject code, and every
 //! wrapper is declared with its C symbol.
 
+use crate::fixture::sig;
 use crate::render::{compile, rustfmt_check};
 use apisurface::{EmitContext, GoType, Surface};
 use bind_render::{Class, PlanOptions, plan_packages};
@@ -211,17 +212,6 @@ fn struct_values_cross_host_closures_typed() {
     let mut f = HostFile::new(ShimFile::new("s"));
     f.bound = plan_packages(&surface, &[], &opts);
     let item = GoType::qualified("example.com/s", "Item");
-    let sig = |params: Vec<GoType>, results: Vec<GoType>| apisurface::Signature {
-        type_params: vec![],
-        params: params
-            .into_iter()
-            .map(|ty| apisurface::ParamDecl { name: None, ty })
-            .collect(),
-        results: results
-            .into_iter()
-            .map(|ty| apisurface::ParamDecl { name: None, ty })
-            .collect(),
-    };
     f.host_callbacks = vec![
         HostCallback::new(
             "s",

@@ -421,6 +421,6 @@ fn string_result_callbacks_copy_and_free_the_hosts_bytes() {
     assert!(g.contains("var f func(string) string = r.call"), "{g}");
     let r = render_rust_module(&f).unwrap();
     assert!(r.contains("pub type UpperFn = dyn Fn(&str) -> String + Send + Sync;"));
-    assert!(r.contains("Ok(y) => host_string_out(y, r0, r0_len),"));
+    assert!(r.contains("Ok(y) => host_bytes_out(y.as_bytes(), r0, r0_len),"));
     assert!(r.contains("fn malloc(size: usize) -> *mut c_void;"));
 }

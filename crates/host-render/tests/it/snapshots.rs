@@ -62,8 +62,14 @@ fn value_and_error_callbacks() -> HostFile {
             sig(vec![GoType::name("string")], vec![thing(), error]),
         ),
         HostCallback::new(M, "pick", sig(vec![], vec![GoType::name("any")])),
+        HostCallback::new(M, "mapbytes", sig(vec![bytes()], vec![bytes()])),
     ];
     f
+}
+
+/// `[]byte`.
+fn bytes() -> GoType {
+    GoType::Slice(Box::new(GoType::name("byte")))
 }
 
 #[test]
@@ -93,4 +99,15 @@ fn values_and_errors_module_is_rustfmt_clean_and_compiles() {
         text.contains("pub type MakeFn = dyn Fn(&str) -> Result<GoValue, String> + Send + Sync;")
     );
     assert!(text.contains("pub type PickFn = dyn Fn() -> GoValue + Send + Sync;"));
+    // `[]byte` both ways: borrowed bytes in, owned bytes out.
+    assert!(text.contains("pub type MapbytesFn = dyn Fn(&[u8]) -> Vec<u8> + Send + Sync;"));
+    let go = render_host_go(&value_and_error_callbacks(), &EmitContext::new()).unwrap();
+    assert!(
+        go.contains("(*C.char)(unsafe.Pointer(unsafe.SliceData(x0)))"),
+        "{go}"
+    );
+    assert!(
+        go.contains("return mochi_fx_hostBytes(res.r0, res.r0_len)"),
+        "{go}"
+    );
 }

@@ -192,6 +192,20 @@ fn regexp_fns() {
         "find_all_string",
     );
     check_eq(re.match_string("xa9").ok(), Some(true), "match_string");
+    // `[]byte` both ways through a Rust closure (`func([]byte) []byte`): each match in, its
+    // replacement out.
+    let shout = GoCallback::<BytesMapFn>::new(|m: &[u8]| m.to_ascii_uppercase()).expect("callback");
+    check_eq(
+        re.replace_all_func(b"a1 b22 a333", &shout).ok(),
+        Some(b"A1 b22 A333".to_vec()),
+        "Regexp::replace_all_func with a Rust closure over bytes",
+    );
+    let drop_all = GoCallback::<BytesMapFn>::new(|_: &[u8]| Vec::new()).expect("callback");
+    check_eq(
+        re.replace_all_func(b"xa1y", &drop_all).ok(),
+        Some(b"xy".to_vec()),
+        "an empty Vec<u8> from the closure is an empty Go slice",
+    );
     check_eq(
         re.string().ok().as_deref(),
         Some(r"a(\d+)"),
