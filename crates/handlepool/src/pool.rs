@@ -501,21 +501,28 @@ impl<T> HandlePool<T> {
             }
         }
         let cache = cache();
-        if self.readers_in_use() {
-            self.release_read(cache, slot, s, index);
-            return true;
-        }
-        if s & REFS == 0 {
+        let readers = self.readers();
+        let unguarded = s & REFS == 0;
+        if unguarded && !self.hazarded(readers, index) {
             // SAFETY: we cleared LIVE while no guard existed, so no guard can appear (resolve
-            // needs LIVE) and no release/take can win: the slot and its value are ours.
+            // needs LIVE) and no release/take can win, and no `with` reader names the slot:
+            // the slot and its value are ours.
             let value = unsafe { self.move_out(slot) };
             self.free_unguarded(cache, slot, generation, index);
             drop(value);
         } else {
-            // Guards remain: the value stays until the last one drops (see `Ref::drop`). The
+            // Guards remain (the last one finishes the slot, see `Ref::drop`), or a `with`
+            // reader may be reading the value (it is deferred): the value stays for now. The
             // handle is no longer live, so its ticket goes back now.
             self.count_release(cache);
             self.refund();
+            if unguarded {
+                self.defer(slot, generation, index);
+            }
+        }
+        if readers != 0 {
+            // Deferred values whose readers are gone (this one's, or earlier ones) go now.
+            self.reclaim_if_pending();
         }
         true
     }
@@ -537,7 +544,7 @@ impl<T> HandlePool<T> {
             return Err(TakeError::Unknown);
         };
         let mut s = announce_take(slot, generation)?;
-        if self.hazarded(index) {
+        if self.hazarded(self.readers(), index) {
             abandon_take(slot, generation);
             return Err(TakeError::InUse);
         }
@@ -580,9 +587,9 @@ impl<T> HandlePool<T> {
     /// that `f` returns: normally by that thread on its way out or by the releaser, and in a
     /// narrow race (both finish at the same instant) by whatever comes next in the pool — a
     /// release, the end of a `with`, a failing acquire, or the pool's drop. A release inside
-    /// `f` of the handle being read drops the value right after `f` returns. A take that finds a reader fails with
-    /// [`TakeError::InUse`]. Once a thread has used `with` on a pool, every release in that pool
-    /// also reads one word per such thread.
+    /// `f` of the handle being read drops the value right after `f` returns. A take that finds
+    /// a reader fails with [`TakeError::InUse`]. Once a thread has used `with` on a pool, every
+    /// release in that pool also reads one word per such thread.
     ///
     /// A `with` inside `f` on the same pool, and calls from a thread without a cache (more live
     /// threads than 128), fall back to a guarded read (`resolve`), with the same result.
@@ -1106,7 +1113,7 @@ impl<T> HandlePool<T> {
     /// refunded, and makes the slot a spare (or leaves it retired) — unless a `with` reader
     /// may still be reading it: then the slot is deferred instead. Whether it was deferred.
     fn finish_released(&self, slot: &Slot<T>, generation: u32, index: u32) -> bool {
-        if self.hazarded(index) {
+        if self.hazarded(self.readers(), index) {
             self.defer(slot, generation, index);
             return true;
         }
@@ -1127,31 +1134,36 @@ impl<T> HandlePool<T> {
 
     // ---- `with` readers: hazard words and deferred drops ------------------------------------
 
-    /// Whether any thread has used `with` on this pool (then releases check hazards). Called
-    /// after the read-modify-write that took LIVE away or announced TAKING.
+    /// How many caches may hold a hazard (their owners used `with` on this pool): caches
+    /// `0..n`, 0 while nobody has. Called after the read-modify-write that took LIVE away or
+    /// announced TAKING, for [`hazarded`](Self::hazarded).
     #[inline(always)]
-    fn readers_in_use(&self) -> bool {
+    fn readers(&self) -> usize {
         // Loom models SeqCst accesses as AcqRel, but SeqCst fences exactly; the fence here and
         // the one in `with` give the handshake loom's model of it.
         #[cfg(loom)]
         fence(SeqCst);
-        self.readers.load(SeqCst) != 0
+        self.readers.load(SeqCst).min(CACHES)
     }
 
-    /// Whether a `with` reader may be reading slot `index`: some cache's hazard names it. The
-    /// releasing half of the handshake: the caller took LIVE away (or announced TAKING) with a
-    /// SeqCst read-modify-write first; a reader names the slot with a SeqCst read-modify-write
-    /// and then loads the state with SeqCst. In the single order of SeqCst operations one of the
-    /// two loads comes after the other side's write: either the reader sees the handle gone, or
-    /// this scan sees the hazard (or the reader's later clear, a Release store that our SeqCst
-    /// load acquires, so its reads happen before whatever we do with the value next).
-    fn hazarded(&self, index: u32) -> bool {
-        if !self.readers_in_use() {
-            return false;
-        }
+    /// Whether a `with` reader may be reading slot `index`: the hazard of one of the first
+    /// `readers` caches names it. The releasing half of the handshake: the caller took LIVE
+    /// away (or announced TAKING) with a SeqCst read-modify-write first, then loaded `readers`;
+    /// a reader names the slot with a SeqCst read-modify-write and then loads the state with
+    /// SeqCst. In the single order of SeqCst operations one of the two loads comes after the
+    /// other side's write: either the reader sees the handle gone, or this scan sees the hazard
+    /// (or the reader's later clear, a Release store that our SeqCst load acquires, so its
+    /// reads happen before whatever we do with the value next).
+    #[inline(always)]
+    fn hazarded(&self, readers: usize, index: u32) -> bool {
+        readers != 0 && self.scan_hazards(readers, index)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn scan_hazards(&self, readers: usize, index: u32) -> bool {
         let tag = u64::from(index) + 1;
-        let n = self.readers.load(SeqCst).min(CACHES);
-        self.caches[..n].iter().any(|p| {
+        self.caches[..readers].iter().any(|p| {
             let p = p.load(Acquire);
             // SAFETY: as in `my_cache`.
             !p.is_null() && unsafe { &*p }.hazard.0.load(SeqCst) == tag
@@ -1166,29 +1178,6 @@ impl<T> HandlePool<T> {
         // read-modify-write sees this (same argument as `hazarded`).
         self.readers.fetch_max(cache.number + 1, SeqCst);
         cache.reader.store(true, Relaxed);
-    }
-
-    /// `release` in a pool with `with` readers: as the fast path, but a value a reader may be
-    /// reading is deferred, and deferred values whose readers are gone are dropped.
-    #[cold]
-    #[inline(never)]
-    fn release_read(&self, cache: Option<&Cache>, slot: &Slot<T>, before: u64, index: u32) {
-        let generation = gen_of(before);
-        if before & REFS != 0 {
-            // Guards remain: the last one finishes the slot (and checks hazards then).
-            self.count_release(cache);
-            self.refund();
-        } else if self.hazarded(index) {
-            self.count_release(cache);
-            self.refund();
-            self.defer(slot, generation, index);
-        } else {
-            // SAFETY: LIVE cleared with no guard and no reader: the slot is ours.
-            let value = unsafe { self.move_out(slot) };
-            self.free_unguarded(cache, slot, generation, index);
-            drop(value);
-        }
-        self.reclaim_if_pending();
     }
 
     /// Parks a released slot we own whose value a `with` reader may be reading: it keeps one
