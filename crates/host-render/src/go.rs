@@ -352,10 +352,12 @@ impl Lowered {
             }
         }
         let (values, error_result) = split_error(&h.sig.results);
-        let (result, result_kind) = match values {
-            [] => (None, None),
+        // The result's C and Go types, its kind, and whether it is a `[]byte` or a bound
+        // struct by value (each read back by its own helper in `call`).
+        let (result, result_kind, bytes_result, struct_result) = match values {
+            [] => (None, None, false, false),
             [r] => {
-                let (k, _) = callback_kind(&p, &r.ty)?;
+                let (k, is_bytes) = callback_kind(&p, &r.ty)?;
                 let ct = match &k {
                     Kind::Scalar { c, .. } => *c,
                     // The host writes malloc'd bytes (`char *r0`, `size_t r0_len`).
@@ -363,8 +365,9 @@ impl Lowered {
                     // Any other Go value: the host hands over an ID Go resolves and releases.
                     Kind::Handle => "uint64_t",
                 };
+                let boxed = k == Kind::Handle && boxed.contains(&r.ty.to_string());
                 let t = emit_type(&r.ty, ctx, imports).map_err(|e| emit_err(&p, e))?;
-                (Some((ct, t)), Some(k))
+                (Some((ct, t)), Some(k), is_bytes, boxed)
             }
             _ => {
                 return Err(unsupported(
@@ -373,12 +376,7 @@ impl Lowered {
             }
         };
         let handle_result = result_kind == Some(Kind::Handle);
-        let struct_result = handle_result
-            && values
-                .first()
-                .is_some_and(|r| boxed.contains(&r.ty.to_string()));
         let string_result = result_kind == Some(Kind::Str);
-        let bytes_result = string_result && callback_kind(&p, &values[0].ty)?.1;
         let mut unnamed = h.sig.clone();
         unnamed.strip_param_names();
         let func_ty =
