@@ -253,7 +253,6 @@ fn trim(d: &[u8]) -> &[u8] {
 
 /// `a < b` for trimmed digit vectors.
 fn less(a: &[u8], b: &[u8]) -> bool {
-    let (a, b) = (trim(a), trim(b));
     a.len() < b.len() || (a.len() == b.len() && a < b)
 }
 
@@ -332,8 +331,7 @@ fn divide_small(d: &mut Vec<u8>, q: u32) -> bool {
     if rem != 0 {
         return false;
     }
-    let first = out.iter().position(|&x| x != 0).unwrap_or(out.len() - 1);
-    *d = out[first..].to_vec();
+    *d = trim(&out).to_vec();
     true
 }
 
