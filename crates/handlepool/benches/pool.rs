@@ -157,6 +157,36 @@ fn on_cpu_ns() -> Option<u64> {
     None
 }
 
+/// Runs `f`, which does `n` operations: (wall, on-CPU) ns per operation (on-CPU is the wall
+/// figure where the thread clock is missing).
+fn per_op(n: u64, f: impl FnOnce()) -> (f64, f64) {
+    let cpu0 = on_cpu_ns();
+    let t = Instant::now();
+    f();
+    let wall = t.elapsed().as_nanos() as f64 / n as f64;
+    let cpu = match (cpu0, on_cpu_ns()) {
+        (Some(a), Some(b)) => (b - a) as f64 / n as f64,
+        _ => wall,
+    };
+    (wall, cpu)
+}
+
+/// The best wall and the best on-CPU figure of 5 runs of `f`.
+fn best_of_5(f: impl Fn() -> (f64, f64)) -> (f64, f64) {
+    (0..5)
+        .map(|_| f())
+        .fold((f64::INFINITY, f64::INFINITY), |(w, c), (a, b)| {
+            (w.min(a), c.min(b))
+        })
+}
+
+/// `n` atomic read-modify-writes on `a`, one after the other: the floor loop.
+fn rmw_loop(a: &AtomicU64, n: u64) {
+    for _ in 0..n {
+        black_box(a).fetch_add(1, Ordering::AcqRel);
+    }
+}
+
 /// One atomic read-modify-write's cost on the CPU this thread runs on now (on-CPU ns; 100 000
 /// of them on a cache line of the thread's own): the floor its row is read against. On a shared
 /// virtual machine the CPUs can differ by 20 % and more (a neighbour on the host), so a floor
@@ -166,15 +196,7 @@ fn rmw_here() -> f64 {
     struct Line(AtomicU64);
     const N: u64 = 100_000;
     let line = Line(AtomicU64::new(0));
-    let cpu0 = on_cpu_ns();
-    let t = Instant::now();
-    for _ in 0..N {
-        black_box(&line.0).fetch_add(1, Ordering::AcqRel);
-    }
-    match (cpu0, on_cpu_ns()) {
-        (Some(a), Some(b)) => (b - a) as f64 / N as f64,
-        _ => t.elapsed().as_nanos() as f64 / N as f64,
-    }
+    per_op(N, || rmw_loop(&line.0, N)).1
 }
 
 /// Mean per-thread (wall ns/op, on-CPU ns/op, RMW ns measured on the thread just before).
@@ -197,9 +219,7 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, 
                         .collect();
                     barrier.wait();
                     let rmw = rmw_here();
-                    let cpu0 = on_cpu_ns();
-                    let start = Instant::now();
-                    match op {
+                    let (ns, cpu) = per_op(iters, || match op {
                         "pair" => {
                             for i in 0..iters {
                                 let id = c.acquire(black_box(i));
@@ -241,12 +261,7 @@ fn run_once<C: Contender>(c: &C, op: &str, threads: usize, iters: u64) -> (f64, 
                             black_box(sum);
                         }
                         _ => unreachable!(),
-                    }
-                    let ns = start.elapsed().as_nanos() as f64 / iters as f64;
-                    let cpu = match (cpu0, on_cpu_ns()) {
-                        (Some(a), Some(b)) => (b - a) as f64 / iters as f64,
-                        _ => ns,
-                    };
+                    });
                     for id in set {
                         c.release(id);
                     }
@@ -344,28 +359,8 @@ fn measure(mut rows: Vec<Row>) {
 fn floors(budget: Duration) {
     let a = AtomicU64::new(0);
     let n = (budget.as_nanos() as u64 * 2).max(1_000_000) / 4;
-    let time = |f: &dyn Fn()| {
-        (0..5)
-            .map(|_| {
-                let cpu0 = on_cpu_ns();
-                let t = Instant::now();
-                f();
-                let wall = t.elapsed().as_nanos() as f64 / n as f64;
-                let cpu = match (cpu0, on_cpu_ns()) {
-                    (Some(a), Some(b)) => (b - a) as f64 / n as f64,
-                    _ => wall,
-                };
-                (wall, cpu)
-            })
-            .fold((f64::INFINITY, f64::INFINITY), |(w, c), (a, b)| {
-                (w.min(a), c.min(b))
-            })
-    };
-    let rmw = time(&|| {
-        for _ in 0..n {
-            black_box(&a).fetch_add(1, Ordering::AcqRel);
-        }
-    });
+    let time = |f: &dyn Fn()| best_of_5(|| per_op(n, f));
+    let rmw = time(&|| rmw_loop(&a, n));
     let load = time(&|| {
         let mut s = 0;
         for _ in 0..n {
@@ -408,17 +403,7 @@ fn rmw_two_threads(n: u64) -> (f64, f64) {
                     let barrier = &barrier;
                     s.spawn(move || {
                         barrier.wait();
-                        let cpu0 = on_cpu_ns();
-                        let t = Instant::now();
-                        for _ in 0..n {
-                            black_box(&line.0).fetch_add(1, Ordering::AcqRel);
-                        }
-                        let wall = t.elapsed().as_nanos() as f64 / n as f64;
-                        let cpu = match (cpu0, on_cpu_ns()) {
-                            (Some(a), Some(b)) => (b - a) as f64 / n as f64,
-                            _ => wall,
-                        };
-                        (wall, cpu)
+                        per_op(n, || rmw_loop(&line.0, n))
                     })
                 })
                 .collect();
@@ -427,11 +412,7 @@ fn rmw_two_threads(n: u64) -> (f64, f64) {
         let mean = |f: fn(&(f64, f64)) -> f64| times.iter().map(f).sum::<f64>() / 2.0;
         (mean(|t| t.0), mean(|t| t.1))
     };
-    (0..5)
-        .map(|_| once())
-        .fold((f64::INFINITY, f64::INFINITY), |(w, c), (a, b)| {
-            (w.min(a), c.min(b))
-        })
+    best_of_5(once)
 }
 
 fn main() {
